@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` (the dashboard) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= localhost
+PORT ?= 8501
+
+.PHONY: run test bench deps test-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements-test.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+deps: $(VENV)/.deps
+test-deps: $(VENV)/.test-deps
+
+run: deps
+	$(BIN)/python -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+		--browser.gatherUsageStats false
+
+test: test-deps
+	$(BIN)/python -m pytest -q
+
+bench: test-deps
+	$(BIN)/python benchmarks/engine.py

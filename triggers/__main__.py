@@ -1,0 +1,84 @@
+"""Command line: python -m triggers evaluate | timeline BUNDLE_DIR ...
+
+Exit codes: 0 done, 2 bad input (the collected problem report is printed on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from triggers.bundle import BundleError, read_bundle
+from triggers.evaluate import evaluate
+from triggers.rules import DEFAULT_RULE_SET_ID, RuleSetError, load_rule_set
+from triggers.timeline import timeline
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m triggers",
+                                description="Evaluate objective prevention triggers over a signal bundle.")
+    sub = p.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("bundle", metavar="BUNDLE_DIR", help="folder with signals.csv and issuers.csv")
+    common.add_argument("--rules", default=DEFAULT_RULE_SET_ID,
+                        help=f"rule-set YAML file or shipped id (default {DEFAULT_RULE_SET_ID})")
+    common.add_argument("--format", choices=["csv", "json"], default="csv")
+    ev = sub.add_parser("evaluate", parents=[common], help="status of every country as of a day")
+    ev.add_argument("--as-of", type=_day, required=True, metavar="YYYY-MM-DD")
+    tl = sub.add_parser("timeline", parents=[common], help="status of every country over a range of days")
+    tl.add_argument("--start", type=_day, required=True, metavar="YYYY-MM-DD")
+    tl.add_argument("--end", type=_day, required=True, metavar="YYYY-MM-DD")
+    tl.add_argument("--step-days", type=int, default=1, metavar="N")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        rules = load_rule_set(args.rules)
+        bundle = read_bundle(args.bundle)
+    except (BundleError, RuleSetError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    out = sys.stdout
+    if args.command == "evaluate":
+        result = evaluate(bundle, rules, args.as_of)
+        if args.format == "csv":
+            result.table.to_csv(out, index=False)
+        else:
+            json.dump({"rule_set_id": rules.id, "rule_set_version": rules.version,
+                       "as_of": result.as_of, "countries": result.to_records()}, out, indent=1)
+            out.write("\n")
+        return 0
+    if args.step_days < 1:
+        print("--step-days must be 1 or more", file=sys.stderr)
+        return 2
+    if args.end < args.start:
+        print(f"--end {args.end} is before --start {args.start}", file=sys.stderr)
+        return 2
+    tl = timeline(bundle, rules, args.start, args.end)
+    frame = tl.frame(args.step_days).assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
+    episodes = tl.episodes().assign(start=lambda f: f["start"].dt.strftime("%Y-%m-%d"),
+                                    end=lambda f: f["end"].dt.strftime("%Y-%m-%d"))
+    if args.format == "csv":
+        frame.to_csv(out, index=False)
+    else:
+        json.dump({"rule_set_id": rules.id, "rule_set_version": rules.version,
+                   "start": args.start, "end": args.end, "step_days": args.step_days,
+                   "timeline": frame.assign(status=frame["status"].astype(str)).to_dict("records"),
+                   "episodes": episodes.to_dict("records")}, out, indent=1)
+        out.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

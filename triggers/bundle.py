@@ -1,0 +1,349 @@
+"""The signal bundle: read, validate and write the folder of CSV files the product exchanges.
+
+Validation is lazy: every problem in every file is collected, with the file, the row (the
+line number a spreadsheet shows, header = 1), the field, the value and what is allowed, and
+reported together in one BundleError. See docs/bundle.md for the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from triggers.vocabulary import (
+    COUNTRY_CODES,
+    ISSUER_KINDS,
+    NGO_SCOPES,
+    NGO_STATUSES,
+    NHRI_STATUSES,
+)
+
+SIGNAL_COLUMNS = ["signal_id", "date", "country", "issuers", "concern", "title", "url",
+                  "reference", "summary", "language"]
+SIGNAL_REQUIRED = ["signal_id", "date", "country", "issuers"]
+ISSUER_COLUMNS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
+ISSUER_REQUIRED = ["issuer_id", "name", "kind"]
+MEMBERSHIP_COLUMNS = ["org_id", "country", "since", "until"]
+MEMBERSHIP_REQUIRED = ["org_id", "country"]
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    field: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row is not None else "")
+        where += f", field {self.field!r}" if self.field else ""
+        shown = "" if self.value is None else f" {_clip(self.value)!r}"
+        return f"{where}:{shown} {self.message}"
+
+
+def _clip(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class BundleError(Exception):
+    """Every problem found in a bundle; nothing was read."""
+
+    def __init__(self, problems: list[Problem], source: str = "bundle", shown: int = 50):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0))
+        problems = self.problems
+        self.source = source
+        lines = [f"{len(problems)} problem(s) in {source}; fix them and read the bundle again:"]
+        lines += [f"  {p}" for p in problems[:shown]]
+        if len(problems) > shown:
+            lines.append(f"  ... and {len(problems) - shown} more")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Validated frames. Dates are datetime64[ns] days; `until` is exclusive (NaT = open)."""
+
+    signals: pd.DataFrame
+    issuers: pd.DataFrame
+    links: pd.DataFrame  # one row per distinct (signal_id, issuer_id)
+    memberships: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"org_id": pd.Series(dtype=str), "country": pd.Series(dtype=str),
+             "since": pd.Series(dtype="datetime64[ns]"), "until": pd.Series(dtype="datetime64[ns]")}
+        )
+    )
+    duplicates: int = 0  # exact repeats of earlier rows, counted once
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted(self.signals["country"].unique())
+
+    @property
+    def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        if self.signals.empty:
+            return None
+        return self.signals["date"].min(), self.signals["date"].max()
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def rows(self, file: str, frame: pd.DataFrame, mask, fld: str, message: str) -> None:
+        """Record one problem per row where mask is true."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        values = frame.loc[mask, fld] if fld in frame.columns else pd.Series([None] * mask.sum())
+        for line, value in zip(frame.index[mask], values):
+            self.problems.append(Problem(file, int(line), fld, value, message))
+
+    def add(self, *args) -> None:
+        self.problems.append(Problem(*args))
+
+
+def _read_csv(path: Path, name: str, columns: list[str], required: list[str],
+              errors: _Collector) -> pd.DataFrame | None:
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except FileNotFoundError:
+        errors.add(name, None, None, None, f"file not found at {path}")
+        return None
+    except UnicodeDecodeError as exc:
+        errors.add(name, None, None, None,
+                   f"not UTF-8 (byte {exc.start}); save the file as UTF-8 CSV")
+        return None
+    return _frame_from_text(text, name, columns, required, errors)
+
+
+def _frame_from_text(text: str, name: str, columns: list[str], required: list[str],
+                     errors: _Collector) -> pd.DataFrame | None:
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            skipinitialspace=False)
+    except pd.errors.EmptyDataError:
+        errors.add(name, None, None, None, f"empty file; expected a header row with {', '.join(required)}")
+        return None
+    except pd.errors.ParserError as exc:
+        errors.add(name, None, None, None, f"not a readable CSV file: {exc}")
+        return None
+    return _conform(frame, name, columns, required, errors)
+
+
+def _conform(frame: pd.DataFrame, name: str, columns: list[str], required: list[str],
+             errors: _Collector) -> pd.DataFrame | None:
+    """Check the header, add absent optional columns, strip cells, number rows as lines."""
+    frame = frame.copy()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        errors.add(name, 1, None, None,
+                   f"missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}"
+                   f" (optional: {', '.join(c for c in columns if c not in required)})")
+        return None
+    unknown = [c for c in frame.columns if c not in columns]
+    if unknown:
+        errors.add(name, 1, None, ", ".join(unknown),
+                   f"unknown column(s); allowed: {', '.join(columns)}")
+    for c in columns:
+        if c not in frame.columns:
+            frame[c] = ""
+    frame = frame[columns].apply(lambda s: s.str.strip())
+    frame.index = pd.RangeIndex(2, len(frame) + 2)  # spreadsheet line numbers
+    return frame
+
+
+def _parse_dates(file: str, frame: pd.DataFrame, fld: str, errors: _Collector,
+                 required: bool) -> pd.Series:
+    text = frame[fld]
+    empty = text == ""
+    shaped = text.str.match(_DATE_RE)
+    parsed = pd.to_datetime(text.where(shaped & ~empty), format="%Y-%m-%d", errors="coerce")
+    bad = ~empty & parsed.isna()
+    errors.rows(file, frame, bad, fld, "not a date; write it as YYYY-MM-DD (ISO 8601 day)")
+    if required:
+        errors.rows(file, frame, empty, fld, "a date is required (YYYY-MM-DD)")
+    return parsed.astype("datetime64[ns]")
+
+
+def _check_countries(file: str, frame: pd.DataFrame, fld: str, errors: _Collector,
+                     required_mask) -> None:
+    codes = frame[fld]
+    empty = codes == ""
+    known = codes.isin(COUNTRY_CODES)
+    lower_ok = codes.str.upper().isin(COUNTRY_CODES)
+    errors.rows(file, frame, ~empty & ~known & lower_ok, fld,
+                "country codes are upper case ISO 3166-1 alpha-3 (e.g. SYR)")
+    errors.rows(file, frame, ~empty & ~lower_ok, fld,
+                "unknown country code; use ISO 3166-1 alpha-3 (e.g. SYR, CIV), or XKX for Kosovo")
+    errors.rows(file, frame, empty & np.asarray(required_mask, bool), fld,
+                "a country code is required (ISO 3166-1 alpha-3)")
+
+
+def _dedupe(file: str, frame: pd.DataFrame, key: str, errors: _Collector) -> tuple[pd.DataFrame, int]:
+    """Drop exact repeats; a repeated key with different content is an error."""
+    exact = frame.duplicated(keep="first")
+    frame_u = frame[~exact]
+    clash = frame_u[key].duplicated(keep="first")
+    if clash.any():
+        first_line = frame_u[~frame_u[key].duplicated(keep="first")].reset_index().set_index(key)["index"]
+        for line, value in zip(frame_u.index[clash.to_numpy()], frame_u.loc[clash, key]):
+            errors.add(file, int(line), key, value,
+                       f"already defined on row {int(first_line[value])} with different content; "
+                       f"each {key} must be unique (an exact repeat is counted once)")
+    return frame_u[~clash.to_numpy()], int(exact.sum())
+
+
+def _check_issuers(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
+    f = "issuers.csv"
+    errors.rows(f, frame, frame["issuer_id"] == "", "issuer_id", "an issuer_id is required")
+    errors.rows(f, frame, frame["issuer_id"].str.contains(";", regex=False), "issuer_id",
+                "an issuer_id cannot contain ';' (it separates issuers in signals.csv)")
+    errors.rows(f, frame, frame["name"] == "", "name", "a name is required")
+    kind = frame["kind"]
+    errors.rows(f, frame, ~kind.isin(ISSUER_KINDS), "kind",
+                f"unknown kind; allowed: {', '.join(ISSUER_KINDS)}")
+    national = kind.isin(["nhri", "ngo"])
+    _check_countries(f, frame, "country", errors, required_mask=national)
+    acc = frame["accreditation"]
+    errors.rows(f, frame, (kind == "nhri") & (acc != "") & ~acc.isin(NHRI_STATUSES),
+                "accreditation", f"NHRI accreditation must be one of {', '.join(NHRI_STATUSES)}")
+    errors.rows(f, frame, (kind == "ngo") & (acc != "") & ~acc.isin(NGO_STATUSES),
+                "accreditation", f"NGO ECOSOC status must be one of {', '.join(NGO_STATUSES)}")
+    scope = frame["scope"]
+    errors.rows(f, frame, (scope != "") & ~scope.isin(NGO_SCOPES), "scope",
+                f"scope must be one of {', '.join(NGO_SCOPES)} (or empty)")
+    out = frame.copy()
+    # An unaccredited NHRI or NGO is written "none"; an empty cell means the same.
+    out.loc[national & (acc == ""), "accreditation"] = "none"
+    return out
+
+
+def _check_signals(frame: pd.DataFrame, issuer_ids: set[str] | None,
+                   errors: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
+    f = "signals.csv"
+    errors.rows(f, frame, frame["signal_id"] == "", "signal_id", "a signal_id is required")
+    dates = _parse_dates(f, frame, "date", errors, required=True)
+    _check_countries(f, frame, "country", errors, required_mask=np.ones(len(frame), bool))
+    concern_text = frame["concern"].str.lower()
+    bad_concern = ~(concern_text.isin(_TRUE | _FALSE) | (concern_text == ""))
+    errors.rows(f, frame, bad_concern, "concern", "must be true or false (empty means true)")
+    concern = ~concern_text.isin(_FALSE)
+
+    links = frame["issuers"].str.split(";").explode().str.strip()
+    links = links[links != ""]
+    no_issuer = ~frame.index.isin(links.index)
+    errors.rows(f, frame, no_issuer, "issuers",
+                "at least one issuer id is required (ids from issuers.csv joined by ';')")
+    if issuer_ids is not None:
+        unknown = ~links.isin(issuer_ids)
+        for line, value in zip(links.index[unknown.to_numpy()], links[unknown]):
+            errors.add(f, int(line), "issuers", value,
+                       "unknown issuer id; add it to issuers.csv or correct the id")
+    signals = frame.drop(columns=["issuers"]).assign(date=dates, concern=concern)
+    link_frame = pd.DataFrame({"signal_id": frame.loc[links.index, "signal_id"].to_numpy(),
+                               "issuer_id": links.to_numpy()}).drop_duplicates()
+    return signals, link_frame
+
+
+def _check_memberships(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
+    f = "memberships.csv"
+    errors.rows(f, frame, frame["org_id"] == "", "org_id", "an org_id is required")
+    _check_countries(f, frame, "country", errors, required_mask=np.ones(len(frame), bool))
+    since = _parse_dates(f, frame, "since", errors, required=False)
+    until = _parse_dates(f, frame, "until", errors, required=False)
+    errors.rows(f, frame, (since.notna() & until.notna() & (until <= since)).to_numpy(), "until",
+                "until must be after since (until is the first day the State is no longer a member)")
+    return frame.assign(since=since, until=until).drop_duplicates().reset_index(drop=True)
+
+
+def validate_frames(signals: pd.DataFrame, issuers: pd.DataFrame,
+                    memberships: pd.DataFrame | None = None, source: str = "bundle") -> Bundle:
+    """Validate raw string frames (bundle column names) and build a Bundle, or raise BundleError."""
+    errors = _Collector()
+    sig = _normalise(signals, "signals.csv", SIGNAL_COLUMNS, SIGNAL_REQUIRED, errors)
+    iss = _normalise(issuers, "issuers.csv", ISSUER_COLUMNS, ISSUER_REQUIRED, errors)
+    mem = (None if memberships is None else
+           _normalise(memberships, "memberships.csv", MEMBERSHIP_COLUMNS, MEMBERSHIP_REQUIRED, errors))
+    return _build(sig, iss, mem, errors, source)
+
+
+def _normalise(frame, name, columns, required, errors) -> pd.DataFrame | None:
+    frame = frame.copy()
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_bool_dtype(frame[col]):
+            frame[col] = np.where(frame[col], "true", "false")
+    as_text = frame.astype(object).where(frame.notna(), "").astype(str)
+    return _conform(as_text.reset_index(drop=True), name, columns, required, errors)
+
+
+def read_bundle(path: str | Path) -> Bundle:
+    """Read and validate a bundle folder, or raise BundleError listing every problem."""
+    path = Path(path)
+    errors = _Collector()
+    if not path.is_dir():
+        raise BundleError([Problem(str(path), None, None, None,
+                                   "not a folder; a bundle is a folder with signals.csv and issuers.csv")],
+                          source=str(path))
+    sig = _read_csv(path / "signals.csv", "signals.csv", SIGNAL_COLUMNS, SIGNAL_REQUIRED, errors)
+    iss = _read_csv(path / "issuers.csv", "issuers.csv", ISSUER_COLUMNS, ISSUER_REQUIRED, errors)
+    mem = None
+    if (path / "memberships.csv").exists():
+        mem = _read_csv(path / "memberships.csv", "memberships.csv", MEMBERSHIP_COLUMNS,
+                        MEMBERSHIP_REQUIRED, errors)
+    return _build(sig, iss, mem, errors, str(path))
+
+
+def _build(sig, iss, mem, errors: _Collector, source: str) -> Bundle:
+    duplicates = 0
+    issuer_ids = None
+    if iss is not None:
+        iss, dup = _dedupe("issuers.csv", iss, "issuer_id", errors)
+        duplicates += dup
+        iss = _check_issuers(iss, errors)
+        issuer_ids = set(iss["issuer_id"])
+    links = None
+    if sig is not None:
+        sig, dup = _dedupe("signals.csv", sig, "signal_id", errors)
+        duplicates += dup
+        sig, links = _check_signals(sig, issuer_ids, errors)
+    memberships = _check_memberships(mem, errors) if mem is not None else None
+    if errors.problems:
+        raise BundleError(errors.problems, source)
+    kwargs = {} if memberships is None else {"memberships": memberships}
+    return Bundle(signals=sig.reset_index(drop=True), issuers=iss.reset_index(drop=True),
+                  links=links.reset_index(drop=True), duplicates=duplicates, **kwargs)
+
+
+def write_bundle(bundle: Bundle, path: str | Path) -> Path:
+    """Write a bundle folder that read_bundle reads back to the same frames."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    joined = (bundle.links.groupby("signal_id", sort=False)["issuer_id"]
+              .agg(lambda ids: ";".join(sorted(ids))))
+    signals = bundle.signals.assign(
+        date=bundle.signals["date"].dt.strftime("%Y-%m-%d"),
+        concern=np.where(bundle.signals["concern"], "true", "false"),
+        issuers=bundle.signals["signal_id"].map(joined).fillna(""),
+    )[SIGNAL_COLUMNS].sort_values(["date", "signal_id"])
+    signals.to_csv(path / "signals.csv", index=False)
+    bundle.issuers[ISSUER_COLUMNS].sort_values("issuer_id").to_csv(path / "issuers.csv", index=False)
+    mem = bundle.memberships
+    if not mem.empty:
+        mem.assign(since=mem["since"].dt.strftime("%Y-%m-%d").fillna(""),
+                   until=mem["until"].dt.strftime("%Y-%m-%d").fillna(""))[MEMBERSHIP_COLUMNS] \
+            .sort_values(MEMBERSHIP_COLUMNS).to_csv(path / "memberships.csv", index=False)
+    return path

@@ -1,0 +1,139 @@
+"""As-of evaluation: every country's status under a rule set on one day, with its reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from triggers.bundle import Bundle
+from triggers.criteria import bind
+from triggers.prepared import Prepared, from_day, prepare, to_day
+from triggers.rules import RuleSet
+from triggers.sentences import sentence
+from triggers.vocabulary import STATUSES
+
+
+class CriterionResult(BaseModel):
+    criterion_id: str
+    type: str
+    enabled: bool
+    met: bool
+    value: int
+    threshold: int
+    progress: float
+    window_days: int
+    window_start: str  # first day inside the window
+    evidence: list[str]  # signal ids that establish the value
+    sentence: str
+
+
+class CountryResult(BaseModel):
+    country: str
+    status: str
+    criteria_met: int
+    rule_set_id: str
+    rule_set_version: int
+    as_of: str
+    criteria: list[CriterionResult]
+
+
+def status_from(criteria_met: np.ndarray, watch: np.ndarray, min_criteria: int) -> np.ndarray:
+    """0 clear, 1 watch, 2 triggered (indices into STATUSES)."""
+    return np.where(criteria_met >= min_criteria, 2, np.where(watch, 1, 0)).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    rules: RuleSet
+    as_of: str
+    table: pd.DataFrame  # one row per country: country, status, criteria_met, <id>_met, <id>_value
+    criteria: pd.DataFrame  # one row per (country, criterion), with sentence and evidence ids
+    signals: pd.DataFrame  # the bundle's signals, to look evidence up
+
+    def country(self, code: str) -> CountryResult:
+        row = self.table.loc[self.table["country"] == code]
+        if row.empty:
+            raise KeyError(f"{code} was not evaluated; known: {', '.join(self.table['country'])}")
+        crit = self.criteria.loc[self.criteria["country"] == code]
+        return CountryResult(
+            country=code, status=row["status"].iloc[0], criteria_met=int(row["criteria_met"].iloc[0]),
+            rule_set_id=self.rules.id, rule_set_version=self.rules.version, as_of=self.as_of,
+            criteria=[CriterionResult(**{k: r[k] for k in CriterionResult.model_fields})
+                      for r in crit.to_dict("records")],
+        )
+
+    def evidence(self, code: str, criterion_id: str | None = None) -> pd.DataFrame:
+        """The signals behind a country's results (one criterion, or all), newest first."""
+        crit = self.criteria.loc[self.criteria["country"] == code]
+        if criterion_id is not None:
+            crit = crit.loc[crit["criterion_id"] == criterion_id]
+        rows = crit[["criterion_id", "evidence"]].explode("evidence").dropna()
+        out = rows.merge(self.signals, left_on="evidence", right_on="signal_id").drop(columns="evidence")
+        return out.sort_values(["date", "signal_id"], ascending=[False, True]).reset_index(drop=True)
+
+    def to_records(self) -> list[dict]:
+        return [self.country(c).model_dump() for c in self.table["country"]]
+
+
+def evaluate(data: Bundle | Prepared, rules: RuleSet, as_of, countries: list[str] | None = None,
+             sentences: bool = True) -> Evaluation:
+    """Evaluate every country as of a day. Signals dated after `as_of` are never looked at."""
+    prep = data if isinstance(data, Prepared) else prepare(data, countries)
+    day = to_day(as_of)
+    n = prep.n_countries
+    table = {"country": prep.countries}
+    criteria_met = np.zeros(n, dtype=np.int64)
+    watch = np.zeros(n, dtype=bool)
+    long_parts = []
+    for crit in rules.criteria:
+        rule = bind(crit, rules.window_of(crit))
+        f = rule.features(prep)
+        res = rule.as_of(prep, f, day)
+        met = res.met & crit.enabled
+        if crit.enabled:
+            criteria_met += met
+            watch |= res.progress >= rules.watch_ratio
+        table[f"{crit.id}_met"] = met
+        table[f"{crit.id}_value"] = res.value
+        long_parts.append(_criterion_rows(prep, rule, f, res, met, day, sentences))
+    status = status_from(criteria_met, watch, rules.min_criteria)
+    table["status"] = np.asarray(STATUSES, dtype=object)[status]
+    table["criteria_met"] = criteria_met
+    frame = pd.DataFrame(table)
+    first = ["country", "status", "criteria_met"]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
+    long = pd.concat(long_parts, ignore_index=True)
+    return Evaluation(rules=rules, as_of=from_day(day), table=frame, criteria=long,
+                      signals=prep.bundle.signals)
+
+
+def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences: bool) -> pd.DataFrame:
+    crit = rule.criterion
+    ev_idx = np.flatnonzero(res.evidence)
+    ev_idx = ev_idx[np.lexsort((-prep.sig_day[ev_idx], prep.sig_country[ev_idx]))]
+    bounds = np.searchsorted(prep.sig_country[ev_idx], np.arange(prep.n_countries + 1))
+    ids = prep.bundle.signals["signal_id"].to_numpy()
+    has = res.has_nhri if res.has_nhri is not None else np.zeros(prep.n_countries, dtype=bool)
+    evidence, texts = [], []
+    for ci in range(prep.n_countries):
+        mine = ev_idx[bounds[ci]:bounds[ci + 1]]
+        evidence.append(ids[mine].tolist())
+        texts.append(sentence(rule, prep, f, day, int(res.value[ci]), bool(has[ci]), bool(met[ci]), mine)
+                     if with_sentences else "")
+    return pd.DataFrame({
+        "country": prep.countries,
+        "criterion_id": crit.id,
+        "type": crit.type,
+        "enabled": crit.enabled,
+        "met": met,
+        "value": res.value.astype(np.int64),
+        "threshold": rule.threshold,
+        "progress": res.progress.astype(float),
+        "window_days": rule.window,
+        "window_start": from_day(day - rule.window + 1),
+        "evidence": evidence,
+        "sentence": texts,
+    })

@@ -1,0 +1,96 @@
+"""One plain-English sentence per criterion result, naming dates and references."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triggers.criteria import CriterionRule, Features, group_label
+from triggers.prepared import Prepared, from_day
+
+CITED = 3  # how many dated references a sentence names before "and N more"
+
+
+def _cite(prep: Prepared, s: int) -> str:
+    sig = prep.bundle.signals
+    ref = sig.at[s, "reference"] or sig.at[s, "title"] or sig.at[s, "signal_id"]
+    return f"{from_day(prep.sig_day[s])} ({ref})"
+
+
+def _cite_many(prep: Prepared, idx: np.ndarray) -> str:
+    latest = idx[np.argsort(prep.sig_day[idx], kind="stable")[::-1]][:CITED]
+    parts = [_cite(prep, s) for s in latest]
+    more = len(idx) - len(parts)
+    text = ", ".join(parts)
+    return text + (f" and {more} more" if more > 0 else "")
+
+
+def _names(prep: Prepared, f: Features, idx: np.ndarray, limit: int = 3) -> str:
+    issuers = np.unique(f.pair_issuer[np.isin(f.pair_sig, idx)])
+    names = sorted(prep.issuer_name[issuers])
+    text = ", ".join(names[:limit])
+    return text + (f" and {len(names) - limit} others" if len(names) > limit else "")
+
+
+def _nhri_names(prep: Prepared, idx: np.ndarray, statuses) -> str:
+    same = prep.link_same_country()
+    pick = (np.isin(prep.link_sig, idx) & same & (prep.issuer_kind[prep.link_issuer] == "nhri")
+            & np.isin(prep.issuer_accreditation[prep.link_issuer], list(statuses)))
+    issuers = np.unique(prep.link_issuer[pick])
+    return ", ".join(f"{prep.issuer_name[i]}, {prep.issuer_accreditation[i]}-status" for i in issuers)
+
+
+def _needed(met: bool, text: str) -> str:
+    return "" if met else f"; {text} needed"
+
+
+def sentence(rule: CriterionRule, prep: Prepared, f: Features, as_of: int, value: int,
+             has_nhri: bool, met: bool, evidence: np.ndarray) -> str:
+    """The sentence for one country; `evidence` holds that country's evidence signal indices."""
+    c = rule.criterion
+    span = f"in the {rule.window} days to {from_day(as_of)}"
+    prefix = "" if c.enabled else "Disabled in this rule set. "
+    if c.type == "statement_by":
+        who = group_label(c.issuer_kinds)
+        if c.members_only and "regional_org" in c.issuer_kinds:
+            who = who.replace("a regional organisation", "a regional organisation the State belongs to")
+        if value == 0:
+            return prefix + f"No expression of concern by {who} {span}."
+        return prefix + (f"{_names(prep, f, evidence)} expressed concern "
+                         f"{'once' if value == 1 else f'{value} times'}: {_cite_many(prep, evidence)}"
+                         f"{_needed(met, f'{rule.threshold} are')}.")
+    if c.type == "joint_group":
+        if value == 0:
+            return prefix + f"No expression of concern by {group_label(c.issuer_kinds)} {span}."
+        if c.mode == "joint":
+            best = evidence[np.lexsort((prep.sig_day[evidence], f.weight[evidence]))[::-1]]
+            top = best[0]
+            text = (f"{'' if met else 'At most '}{f.weight[top]} {group_label(c.issuer_kinds, value)} "
+                    f"expressed concern jointly on {_cite(prep, top)}")
+            if len(best) > 1:
+                text += (f"; {len(best)} joint expressions of concern by {rule.threshold} or more in "
+                         f"the window, also {_cite_many(prep, best[1:])}" if met else
+                         f"; also {_cite_many(prep, best[1:])}")
+            return prefix + text + _needed(met, f"{rule.threshold} jointly are") + "."
+        days = prep.sig_day[evidence]
+        return prefix + (f"{value} distinct {group_label(c.issuer_kinds, value)} expressed concern "
+                         f"between {from_day(days.min())} and {from_day(days.max())} in "
+                         f"{len(evidence)} signal(s): {_cite_many(prep, evidence)}"
+                         f"{_needed(met, f'{rule.threshold} are')}.")
+    # nhri_with_ngos
+    if not has_nhri:
+        ngos = f" ({value} eligible national NGOs did)" if c.mode == "window" and value else ""
+        return prefix + (f"No expression of concern by the State's NHRI "
+                         f"({'/'.join(c.nhri_status)}-status) {span}{ngos}.")
+    with_nhri = evidence[f.has_nhri[evidence]]
+    nhri = _nhri_names(prep, with_nhri, c.nhri_status)
+    if c.mode == "joint":
+        best = with_nhri[np.lexsort((prep.sig_day[with_nhri], f.weight[with_nhri]))[::-1]]
+        top = best[0]
+        return prefix + (f"The NHRI ({nhri}) expressed concern together with "
+                         f"{'' if met else 'at most '}{f.weight[top]} eligible national NGO(s) "
+                         f"on {_cite(prep, top)}{_needed(met, f'{rule.threshold} NGOs in one statement are')}.")
+    ngo_signals = evidence[f.weight[evidence] > 0]
+    ngo_text = (f"{value} eligible national NGO(s) expressed concern in the window"
+                + (f" ({_cite_many(prep, ngo_signals)})" if len(ngo_signals) else ""))
+    return prefix + (f"The NHRI ({nhri}) expressed concern on {_cite_many(prep, with_nhri)}, and "
+                     f"{ngo_text}{_needed(met, f'{rule.threshold} NGOs are')}.")
