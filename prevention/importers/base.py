@@ -1,0 +1,76 @@
+"""What every importer's parser returns, before anything touches the database.
+
+A parser reads one file of one source kind and splits its rows into records (signals with their
+issuers, or reference rows), rejected rows (with the reason and the raw row, to quarantine) and
+skipped rows (out of scope, such as a letter to a company: counted, not stored). It never writes.
+Storing, de-duplication by natural key and the import report are the ingest step's job.
+
+Row accounting: every data row of the file ends in exactly one bucket, so that
+    accepted + duplicates + quarantined + skipped = rows_read
+where a row is a duplicate when every record it yields is already stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+SOURCE_KINDS = ("bundle", "table", "ohchr-sp", "undl", "memberships", "nhri", "ngos", "outcomes")
+
+# Council outcome kinds (special sessions, inquiries, missions, urgent debates).
+OUTCOME_KINDS = ("special_session", "commission_of_inquiry", "fact_finding_mission",
+                 "urgent_debate", "other")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One bad row: where, what was wrong and what is allowed, and the row as it was read."""
+
+    row: int | None  # line number in the file (header = 1), or record number for JSON
+    field: str | None
+    value: str | None
+    reason: str
+    raw: dict[str, str]
+    suggestions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "file"
+        where += f", field {self.field!r}" if self.field else ""
+        value = f" {self.value!r}" if self.value is not None else ""
+        hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        return f"{where}:{value} {self.reason}{hint}"
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+SIGNAL_RECORD_COLUMNS = ["signal_id", "date", "country", "concern", "title", "url", "reference",
+                         "summary", "language", "source_row"]
+ISSUER_RECORD_COLUMNS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
+LINK_RECORD_COLUMNS = ["signal_id", "issuer_id"]
+
+
+@dataclass
+class ParsedImport:
+    """A parsed file. Frames hold strings in bundle column names plus `source_row`.
+
+    `signals.signal_id` is the natural key: the source's own id where it has one, else a
+    stable id built from source + reference + country, so re-importing adds nothing.
+    Reference kinds fill `records` (one frame, columns documented by each parser) instead.
+    """
+
+    kind: str
+    file_name: str
+    rows_read: int
+    signals: pd.DataFrame = field(default_factory=lambda: _empty(SIGNAL_RECORD_COLUMNS))
+    issuers: pd.DataFrame = field(default_factory=lambda: _empty(ISSUER_RECORD_COLUMNS))
+    links: pd.DataFrame = field(default_factory=lambda: _empty(LINK_RECORD_COLUMNS))
+    records: pd.DataFrame | None = None  # memberships / nhri / ngos / outcomes rows, with source_row
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+
+    @property
+    def skipped_rows(self) -> int:
+        return sum(self.skipped.values())
