@@ -1,0 +1,126 @@
+"""Council outcomes: read and validate the CSV of what the Council did, for back-testing.
+
+Format (UTF-8): country,date,kind,reference,title,url. `country` is ISO 3166-1 alpha-3, or
+empty for a thematic outcome (kept, but never scored against a State). A multi-State outcome
+is one row per State with the same reference. Validation is lazy like the bundle reader's:
+every problem is collected with its file, row (spreadsheet line, header = 1), field and value.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Literal, get_args
+
+import pandas as pd
+
+from triggers.bundle import BundleError, Problem, _check_countries, _Collector, _conform, _parse_dates
+
+OutcomeKind = Literal["special_session", "commission_of_inquiry", "fact_finding_mission",
+                      "urgent_debate", "other"]
+OUTCOME_KINDS: tuple[str, ...] = get_args(OutcomeKind)
+OUTCOME_LABELS = {
+    "special_session": "special session",
+    "commission_of_inquiry": "commission of inquiry",
+    "fact_finding_mission": "fact-finding mission",
+    "urgent_debate": "urgent debate",
+    "other": "other outcome",
+}
+OUTCOME_COLUMNS = ["country", "date", "kind", "reference", "title", "url"]
+OUTCOME_REQUIRED = ["country", "date", "kind", "reference"]
+
+
+class OutcomesError(BundleError):
+    """Every problem found in an outcomes file; nothing was read."""
+
+    def __init__(self, problems: list[Problem], source: str = "outcomes", shown: int = 50):
+        super().__init__(problems, source, shown)
+        self.args = (self.args[0].replace("read the bundle again", "read the outcomes again", 1),)
+
+
+def empty_outcomes() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else object)
+                         for c in OUTCOME_COLUMNS})
+
+
+def read_outcomes(path: str | Path) -> pd.DataFrame:
+    """Read and validate an outcomes CSV, or raise OutcomesError listing every problem."""
+    path = Path(path)
+    name = path.name
+    errors = _Collector()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise OutcomesError([Problem(name, None, None, None, f"file not found at {path}")],
+                            str(path)) from None
+    except IsADirectoryError:
+        raise OutcomesError([Problem(name, None, None, None,
+                                     "is a folder; give the outcomes CSV file itself")], str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise OutcomesError([Problem(name, None, None, None,
+                                     f"not UTF-8 (byte {exc.start}); save the file as UTF-8 CSV")],
+                            str(path)) from None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise OutcomesError([Problem(name, None, None, None, "empty file; expected a header row with "
+                                     + ", ".join(OUTCOME_REQUIRED))], str(path)) from None
+    except pd.errors.ParserError as exc:
+        raise OutcomesError([Problem(name, None, None, None, f"not a readable CSV file: {exc}")],
+                            str(path)) from None
+    return _validate(frame, name, errors, str(path))
+
+
+def validate_outcomes(frame: pd.DataFrame, source: str = "outcomes") -> pd.DataFrame:
+    """Validate an outcomes frame (e.g. from the database), or raise OutcomesError."""
+    frame = frame.copy()
+    if "date" in frame.columns and pd.api.types.is_datetime64_any_dtype(frame["date"]):
+        frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    text = frame.astype(object).where(frame.notna(), "").astype(str).reset_index(drop=True)
+    return _validate(text, "outcomes", _Collector(), source)
+
+
+def _validate(frame: pd.DataFrame, name: str, errors: _Collector, source: str) -> pd.DataFrame:
+    frame = _conform(frame, name, OUTCOME_COLUMNS, OUTCOME_REQUIRED, errors)
+    if frame is None:
+        raise OutcomesError(errors.problems, source)
+    exact = frame.duplicated(keep="first")
+    frame = frame[~exact.to_numpy()]
+    dates = _parse_dates(name, frame, "date", errors, required=True)
+    kind = frame["kind"]
+    errors.rows(name, frame, ~kind.isin(OUTCOME_KINDS), "kind",
+                f"unknown kind; allowed: {', '.join(OUTCOME_KINDS)}")
+    # An empty country is a thematic outcome, so it is allowed; a bad code is not.
+    _check_countries(name, frame, "country", errors, required_mask=[False] * len(frame))
+    errors.rows(name, frame, frame["reference"] == "", "reference",
+                "a reference is required (e.g. S-15 or A/HRC/RES/S-15/1); a multi-State "
+                "outcome repeats it on one row per State")
+    url = frame["url"]
+    errors.rows(name, frame, (url != "") & ~url.str.match(r"^https?://"), "url",
+                "a url must start with http:// or https:// (or be empty)")
+    _check_keys(name, frame, errors)
+    if errors.problems:
+        raise OutcomesError(errors.problems, source)
+    out = frame.assign(date=dates)[OUTCOME_COLUMNS]
+    return out.sort_values(["date", "reference", "country"]).reset_index(drop=True)
+
+
+def _check_keys(name: str, frame: pd.DataFrame, errors: _Collector) -> None:
+    """One row per (reference, country); every row of a reference gives the same date."""
+    keyed = frame[frame["reference"] != ""]
+    seen: dict[tuple[str, str], int] = {}
+    dated: dict[str, tuple[str, int]] = {}
+    for line, ref, country, day in zip(keyed.index, keyed["reference"], keyed["country"],
+                                       keyed["date"]):
+        if (ref, country) in seen:
+            errors.add(name, int(line), "reference", ref,
+                       f"already given for {country or 'a thematic outcome'} on row "
+                       f"{seen[ref, country]} with different content; one row per State and "
+                       f"reference (an exact repeat is counted once)")
+            continue
+        seen[ref, country] = int(line)
+        if ref in dated and dated[ref][0] != day:
+            errors.add(name, int(line), "date", day,
+                       f"reference {ref} is dated {dated[ref][0]} on row {dated[ref][1]}; "
+                       f"all rows of one outcome share its date")
+        dated.setdefault(ref, (day, int(line)))
