@@ -1,4 +1,4 @@
-"""Command line: python -m triggers evaluate | timeline BUNDLE_DIR ...
+"""Command line: python -m triggers evaluate | timeline | backtest BUNDLE_DIR ...
 
 Exit codes: 0 done, 2 bad input (the collected problem report is printed on stderr).
 """
@@ -38,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     tl.add_argument("--start", type=_day, required=True, metavar="YYYY-MM-DD")
     tl.add_argument("--end", type=_day, required=True, metavar="YYYY-MM-DD")
     tl.add_argument("--step-days", type=int, default=1, metavar="N")
+    bt = sub.add_parser("backtest", parents=[common],
+                        help="score the rule set and two baselines against the Council's outcomes")
+    bt.add_argument("--outcomes", required=True, metavar="FILE",
+                    help="outcomes CSV: country,date,kind,reference,title,url")
+    bt.add_argument("--start", type=_day, required=True, metavar="YYYY-MM-DD")
+    bt.add_argument("--end", type=_day, required=True, metavar="YYYY-MM-DD")
+    bt.add_argument("--lookback-days", type=int, default=365, metavar="N",
+                    help="an outcome is warned by a triggered day in the N days before it (default 365)")
+    bt.add_argument("--horizon-days", type=int, default=365, metavar="N",
+                    help="an episode is followed by an outcome up to N days after it ends (default 365)")
+    bt.add_argument("--table", choices=["metrics", "outcomes", "episodes", "coverage"],
+                    default="metrics", help="which table --format csv prints (default metrics)")
     return p
 
 
@@ -50,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     out = sys.stdout
+    if args.command == "backtest":
+        return _backtest(args, bundle, rules, out)
     if args.command == "evaluate":
         result = evaluate(bundle, rules, args.as_of)
         if args.format == "csv":
@@ -77,6 +91,43 @@ def main(argv: list[str] | None = None) -> int:
                    "timeline": frame.assign(status=frame["status"].astype(str)).to_dict("records"),
                    "episodes": episodes.to_dict("records")}, out, indent=1)
         out.write("\n")
+    return 0
+
+
+def _backtest(args, bundle, rules, out) -> int:
+    from triggers.backtest import backtest
+    from triggers.outcomes import OutcomesError, read_outcomes
+
+    if args.end < args.start:
+        print(f"--end {args.end} is before --start {args.start}", file=sys.stderr)
+        return 2
+    if args.lookback_days < 1 or args.horizon_days < 0:
+        print("--lookback-days must be 1 or more and --horizon-days 0 or more", file=sys.stderr)
+        return 2
+    try:
+        outcomes = read_outcomes(args.outcomes)
+    except OutcomesError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    result = backtest(bundle, rules, outcomes, args.start, args.end,
+                      args.lookback_days, args.horizon_days)
+    if args.format == "json":
+        json.dump(result.to_dict(), out, indent=1, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.table == "metrics":
+        table = result.metrics_table()
+    elif args.table == "coverage":
+        table = result.coverage
+    else:
+        import pandas as pd
+
+        table = pd.concat([getattr(s, args.table).assign(method=m) for m, s in result.scores.items()],
+                          ignore_index=True)
+        table = table[["method"] + [c for c in table.columns if c != "method"]]
+    table.to_csv(out, index=False, date_format="%Y-%m-%d")
     return 0
 
 
