@@ -1,0 +1,154 @@
+"""A deliberately naive reading of issue 2, sections 2 and 4, for comparison with the engine.
+
+Written from the issue's words with plain loops over rows and no shared code with
+`triggers/` beyond the RuleSet model (read only for its fields). Slow on purpose: it is
+the specification executed literally, so a disagreement points at the engine (or at the
+issue being ambiguous) rather than at a shared helper.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+STATUSES = ("clear", "watch", "triggered")
+
+
+def _day(text) -> date:
+    return text if isinstance(text, date) else date.fromisoformat(str(text))
+
+
+def _distinct_signals(signals):
+    # An exact repeat of a row counts once; the generator never reuses an id otherwise.
+    seen, out = set(), []
+    for s in signals:
+        if s["signal_id"] in seen:
+            continue
+        seen.add(s["signal_id"])
+        out.append(s)
+    return out
+
+
+def _is_member(memberships, org_id, country, day):
+    for org, c, since, until in memberships:
+        if org != org_id or c != country:
+            continue
+        after_start = since == "" or _day(since) <= day
+        before_end = until == "" or day < _day(until)  # until: first day no longer a member
+        if after_start and before_end:
+            return True
+    return False
+
+
+def _issuer_ids(signal):
+    return {i.strip() for i in signal["issuers"].split(";") if i.strip()}
+
+
+def _qualifies(signal, country, as_of, window):
+    d = _day(signal["date"])
+    concern = signal.get("concern", "").lower() not in ("false", "0", "no")
+    return signal["country"] == country and concern and as_of - timedelta(days=window) < d <= as_of
+
+
+def evaluate_criterion(crit, window, signals, issuers, memberships, country, as_of):
+    """(value, has_eligible_nhri or None) for one criterion, one country, one day."""
+    by_id = {i[0]: i for i in issuers}
+    kind = {i[0]: i[2] for i in issuers}
+    qualifying = [s for s in signals if _qualifies(s, country, as_of, window)]
+
+    if crit.type == "statement_by":
+        value = 0
+        for s in qualifying:
+            counted = False
+            for iid in _issuer_ids(s):
+                if kind[iid] not in crit.issuer_kinds:
+                    continue
+                if (crit.members_only and kind[iid] == "regional_org"
+                        and not _is_member(memberships, iid, country, _day(s["date"]))):
+                    continue
+                counted = True
+            if counted:
+                value += 1
+        return value, None
+
+    if crit.type == "joint_group":
+        if crit.mode == "joint":
+            value = 0
+            for s in qualifying:
+                n = len([i for i in _issuer_ids(s) if kind[i] in crit.issuer_kinds])
+                value = max(value, n)
+            return value, None
+        everyone = set()
+        for s in qualifying:
+            everyone |= {i for i in _issuer_ids(s) if kind[i] in crit.issuer_kinds}
+        return len(everyone), None
+
+    # nhri_with_ngos
+    def eligible_nhri(iid):
+        _, _, k, c, acc, _ = by_id[iid]
+        acc = acc or "none"
+        return k == "nhri" and c == country and acc in crit.nhri_status
+
+    def eligible_ngo(iid):
+        _, _, k, c, acc, scope = by_id[iid]
+        acc = acc or "none"
+        if k != "ngo" or c != country or acc not in crit.ngo_status:
+            return False
+        return crit.ngo_scope is None or scope == crit.ngo_scope
+
+    has_nhri = any(eligible_nhri(i) for s in qualifying for i in _issuer_ids(s))
+    if crit.mode == "joint":
+        value = 0
+        for s in qualifying:
+            ids = _issuer_ids(s)
+            if any(eligible_nhri(i) for i in ids):
+                value = max(value, len([i for i in ids if eligible_ngo(i)]))
+        return value, has_nhri
+    ngos = {i for s in qualifying for i in _issuer_ids(s) if eligible_ngo(i)}
+    return len(ngos), has_nhri
+
+
+def reference_evaluate(signals, issuers, memberships, rules, as_of):
+    """{country: {"status", "criteria_met", "criteria": {id: {"met", "value"}}}}."""
+    as_of = _day(as_of)
+    signals = _distinct_signals(signals)
+    out = {}
+    for country in sorted({s["country"] for s in signals}):
+        met_count, watch, results = 0, False, {}
+        for crit in rules.criteria:
+            window = crit.window_days if crit.window_days else rules.window_days
+            value, has_nhri = evaluate_criterion(crit, window, signals, issuers, memberships,
+                                                 country, as_of)
+            if crit.type == "nhri_with_ngos":
+                threshold = crit.min_ngos
+                met = has_nhri and value >= threshold
+                progress = ((1 if has_nhri else 0) + min(value, threshold)) / (1 + threshold)
+            else:
+                threshold = crit.min_signals if crit.type == "statement_by" else crit.min_issuers
+                met = value >= threshold
+                progress = min(value, threshold) / threshold
+            met = met and crit.enabled
+            if crit.enabled:
+                met_count += 1 if met else 0
+                if progress >= rules.watch_ratio:
+                    watch = True
+            results[crit.id] = {"met": met, "value": value}
+        if met_count >= rules.min_criteria:
+            st = "triggered"
+        elif watch:
+            st = "watch"
+        else:
+            st = "clear"
+        out[country] = {"status": st, "criteria_met": met_count, "criteria": results}
+    return out
+
+
+def reference_timeline(signals, issuers, memberships, rules, start, end):
+    """{(country, iso day): (status, {id: met})} for every day from start to end."""
+    out = {}
+    day, end = _day(start), _day(end)
+    while day <= end:
+        for country, res in reference_evaluate(signals, issuers, memberships, rules, day).items():
+            out[(country, day.isoformat())] = (
+                res["status"], {cid: r["met"] for cid, r in res["criteria"].items()})
+        day += timedelta(days=1)
+    return out

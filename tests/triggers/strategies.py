@@ -1,0 +1,128 @@
+"""Hypothesis strategies: random small bundles (as plain rows) and random rule sets."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from hypothesis import strategies as st
+
+from triggers.bundle import validate_frames
+from triggers.rules import parse_rule_set
+from triggers.vocabulary import ISSUER_KINDS, NGO_SCOPES, NGO_STATUSES, NHRI_STATUSES
+
+BASE = date(2020, 1, 1)
+SPAN = 20  # signals fall on BASE .. BASE+SPAN; small so windows and boundaries collide often
+COUNTRIES = ["LBY", "SYR"]
+# The kinds criteria mostly ask for; others stay possible so unrelated issuers are exercised.
+CORE_KINDS = ["sp_mandate", "regional_org", "nhri", "ngo", "high_commissioner"]
+# Hypothesis favours the first items of sampled_from; put the windows that see most first.
+WINDOWS = st.sampled_from([30, 15, 10, 7, 3, 2, 1]) | st.integers(1, 40)
+ISSUER_FIELDS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
+
+
+def day(offset: int) -> str:
+    return (BASE + timedelta(days=offset)).isoformat()
+
+
+@st.composite
+def issuer_rows(draw):
+    # Bias towards the kinds criteria care about, but keep every kind possible.
+    kinds = st.sampled_from(["sp_mandate", "sp_mandate", "regional_org", "nhri", "nhri", "ngo", "ngo",
+                             "ngo", "high_commissioner"]) | st.sampled_from(ISSUER_KINDS)
+    n = draw(st.sampled_from(range(3, 11)))
+    rows = []
+    for k in range(n):
+        kind = draw(kinds)
+        country = accreditation = scope = ""
+        if kind == "nhri":
+            country = draw(st.sampled_from(COUNTRIES))
+            accreditation = draw(st.sampled_from(("A", "A", "B") + NHRI_STATUSES + ("",)))
+        elif kind == "ngo":
+            country = draw(st.sampled_from(COUNTRIES))
+            accreditation = draw(st.sampled_from(("special", "general", "roster") * 2
+                                                 + NGO_STATUSES + ("",)))
+            scope = draw(st.sampled_from(("national",) * 4 + NGO_SCOPES + ("",)))
+        rows.append((f"i{k}", f"Issuer {k}", kind, country, accreditation, scope))
+    return rows
+
+
+@st.composite
+def bundles(draw):
+    """(signals, issuers, memberships) as plain rows, valid for validate_frames."""
+    issuers = draw(issuer_rows())
+    ids = [i[0] for i in issuers]
+    signals = []
+    for k in range(draw(st.sampled_from(range(1, 15)))):
+        country = draw(st.sampled_from(COUNTRIES))
+        # Mostly issuers that can count for this State, sometimes a foreign NHRI or NGO.
+        home = [i[0] for i in issuers if i[3] in ("", country)] or ids
+        chosen = draw(st.lists(st.sampled_from(home) | st.sampled_from(ids),
+                               min_size=1, max_size=7))  # repeats allowed
+        signals.append({
+            "signal_id": f"s{k}", "date": day(draw(st.sampled_from(range(0, SPAN + 1)))),
+            "country": country, "issuers": ";".join(chosen),
+            "concern": draw(st.sampled_from(["true", "true", "", "false"])),
+            "title": f"signal {k}", "url": "", "reference": f"REF {k}/2020", "summary": "",
+            "language": "en",
+        })
+    # Exact repeats of rows must count once.
+    signals += draw(st.lists(st.sampled_from(signals), max_size=2))
+    memberships = []
+    for org in [i[0] for i in issuers if i[2] == "regional_org"]:
+        for country in COUNTRIES:
+            for _ in range(draw(st.integers(0, 2))):
+                since = draw(st.one_of(st.just(""), st.integers(-5, SPAN).map(day)))
+                lo = 1 if since == "" else (date.fromisoformat(since) - BASE).days + 1
+                until = draw(st.one_of(st.just(""), st.integers(lo, SPAN + 5).map(day)))
+                memberships.append((org, country, since, until))
+    return signals, issuers, memberships
+
+
+def to_bundle(signals, issuers, memberships):
+    return validate_frames(
+        pd.DataFrame(signals), pd.DataFrame(issuers, columns=ISSUER_FIELDS),
+        pd.DataFrame(memberships, columns=["org_id", "country", "since", "until"]))
+
+
+@st.composite
+def criteria(draw, cid):
+    kind = draw(st.sampled_from(["statement_by", "joint_group", "nhri_with_ngos"]))
+    c = {"id": cid, "type": kind, "enabled": draw(st.booleans() | st.just(True))}
+    if draw(st.booleans()):
+        c["window_days"] = draw(WINDOWS)
+    kinds = (st.sampled_from(CORE_KINDS).map(lambda k: [k])
+             | st.lists(st.sampled_from(ISSUER_KINDS), min_size=1, max_size=3, unique=True))
+    low = st.sampled_from([1, 1, 2, 2, 3, 4])  # thresholds; low ones are met more often
+    if kind == "statement_by":
+        c.update(issuer_kinds=draw(kinds), min_signals=draw(low),
+                 members_only=draw(st.booleans()))
+    elif kind == "joint_group":
+        c.update(issuer_kinds=draw(kinds), min_issuers=draw(low),
+                 mode=draw(st.sampled_from(["joint", "cumulative"])))
+    else:
+        c.update(min_ngos=draw(st.sampled_from([1, 1, 2, 3])), mode=draw(st.sampled_from(["joint", "window"])),
+                 nhri_status=draw(st.just(["A", "B"]) | st.lists(st.sampled_from(NHRI_STATUSES),
+                                                                    min_size=1, unique=True)),
+                 ngo_status=draw(st.just(["general", "special", "roster"])
+                                 | st.lists(st.sampled_from(NGO_STATUSES), min_size=1, unique=True)),
+                 ngo_scope=draw(st.sampled_from(["national", "national", "international", None])))
+    return c
+
+
+@st.composite
+def rule_sets(draw):
+    n = draw(st.integers(1, 4))
+    crits = [draw(criteria(f"c{k}")) for k in range(n)]
+    return parse_rule_set({
+        "id": "random", "title": "random", "source": "hypothesis", "criteria": crits,
+        "window_days": draw(WINDOWS), "min_criteria": draw(st.integers(1, n)),
+        "watch_ratio": draw(st.sampled_from([0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0])),
+    })
+
+
+@st.composite
+def as_of_days(draw, signals):
+    """A day near a signal (on it, the day after, or a window's length later), as an offset."""
+    anchor = (date.fromisoformat(draw(st.sampled_from(signals))["date"]) - BASE).days
+    return anchor + draw(st.sampled_from([0, 1, 3, 7, 10, 15, -1]) | st.integers(-3, 45))

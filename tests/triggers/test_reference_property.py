@@ -1,0 +1,74 @@
+"""The engine against the naive reference (tests/triggers/reference.py) on random bundles.
+
+Bundles, rule sets and days are random but small: two States, a handful of issuers of every
+kind, signals over three weeks, windows from 1 to 40 days, so that window edges, thresholds,
+memberships and accreditation rules collide often.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from triggers.evaluate import evaluate
+from triggers.prepared import prepare
+from triggers.timeline import timeline
+
+from .reference import reference_evaluate, reference_timeline
+from .strategies import SPAN, as_of_days, bundles, day, rule_sets, to_bundle
+
+QUICK = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def assert_same_as_reference(evaluation, expected):
+    table = evaluation.table.set_index("country")
+    assert sorted(table.index) == sorted(expected)
+    for country, exp in expected.items():
+        r = table.loc[country]
+        assert (r["status"], r["criteria_met"]) == (exp["status"], exp["criteria_met"]), (country, exp)
+        for cid, c in exp["criteria"].items():
+            assert (bool(r[f"{cid}_met"]), int(r[f"{cid}_value"])) == (c["met"], c["value"]), \
+                (country, cid, exp)
+
+
+@settings(max_examples=70, **QUICK)
+@given(data=bundles(), rules=rule_sets(), choose=st.data())
+def test_evaluate_matches_reference(data, rules, choose):
+    signals, issuers, memberships = data
+    prep = prepare(to_bundle(*data))  # built once, evaluated on several days
+    for _ in range(4):
+        as_of = day(choose.draw(as_of_days(signals), label="as_of"))
+        expected = reference_evaluate(signals, issuers, memberships, rules, as_of)
+        assert_same_as_reference(evaluate(prep, rules, as_of, sentences=False), expected)
+
+
+@settings(max_examples=35, **QUICK)
+@given(data=bundles(), rules=rule_sets(), start=st.integers(-3, SPAN), length=st.integers(0, 20))
+def test_timeline_matches_reference(data, rules, start, length):
+    signals, issuers, memberships = data
+    first, last = day(start), day(start + length)
+    expected = reference_timeline(signals, issuers, memberships, rules, first, last)
+    frame = timeline(to_bundle(*data), rules, first, last).frame()
+    assert len(frame) == len(expected)
+    for r in frame.to_dict("records"):
+        key = (r["country"], pd.Timestamp(r["date"]).date().isoformat())
+        status, met = expected[key]
+        assert r["status"] == status, key
+        assert {cid: bool(r[f"{cid}_met"]) for cid in met} == met, key
+
+
+@settings(max_examples=25, **QUICK)
+@given(data=bundles(), rules=rule_sets(), choose=st.data())
+def test_evaluate_with_sentences_agrees_with_the_table(data, rules, choose):
+    """Sentences and evidence are built without error for any input, and evidence stays in the window."""
+    signals = data[0]
+    as_of = day(choose.draw(as_of_days(signals), label="as_of"))
+    result = evaluate(to_bundle(*data), rules, as_of)
+    dates = {s["signal_id"]: s["date"] for s in signals}
+    for r in result.criteria.to_dict("records"):
+        assert r["sentence"]
+        for sid in r["evidence"]:
+            assert r["window_start"] <= dates[sid] <= as_of, (r, sid)
+        if r["met"]:
+            assert r["evidence"], r
