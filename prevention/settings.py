@@ -1,0 +1,64 @@
+"""Settings, each declared once with its default and help text, read from the environment.
+
+docs/settings.md lists every setting; tests/prevention/test_settings.py fails when one is missing
+there, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_DIR / 'var' / 'prevention.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PREVENTION_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        # DATABASE_URL is what hosting platforms and docker images set; accept it unprefixed.
+        validation_alias=AliasChoices("DATABASE_URL", "PREVENTION_DATABASE_URL"),
+        description="SQLAlchemy URL of the database. Default: a SQLite file var/prevention.sqlite3 "
+                    "in the project (created on first use). PostgreSQL: "
+                    "postgresql+psycopg://user:password@host:5432/dbname.",
+    )
+    sql_echo: bool = Field(
+        default=False,
+        description="Log every SQL statement (for debugging slow pages or imports).",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_DIR / "data",
+        description="Folder of the bundled data: rules/, reference/ and seed/ (read by `seed`).",
+    )
+    import_batch_size: int = Field(
+        default=50_000, ge=100,
+        description="Rows written per INSERT batch during an import; the progress callback fires "
+                    "once per batch.",
+    )
+    frames_cache_seconds: int = Field(
+        default=300, ge=0,
+        description="How long the dashboard keeps loaded frames before it checks the database's "
+                    "data version again (0: check on every load).",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def env_names(name: str) -> list[str]:
+    """The environment variable names that set one field (for the docs and their test)."""
+    info = Settings.model_fields[name]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(a) for a in alias.choices]
+    return [f"PREVENTION_{name.upper()}"]
