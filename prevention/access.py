@@ -1,0 +1,140 @@
+"""Who may see which page and do which action: the one place the role matrix lives.
+
+The matrix is data so that the navigation (app.py), the server-side checks in every write
+function (`require`), the documentation and the tests all read the same table. Roles are not a
+ladder: a `researcher` does not see the Bureau's confidential reviews, and a `reviewer` does not
+save threshold-lab scenarios; `admin` may do everything.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+ROLES: tuple[str, ...] = ("viewer", "reviewer", "researcher", "admin")
+ANONYMOUS = "anonymous"  # a visitor who has not signed in; not a role an account can hold
+
+# page id -> what it shows. Page ids are the `url_path` of the st.Page in app.py.
+PAGES: dict[str, str] = {
+    "overview": "Every State's status under a rule set (public evidence)",
+    "country": "One State's criteria, evidence and timeline (public evidence)",
+    "about": "Where the criteria come from; attributions",
+    "watchlists": "The signed-in user's own watchlists",
+    "lab": "Threshold lab: change parameters, save scenarios",
+    "backtest": "Back-tests against Council outcomes",
+    "data": "Imports, quarantine and coverage",
+    "review": "The Bureau's confidential review queue and cases",
+    "admin": "Accounts and the audit log",
+    "account": "Sign in, sign out, first administrator",
+}
+
+# action id -> what it allows. Every function that writes checks its action with `require`.
+ACTIONS: dict[str, str] = {
+    "watchlist.manage": "create, rename, share and delete one's own watchlists",
+    "scenario.save": "save a threshold-lab scenario as a new rule-set version",
+    "backtest.run": "run and save back-tests",
+    "case.view": "read review cases, their comments, assessments and decisions (confidential)",
+    "case.sync": "open cases for States that became triggered",
+    "case.assign": "assign a case to a reviewer",
+    "case.comment": "add a confidential comment to a case",
+    "case.assess": "record the Irish-Principles judgements on a case",
+    "case.transition": "move a case between new, in review and closed",
+    "case.decide": "record the Bureau's decision on a case",
+    "brief.export": "download a case's situation brief",
+    "import.run": "import data",
+    "quarantine.fix": "fix and re-submit quarantined rows",
+    "ruleset.publish": "publish a rule-set version",
+    "account.manage": "add accounts, change roles, disable accounts",
+    "audit.view": "read the audit log",
+    "audit.export": "export the audit log",
+}
+
+_PUBLIC_PAGES = {"overview", "country", "about", "account"}
+_VIEWER_PAGES = _PUBLIC_PAGES | {"watchlists"}
+_CASE_ACTIONS = {"case.view", "case.sync", "case.assign", "case.comment", "case.assess",
+                 "case.transition", "case.decide", "brief.export"}
+
+ROLE_PAGES: dict[str, frozenset[str]] = {
+    ANONYMOUS: frozenset(_PUBLIC_PAGES),
+    "viewer": frozenset(_VIEWER_PAGES),
+    "reviewer": frozenset(_VIEWER_PAGES | {"review"}),
+    "researcher": frozenset(_VIEWER_PAGES | {"lab", "backtest"}),
+    "admin": frozenset(PAGES),
+}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    ANONYMOUS: frozenset(),
+    "viewer": frozenset({"watchlist.manage"}),
+    "reviewer": frozenset({"watchlist.manage"} | _CASE_ACTIONS),
+    "researcher": frozenset({"watchlist.manage", "scenario.save", "backtest.run"}),
+    "admin": frozenset(ACTIONS),
+}
+
+
+class Principal(Protocol):
+    """Anything that names who is acting: an account id, a username and a role."""
+
+    id: int | None
+    username: str
+    role: str
+
+
+class PermissionDenied(PermissionError):
+    """The acting user's role does not allow the action; nothing was changed."""
+
+    def __init__(self, who: str, role: str, action: str):
+        self.who, self.role, self.action = who, role, action
+        allowed = sorted(r for r in ROLES if action in ROLE_ACTIONS[r])
+        super().__init__(f"{who} ({role}) may not {ACTIONS.get(action, action)}; "
+                         f"roles allowed: {', '.join(allowed) or 'none'}")
+
+
+def role_of(user: Principal | None) -> str:
+    return ANONYMOUS if user is None else user.role
+
+
+def can(user_or_role: Principal | str | None, action: str) -> bool:
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
+    role = user_or_role if isinstance(user_or_role, str) else role_of(user_or_role)
+    return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def can_see(user_or_role: Principal | str | None, page: str) -> bool:
+    if page not in PAGES:
+        raise KeyError(f"unknown page {page!r}; known: {', '.join(PAGES)}")
+    role = user_or_role if isinstance(user_or_role, str) else role_of(user_or_role)
+    return page in ROLE_PAGES.get(role, frozenset())
+
+
+def pages_for(user_or_role: Principal | str | None) -> list[str]:
+    """The page ids a user may open, in the order of PAGES."""
+    role = user_or_role if isinstance(user_or_role, str) else role_of(user_or_role)
+    allowed = ROLE_PAGES.get(role, frozenset())
+    return [p for p in PAGES if p in allowed]
+
+
+def require(user: Principal | None, action: str) -> None:
+    """Raise PermissionDenied unless the user's role allows the action (the server-side check)."""
+    if not can(user, action):
+        who = "an anonymous visitor" if user is None else repr(user.username)
+        raise PermissionDenied(who, role_of(user), action)
+
+
+def require_page(user: Principal | None, page: str) -> None:
+    """Raise PermissionDenied unless the user may open the page (pages call it first)."""
+    if not can_see(user, page):
+        who = "an anonymous visitor" if user is None else repr(user.username)
+        raise PermissionDenied(who, role_of(user), f"open the {page} page")
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table, for docs/accounts.md (a test keeps the two in step)."""
+    roles = (ANONYMOUS,) + ROLES
+    lines = ["| | " + " | ".join(roles) + " |", "|---" * (len(roles) + 1) + "|"]
+    for page in PAGES:
+        lines.append(f"| page `{page}` | " + " | ".join(
+            "yes" if page in ROLE_PAGES[r] else "" for r in roles) + " |")
+    for action in ACTIONS:
+        lines.append(f"| `{action}` | " + " | ".join(
+            "yes" if action in ROLE_ACTIONS[r] else "" for r in roles) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,298 @@
+"""Accounts: argon2 password hashes, roles, and the checks every write action makes.
+
+There is no default account and no default password. The first administrator is created either
+on the first start (the sign-in page asks for one while no account exists) or with
+`python -m prevention user add NAME --role admin`. Passwords live only as argon2id hashes; they
+are never logged, audited or kept in the Streamlit session (see tests/review/test_auth.py).
+
+Sign-in through an identity provider (OIDC, Streamlit's `st.login`) is configured in
+`.streamlit/secrets.toml`; docs/accounts.md says how. The provider proves who someone is; the
+role always comes from the account in this database, looked up again on every page run.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from dataclasses import dataclass
+from typing import Mapping
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prevention import audit
+from prevention.access import ROLES, PermissionDenied, Principal, require
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 12
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the username is unknown, so that a wrong name costs as much time as a
+# wrong password and sign-in timing does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in account, detached from any database session (safe to keep per session)."""
+
+    id: int | None
+    username: str
+    role: str
+    display_name: str = ""
+    email: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class AccountError(ValueError):
+    """An account operation that cannot be done as asked; the message says why."""
+
+
+def cli_actor() -> User:
+    """Whoever runs `python -m prevention user ...`: shell access to the database is admin."""
+    try:
+        who = getpass.getuser()
+    except Exception:  # no login name in some containers
+        who = "unknown"
+    return User(id=None, username=f"cli:{who}", role="admin")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if username and username.lower() in password.lower():
+        raise AccountError("the password must not contain the username")
+
+
+def _account_model():
+    from prevention.models.review import Account
+
+    return Account
+
+
+def _public(account) -> dict:
+    """An account as the audit log may see it (never the hash)."""
+    return {"username": account.username, "email": account.email, "role": account.role,
+            "display_name": account.display_name, "disabled": account.disabled,
+            "has_password": account.password_hash is not None}
+
+
+def to_user(account) -> User:
+    return User(id=account.id, username=account.username, role=account.role,
+                display_name=account.display_name or "", email=account.email)
+
+
+def count_accounts(session: Session) -> int:
+    Account = _account_model()
+    return session.scalar(select(func.count()).select_from(Account)) or 0
+
+
+def needs_first_admin(session: Session) -> bool:
+    """True until an admin account exists: the first start asks for one (or the CLI makes it)."""
+    Account = _account_model()
+    return session.scalar(select(Account.id).where(Account.role == "admin").limit(1)) is None
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+
+
+def _normal(username: str) -> str:
+    name = username.strip().lower()
+    if not name or len(name) > 120 or any(c.isspace() for c in name):
+        raise AccountError("a username is 1 to 120 characters without spaces")
+    return name
+
+
+def get_account(session: Session, username: str):
+    Account = _account_model()
+    account = session.scalar(select(Account).where(Account.username == _normal(username)))
+    if account is None:
+        raise AccountError(f"no account named {username!r}")
+    return account
+
+
+def add_account(session: Session, actor: Principal | None, username: str, role: str,
+                password: str | None = None, email: str | None = None,
+                display_name: str = "") -> User:
+    """Create an account. Admins only, except the first admin, created while none exists."""
+    Account = _account_model()
+    first = needs_first_admin(session)
+    if first:
+        if role != "admin":
+            raise AccountError("no admin account exists yet: the first account must be an admin")
+    else:
+        require(actor, "account.manage")
+    _check_role(role)
+    name = _normal(username)
+    if password is None and not email:
+        raise AccountError("give a password, or an email for sign-in through the identity provider")
+    if password is not None:
+        check_password_rules(password, name)
+    if session.scalar(select(Account.id).where(Account.username == name)) is not None:
+        raise AccountError(f"an account named {name!r} already exists")
+    email = email.strip().lower() if email else None
+    if email and session.scalar(select(Account.id).where(Account.email == email)) is not None:
+        raise AccountError(f"an account with email {email!r} already exists")
+    account = Account(username=name, role=role, email=email, display_name=display_name,
+                      password_hash=None if password is None else hash_password(password),
+                      disabled=False)
+    session.add(account)
+    session.flush()
+    actor_for_log = actor if actor is not None or not first else to_user(account)
+    audit.record(session, actor_for_log, "account.add", "account", account.id,
+                 after=_public(account), detail="first administrator" if first else "")
+    log.info("account %s added with role %s", name, role)
+    return to_user(account)
+
+
+def _enabled_admins(session: Session) -> int:
+    Account = _account_model()
+    return session.scalar(select(func.count()).select_from(Account).where(
+        Account.role == "admin", Account.disabled.is_(False))) or 0
+
+
+def _change(session: Session, actor: Principal | None, username: str, action: str, **values) -> User:
+    require(actor, "account.manage")
+    account = get_account(session, username)
+    before = _public(account)
+    losing_admin = account.role == "admin" and not account.disabled and (
+        values.get("role", "admin") != "admin" or values.get("disabled", False))
+    if losing_admin and _enabled_admins(session) <= 1:
+        raise AccountError(f"{account.username} is the only enabled admin; add another admin first")
+    for key, value in values.items():
+        setattr(account, key, value)
+    session.flush()
+    b, a = audit.changes(before, _public(account))
+    audit.record(session, actor, action, "account", account.id, before=b, after=a,
+                 detail=account.username)
+    return to_user(account)
+
+
+def set_role(session: Session, actor: Principal | None, username: str, role: str) -> User:
+    _check_role(role)
+    return _change(session, actor, username, "account.set_role", role=role)
+
+
+def disable(session: Session, actor: Principal | None, username: str) -> User:
+    return _change(session, actor, username, "account.disable", disabled=True)
+
+
+def enable(session: Session, actor: Principal | None, username: str) -> User:
+    return _change(session, actor, username, "account.enable", disabled=False)
+
+
+def set_password(session: Session, actor: Principal | None, username: str, password: str) -> None:
+    """Admins reset anyone's password; a signed-in user may change their own."""
+    account = get_account(session, username)
+    if actor is None or actor.id != account.id:
+        require(actor, "account.manage")
+    check_password_rules(password, account.username)
+    account.password_hash = hash_password(password)
+    session.flush()
+    audit.record(session, actor, "account.set_password", "account", account.id,
+                 detail=account.username)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user if the name and password match an enabled account; None otherwise."""
+    Account = _account_model()
+    try:
+        name = _normal(username)
+    except AccountError:
+        return None
+    account = session.scalar(select(Account).where(Account.username == name))
+    stored = account.password_hash if account is not None and account.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+        ok = account is not None and stored is not _DUMMY_HASH and not account.disabled
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        log.info("sign-in refused for %r", name)
+        return None
+    if _hasher.check_needs_rehash(stored):
+        account.password_hash = hash_password(password)
+    log.info("sign-in of %r", name)
+    return to_user(account)
+
+
+def load_user(session: Session, account_id: int | None) -> User | None:
+    """The current state of an account (role changes and disabling apply at once)."""
+    if account_id is None:
+        return None
+    Account = _account_model()
+    account = session.get(Account, account_id)
+    if account is None or account.disabled:
+        return None
+    return to_user(account)
+
+
+def user_for_identity(session: Session, email: str | None, name: str = "") -> User | None:
+    """The account of someone the identity provider signed in.
+
+    An unknown email gets a new `viewer` account (the provider vouched for the person; the
+    public pages and own watchlists are all a viewer sees). A disabled account gets nothing.
+    """
+    if not email:
+        return None
+    Account = _account_model()
+    email = email.strip().lower()
+    account = session.scalar(select(Account).where(Account.email == email))
+    if account is None:
+        base = email.split("@")[0][:100] or "user"
+        username, n = base, 1
+        while session.scalar(select(Account.id).where(Account.username == username)) is not None:
+            n += 1
+            username = f"{base}{n}"
+        account = Account(username=username, email=email, display_name=name, role="viewer",
+                          password_hash=None, disabled=False)
+        session.add(account)
+        session.flush()
+        audit.record(session, to_user(account), "account.add", "account", account.id,
+                     after=_public(account), detail="first sign-in through the identity provider")
+    if account.disabled:
+        return None
+    return to_user(account)
+
+
+def oidc_configured(secrets: Mapping) -> bool:
+    """True when `.streamlit/secrets.toml` has an [auth] section with a redirect URI."""
+    try:
+        section = secrets.get("auth")
+    except Exception:  # st.secrets raises when there is no secrets file at all
+        return False
+    return bool(section) and "redirect_uri" in section
+
+
+def list_accounts(session: Session, actor: Principal | None) -> list[dict]:
+    require(actor, "account.manage")
+    Account = _account_model()
+    accounts = session.scalars(select(Account).order_by(Account.username))
+    return [{"id": a.id, **_public(a), "created_at": a.created_at} for a in accounts]
+
+
+def reviewers(session: Session) -> list[User]:
+    """Accounts a case can be assigned to."""
+    Account = _account_model()
+    rows = session.scalars(select(Account).where(
+        Account.role.in_(("reviewer", "admin")), Account.disabled.is_(False)).order_by(Account.username))
+    return [to_user(a) for a in rows]
+
+
+__all__ = ["User", "AccountError", "PermissionDenied", "add_account", "authenticate", "set_role",
+           "disable", "enable", "set_password", "load_user", "user_for_identity", "require",
+           "require_role", "oidc_configured", "count_accounts", "cli_actor"]
+
+# The name the issue and the other modules use for the server-side check.
+require_role = require
