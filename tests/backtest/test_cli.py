@@ -1,0 +1,83 @@
+"""python -m triggers backtest: output formats and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from triggers.__main__ import main
+
+SAMPLE = "data/sample"
+
+
+@pytest.fixture
+def outcomes_file(tmp_path):
+    path = tmp_path / "outcomes.csv"
+    path.write_text("country,date,kind,reference,title,url\n"
+                    "LBY,2011-02-25,special_session,S-15,Libya,\n"
+                    "CIV,2010-12-23,special_session,S-14,Côte d'Ivoire,\n"
+                    "SYR,2011-04-29,special_session,S-16,Syria,\n"
+                    ",2010-02-20,special_session,S-X,Thematic,\n", encoding="utf-8")
+    return path
+
+
+def run(capsys, *args):
+    code = main(["backtest", SAMPLE, *map(str, args)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_csv_metrics_by_default(capsys, outcomes_file):
+    code, out, err = run(capsys, "--outcomes", outcomes_file, "--start", "2010-01-01",
+                         "--end", "2011-12-31")
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out))
+    assert table["method"].tolist() == ["rules", "previous_outcome", "any_signal"]
+    rules = table.iloc[0]
+    # CIV (ECOWAS 7 Dec, 16 days ahead) and LBY (HC, SC, LAS on 22 Feb, 3 days) warned; SYR not.
+    assert (rules["outcomes"], rules["warned"], rules["lead_days_median"]) == (3, 2, 9.5)
+    assert "warning: criterion nhri_ngos: no signal at all" in err
+
+
+def test_csv_outcomes_table_for_every_method(capsys, outcomes_file):
+    code, out, _ = run(capsys, "--outcomes", outcomes_file, "--start", "2010-01-01",
+                       "--end", "2011-12-31", "--table", "outcomes", "--lookback-days", "10")
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    rules = table[table["method"] == "rules"].set_index("country")
+    # A 10-day lookback only looks at 13-22 Dec, but the lead counts from the first day of
+    # the episode holding those days: ECOWAS's communiqué of 7 Dec.
+    assert rules.loc["CIV", "warned"] and int(rules.loc["CIV", "lead_days"]) == 16
+    assert rules.loc["CIV", "episode_start"] == "2010-12-07"
+    assert rules.loc["LBY", "criteria_at_start"] == "high_commissioner;regional_organisation;ga_sc"
+
+
+def test_json(capsys, outcomes_file):
+    code, out, _ = run(capsys, "--outcomes", outcomes_file, "--start", "2010-01-01",
+                       "--end", "2011-12-31", "--format", "json", "--rules", "hrc20-2012",
+                       "--horizon-days", "0")
+    data = json.loads(out)
+    assert code == 0 and data["rule_set_id"] == "hrc20-2012" and data["horizon_days"] == 0
+    assert [m["method"] for m in data["metrics"]] == ["rules", "previous_outcome", "any_signal"]
+    assert data["thematic_outcomes"][0]["reference"] == "S-X"
+    assert {"outcomes", "episodes"} <= set(data["methods"]["rules"])
+    assert data["warnings"]
+
+
+def test_bad_outcomes_file_exits_2_with_the_report(capsys, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("country,date,kind,reference\nLBY,2011-02-30,special_session,S-15\n")
+    code, out, err = run(capsys, "--outcomes", bad, "--start", "2010-01-01", "--end", "2011-12-31")
+    assert code == 2 and out == ""
+    assert "bad.csv, row 2, field 'date': '2011-02-30' not a date" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--start", "2011-01-01", "--end", "2010-01-01"], "is before --start"),
+    (["--start", "2010-01-01", "--end", "2011-01-01", "--lookback-days", "0"], "--lookback-days"),
+])
+def test_bad_arguments_exit_2(capsys, outcomes_file, args, message):
+    code, _, err = run(capsys, "--outcomes", outcomes_file, *args)
+    assert code == 2 and message in err
