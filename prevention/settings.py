@@ -43,11 +43,6 @@ class Settings(BaseSettings):
         description="Rows written per INSERT batch during an import; the progress callback fires "
                     "once per batch.",
     )
-    frames_cache_seconds: int = Field(
-        default=300, ge=0,
-        description="How long the dashboard keeps loaded frames before it checks the database's "
-                    "data version again (0: check on every load).",
-    )
 
 
 @lru_cache(maxsize=1)
