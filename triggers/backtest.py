@@ -366,7 +366,8 @@ def coverage(data: Bundle | Prepared, rules: RuleSet, start, end,
     for kind in ISSUER_KINDS:
         days = prep.sig_day[kind_of_sig[kind] & (prep.sig_day >= s) & (prep.sig_day <= e)]
         year_of = (EPOCH + days).astype("datetime64[Y]").astype(int) + 1970
-        empty = [y for y, _, _ in years if y not in set(year_of.tolist())]
+        seen = set(year_of.tolist())
+        empty = [y for y, covered, _ in years if covered >= MIN_YEAR_DAYS_FOR_GAP and y not in seen]
         rows.append({"kind": kind, "label": KIND_LABELS[kind], "signals": int(len(days)),
                      "first": from_day(int(days.min())) if len(days) else None,
                      "last": from_day(int(days.max())) if len(days) else None,
