@@ -28,7 +28,9 @@ from prevention.access import ROLES, PermissionDenied, Principal, require
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id with the library's current recommended parameters (RFC 9106 low-memory profile).
+PRODUCTION_HASHER = PasswordHasher()
+_hasher = PRODUCTION_HASHER
 # Verified against when the username is unknown, so that a wrong name costs as much time as a
 # wrong password and sign-in timing does not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")

@@ -13,6 +13,17 @@ from triggers.rules import load_rule_set
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch):
+    """Real argon2id, with small parameters: the default ones cost ~0.4 s a hash on this machine.
+    test_auth.py checks the production parameters separately."""
+    from argon2 import PasswordHasher
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", cheap)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", cheap.hash("timing only"))
+
+
 @pytest.fixture(scope="session")
 def sample_bundle():
     return read_bundle("data/sample")
