@@ -1,0 +1,85 @@
+"""Downloads: tables as CSV and XLSX (with their source URLs), figures as PNG/SVG or HTML.
+
+Synthetic data must never leave the app unmarked: every export of synthetic data carries a
+`synthetic` column (tables) or a title prefix (figures).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+
+import pandas as pd
+import plotly.graph_objects as go
+
+SYNTHETIC_NOTE = "SYNTHETIC DATA: invented for benchmarks, not real statements"
+
+
+def _marked(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    if not synthetic:
+        return table
+    out = table.copy()
+    out.insert(0, "synthetic", True)
+    return out
+
+
+def to_csv(table: pd.DataFrame, synthetic: bool = False) -> bytes:
+    """UTF-8 CSV with a BOM, which Excel needs to show non-Latin names correctly."""
+    return _marked(table, synthetic).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(table: pd.DataFrame, sheet: str = "data", synthetic: bool = False) -> bytes:
+    buf = io.BytesIO()
+    # openpyxl would treat a cell starting with '=' as a formula; signal titles come from
+    # outside, so text that looks like a formula is prefixed to stay inert.
+    safe = _marked(table, synthetic).map(
+        lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        safe.to_excel(writer, sheet_name=sheet[:31] or "data", index=False)
+        if synthetic:
+            pd.DataFrame({"note": [SYNTHETIC_NOTE]}).to_excel(writer, sheet_name="SYNTHETIC",
+                                                              index=False)
+    return buf.getvalue()
+
+
+def chromium_path() -> str | None:
+    """The browser kaleido renders with: $BROWSER_PATH, else Debian's chromium."""
+    for candidate in (os.environ.get("BROWSER_PATH"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+class ImageExportUnavailable(RuntimeError):
+    """Static images need kaleido and a Chromium; the HTML export always works."""
+
+
+def figure_image(fig: go.Figure, fmt: str = "png", synthetic: bool = False) -> bytes:
+    """The figure as PNG or SVG, rendered by kaleido with the system Chromium (a few seconds:
+    kaleido starts a browser per call, so call this only when the user asks)."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"format must be png or svg, not {fmt!r}")
+    browser = chromium_path()
+    if browser is None:
+        raise ImageExportUnavailable("no Chromium found: install Debian's `chromium` or set "
+                                     "BROWSER_PATH; download the HTML instead")
+    os.environ.setdefault("BROWSER_PATH", browser)
+    try:
+        return _mark_figure(fig, synthetic).to_image(format=fmt, width=1200, height=600)
+    except Exception as exc:  # kaleido reports missing pieces with several exception types
+        raise ImageExportUnavailable(f"image export failed ({exc}); download the HTML instead") from exc
+
+
+def figure_html(fig: go.Figure, synthetic: bool = False) -> bytes:
+    """A self-contained HTML page of the interactive figure (plotly.js inlined, works offline)."""
+    return _mark_figure(fig, synthetic).to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+
+
+def _mark_figure(fig: go.Figure, synthetic: bool) -> go.Figure:
+    if not synthetic:
+        return fig
+    out = go.Figure(fig)
+    title = out.layout.title.text or ""
+    out.update_layout(title_text=f"{SYNTHETIC_NOTE} — {title}" if title else SYNTHETIC_NOTE)
+    return out

@@ -1,0 +1,87 @@
+"""Country: one State's status, each criterion's sentence with its evidence, and its timeline."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from prevention import charts, views
+from prevention.ui import common
+
+d = common.header("Country")
+param, rules, as_of = common.context()
+result = common.evaluation(rules, as_of)
+codes = result.table["country"].tolist()
+names = dict(zip(codes, views.country_names(d["countries"], codes)))
+iso3 = common.url_selectbox("State", codes, "country", None,
+                            format_func=lambda c: f"{names.get(c, c)} ({c})",
+                            placeholder="Choose a State")
+if iso3 is None:
+    st.info("Choose a State above, or open one from the Overview table.")
+    st.stop()
+
+no_data = views.criteria_without_data(rules, d["kinds"])
+res = result.country(iso3)
+st.header(f"{views.STATUS_SHAPES[res.status]} {names[iso3]}: {res.status}")
+st.caption(f"{res.criteria_met} of {len(rules.enabled_criteria)} criteria met "
+           f"(threshold: {rules.min_criteria}) under {rules.title} ({rules.label}), "
+           f"as of {views.iso(as_of)}.")
+
+profile = views.country_profile(d["bundle"], d["countries"], iso3, as_of)
+with st.expander("UN regional group, memberships and NHRI", expanded=False):
+    st.write(f"**UN regional group:** {profile['un_group']}")
+    if profile["memberships"].empty:
+        st.write("No regional memberships loaded for this State: import memberships on the Data page.")
+    else:
+        st.dataframe(profile["memberships"], hide_index=True)
+    if profile["nhris"].empty:
+        st.write("No NHRI loaded for this State: import GANHRI accreditation on the Data page.")
+    else:
+        st.dataframe(profile["nhris"], hide_index=True)
+
+country_signals = d["bundle"].signals["country"] == iso3
+if not country_signals.any():
+    st.info(f"No signals for {names[iso3]} yet: import OHCHR communications or a signal bundle "
+            "on the Data page.", icon="ℹ️")
+
+link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")}
+st.subheader("Criteria")
+crit = views.country_criteria(result, iso3, no_data)
+for row in crit.itertuples():
+    mark = {"met": "✅ met", "not met": "— not met", views.NO_DATA: "∅ no data",
+            "disabled": "disabled"}[row.result]
+    with st.container(border=True):
+        # Titles come from rule sets users can edit: shown as text, never as markdown.
+        st.text(f"{mark} · {row.title}")
+        if row.result == views.NO_DATA:
+            st.caption("No signals of this kind are loaded at all, so this criterion cannot be "
+                       "judged: import that source on the Data page.")
+        else:
+            st.text(row.sentence)
+        ev = views.evidence_table(result, d["bundle"], iso3, row.criterion_id)
+        if not ev.empty:
+            st.dataframe(ev.drop(columns=["Criterion"]), hide_index=True, width="stretch",
+                         column_config=link_col, key=f"ev_{row.criterion_id}")
+
+all_ev = views.evidence_table(result, d["bundle"], iso3)
+if not all_ev.empty:
+    common.downloads(all_ev, f"evidence-{iso3}-{rules.id}-{views.iso(as_of)}", d["synthetic"], "evidence")
+
+st.subheader("Timeline")
+sig = views.country_signals(d["bundle"], iso3)
+if sig.empty:
+    st.caption("Nothing to draw yet.")
+else:
+    start = min(sig["date"].min(), pd.Timestamp(as_of) - timedelta(days=365))
+    tl = common.status_timeline(rules, start, as_of)
+    fig = charts.country_timeline(
+        views.monthly_signal_counts(sig[sig["date"] <= pd.Timestamp(as_of)]),
+        views.met_over_time(tl.frame(step_days=7), iso3),
+        views.country_episodes(tl.episodes(), iso3),
+        views.country_outcomes(d["outcomes"], iso3),
+    )
+    st.plotly_chart(fig, key="timeline", config={"displaylogo": False})
+    st.caption("Bars: signals per month by issuer kind. Line: criteria met (weekly). Shaded: "
+               "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries).")
+    common.figure_downloads(fig, f"timeline-{iso3}-{rules.id}", d["synthetic"],
+                            f"tl-{iso3}-{param}-{views.iso(as_of)}")

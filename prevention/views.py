@@ -1,0 +1,319 @@
+"""The tables the dashboard pages show, shaped from the engine's results by pure functions.
+
+Pages only read widgets, call these and render: every join, filter and relabel lives here, so it
+is tested without a browser. Nothing here imports Streamlit or touches the database.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+
+from triggers.bundle import Bundle
+from triggers.evaluate import Evaluation
+from triggers.rules import JointGroup, NhriWithNgos, RuleSet, StatementBy
+from triggers.vocabulary import KIND_LABELS, STATUSES, country_name
+
+# Shape + text + colour, so status never depends on colour alone. Okabe-Ito colours are
+# distinguishable under the common colour-vision deficiencies.
+STATUS_SHAPES = {"triggered": "▲", "watch": "◆", "clear": "○"}
+STATUS_COLOURS = {"triggered": "#D55E00", "watch": "#E69F00", "clear": "#56B4E9"}
+STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
+NO_DATA = "no data"
+SYNTHETIC_MARK = "[SYNTHETIC]"
+
+
+def status_label(status: str) -> str:
+    """'▲ triggered', '◆ watch', '○ clear'."""
+    return f"{STATUS_SHAPES.get(status, '?')} {status}"
+
+
+def iso(value) -> str:
+    """A date as YYYY-MM-DD, or '' when missing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def is_synthetic(bundle: Bundle) -> bool:
+    """True when any loaded signal is invented (benchmarks/synth.py marks every title)."""
+    titles = bundle.signals["title"]
+    return bool(len(titles)) and bool(titles.str.startswith(SYNTHETIC_MARK).any())
+
+
+# ---------------------------------------------------------------- which criteria have data
+
+def loaded_issuer_kinds(bundle: Bundle) -> frozenset[str]:
+    """Issuer kinds that spoke in at least one stored signal."""
+    used = bundle.issuers.loc[bundle.issuers["issuer_id"].isin(bundle.links["issuer_id"]), "kind"]
+    return frozenset(used.unique())
+
+
+def criterion_issuer_kinds(criterion) -> tuple[frozenset[str], bool]:
+    """The issuer kinds a criterion counts, and whether it needs all of them (NHRI + NGOs)."""
+    if isinstance(criterion, NhriWithNgos):
+        return frozenset({"nhri", "ngo"}), True
+    if isinstance(criterion, (StatementBy, JointGroup)):
+        return frozenset(criterion.issuer_kinds), False
+    raise TypeError(f"unknown criterion type {type(criterion).__name__}")
+
+
+def criteria_without_data(rules: RuleSet, kinds_loaded: frozenset[str]) -> list[str]:
+    """Criteria that cannot be met by anything loaded: shown as 'no data', never 'not met'."""
+    out = []
+    for crit in rules.criteria:
+        kinds, needs_all = criterion_issuer_kinds(crit)
+        have = kinds <= kinds_loaded if needs_all else bool(kinds & kinds_loaded)
+        if not have:
+            out.append(crit.id)
+    return out
+
+
+# ---------------------------------------------------------------- countries
+
+def evaluation_countries(countries: pd.DataFrame, bundle: Bundle) -> list[str]:
+    """Every UN Member State (whether or not any signal names it) plus every State with signals."""
+    members = countries.loc[countries["un_group"].fillna("") != "", "iso3"] if len(countries) else []
+    return sorted(set(members) | set(bundle.signals["country"].unique()))
+
+
+def country_names(countries: pd.DataFrame, codes) -> pd.Series:
+    """Display names for ISO3 codes: the stored UN name, else the ISO name."""
+    known = dict(zip(countries["iso3"], countries["name"])) if len(countries) else {}
+    return pd.Series([known.get(c) or country_name(c) for c in codes], dtype=object)
+
+
+def country_groups(countries: pd.DataFrame, codes) -> pd.Series:
+    known = dict(zip(countries["iso3"], countries["un_group"])) if len(countries) else {}
+    return pd.Series([known.get(c, "") or "" for c in codes], dtype=object)
+
+
+# ---------------------------------------------------------------- overview
+
+def country_url(iso3: str, rule_set: str, as_of: str) -> str:
+    """Relative link that reproduces the Country page for one State."""
+    return "country?" + urlencode({"country": iso3, "rules": rule_set, "as_of": as_of})
+
+
+def criterion_cell(met: bool, value: int, threshold: int, no_data: bool) -> str:
+    if no_data:
+        return NO_DATA
+    return f"met ({value}/{threshold})" if met else f"not met ({value}/{threshold})"
+
+
+def overview_table(evaluation: Evaluation, countries: pd.DataFrame,
+                   no_data: list[str], rule_param: str) -> pd.DataFrame:
+    """One row per State: name, ISO3, UN group, status (shape + text), criteria met, one
+    column per criterion ('met (n/t)', 'not met (n/t)' or 'no data'), and a link to its page."""
+    t = evaluation.table
+    rules = evaluation.rules
+    codes = t["country"].to_numpy()
+    out = pd.DataFrame({
+        "State": country_names(countries, codes).to_numpy(),
+        "ISO3": codes,
+        "UN group": country_groups(countries, codes).to_numpy(),
+        "Status": [status_label(s) for s in t["status"]],
+        "status": t["status"].to_numpy(),
+        "Criteria met": t["criteria_met"].to_numpy(),
+    })
+    for crit in rules.criteria:
+        if not crit.enabled:
+            continue
+        out[crit.title or crit.id] = [
+            criterion_cell(m, v, crit.threshold, crit.id in no_data)
+            for m, v in zip(t[f"{crit.id}_met"], t[f"{crit.id}_value"])]
+    out["Page"] = [country_url(c, rule_param, evaluation.as_of) for c in codes]
+    rank = out["status"].map(STATUS_RANK)
+    order = np.lexsort((out["State"].to_numpy(), -out["Criteria met"].to_numpy(), -rank.to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def filter_overview(table: pd.DataFrame, evaluation: Evaluation, groups: list[str] | None,
+                    criterion_id: str | None) -> pd.DataFrame:
+    """Rows in the chosen UN regional groups, and (if one is chosen) meeting that criterion."""
+    out = table
+    if groups:
+        out = out[out["UN group"].isin(groups)]
+    if criterion_id:
+        met = evaluation.table.loc[evaluation.table[f"{criterion_id}_met"], "country"]
+        out = out[out["ISO3"].isin(set(met))]
+    return out.reset_index(drop=True)
+
+
+def status_counts(table: pd.DataFrame) -> dict[str, int]:
+    counts = table["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in reversed(STATUSES)}
+
+
+def sources_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The sources loaded and the date each is complete to."""
+    if coverage.empty:
+        return pd.DataFrame(columns=["Source", "Issuer kinds", "Signals", "From", "Complete to"])
+    return pd.DataFrame({
+        "Source": coverage["source_kind"].to_numpy(),
+        "Issuer kinds": [", ".join(k) for k in coverage["issuer_kinds"]],
+        "Signals": coverage["signals"].to_numpy(),
+        "From": [iso(d) for d in coverage["first_date"]],
+        "Complete to": [iso(d) for d in coverage["last_date"]],
+    })
+
+
+# ---------------------------------------------------------------- country
+
+def issuer_names(bundle: Bundle, signal_ids) -> pd.Series:
+    """signal_id -> the names of its issuers joined by '; '."""
+    links = bundle.links[bundle.links["signal_id"].isin(set(signal_ids))]
+    named = links.merge(bundle.issuers[["issuer_id", "name"]], on="issuer_id", how="left")
+    return named.groupby("signal_id")["name"].agg(lambda n: "; ".join(sorted(n)))
+
+
+def evidence_table(evaluation: Evaluation, bundle: Bundle, iso3: str,
+                   criterion_id: str | None = None) -> pd.DataFrame:
+    """The dated, linked signals behind a State's criteria, newest first."""
+    ev = evaluation.evidence(iso3, criterion_id)
+    names = issuer_names(bundle, ev["signal_id"])
+    return pd.DataFrame({
+        "Date": [iso(d) for d in ev["date"]],
+        "Issuers": ev["signal_id"].map(names).fillna("").to_numpy(),
+        "Reference": ev["reference"].to_numpy(),
+        "Title": ev["title"].to_numpy(),
+        "Source": ev["url"].to_numpy(),
+        "Criterion": ev["criterion_id"].to_numpy(),
+        "Signal id": ev["signal_id"].to_numpy(),
+    })
+
+
+def country_criteria(evaluation: Evaluation, iso3: str, no_data: list[str]) -> pd.DataFrame:
+    """A State's criteria: id, title, met label, the engine's sentence."""
+    crit = evaluation.criteria[evaluation.criteria["country"] == iso3]
+    titles = {c.id: (c.title or c.id) for c in evaluation.rules.criteria}
+    labels = [NO_DATA if cid in no_data else ("met" if m else ("disabled" if not e else "not met"))
+              for cid, m, e in zip(crit["criterion_id"], crit["met"], crit["enabled"])]
+    return pd.DataFrame({
+        "criterion_id": crit["criterion_id"].to_numpy(),
+        "title": [titles[c] for c in crit["criterion_id"]],
+        "result": labels,
+        "sentence": crit["sentence"].to_numpy(),
+    })
+
+
+def country_signals(bundle: Bundle, iso3: str) -> pd.DataFrame:
+    """Every signal about a State, one row per (signal, issuer kind): date, kind label."""
+    sig = bundle.signals.loc[bundle.signals["country"] == iso3, ["signal_id", "date"]]
+    links = bundle.links[bundle.links["signal_id"].isin(set(sig["signal_id"]))]
+    kinds = links.merge(bundle.issuers[["issuer_id", "kind"]], on="issuer_id")
+    kinds = kinds[["signal_id", "kind"]].drop_duplicates()
+    out = sig.merge(kinds, on="signal_id")
+    out["issuer kind"] = out["kind"].map(KIND_LABELS).fillna(out["kind"])
+    return out[["signal_id", "date", "kind", "issuer kind"]].reset_index(drop=True)
+
+
+def monthly_signal_counts(signals: pd.DataFrame) -> pd.DataFrame:
+    """Signals per month and issuer kind: month (first day), issuer kind, signals."""
+    if signals.empty:
+        return pd.DataFrame(columns=["month", "issuer kind", "signals"])
+    month = signals["date"].dt.to_period("M").dt.to_timestamp()
+    return (signals.assign(month=month).groupby(["month", "issuer kind"]).size()
+            .rename("signals").reset_index())
+
+
+def country_profile(bundle: Bundle, countries: pd.DataFrame, iso3: str, as_of) -> dict:
+    """UN regional group, memberships on the as-of date, and the State's NHRIs."""
+    day = pd.Timestamp(as_of)
+    mem = bundle.memberships[bundle.memberships["country"] == iso3]
+    current = mem[(mem["since"].isna() | (mem["since"] <= day)) & (mem["until"].isna() | (day < mem["until"]))]
+    org_names = dict(zip(bundle.issuers["issuer_id"], bundle.issuers["name"]))
+    memberships = pd.DataFrame({
+        "Organisation": [org_names.get(o, o) for o in current["org_id"]],
+        "Since": [iso(d) for d in current["since"]],
+        "Until": [iso(d) for d in current["until"]],
+    })
+    iss = bundle.issuers
+    nhris = iss[(iss["kind"] == "nhri") & (iss["country"] == iso3)]
+    return {
+        "un_group": country_groups(countries, [iso3]).iloc[0] or "not a UN Member State",
+        "memberships": memberships,
+        "nhris": pd.DataFrame({"NHRI": nhris["name"].to_numpy(),
+                               "GANHRI accreditation": nhris["accreditation"].to_numpy()}),
+    }
+
+
+def country_outcomes(outcomes: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    return outcomes[outcomes["country"] == iso3].reset_index(drop=True)
+
+
+def met_over_time(tl_frame: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """Criteria met per day for one State, from Timeline.frame()."""
+    return tl_frame.loc[tl_frame["country"] == iso3, ["date", "criteria_met", "status"]].reset_index(drop=True)
+
+
+def country_episodes(episodes: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    return episodes[episodes["country"] == iso3].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- threshold lab
+
+def rules_with(rules: RuleSet, top: dict, criteria: dict[str, dict], *, rule_id: str | None = None,
+               title: str | None = None) -> RuleSet:
+    """A copy of `rules` with top-level values and per-criterion fields replaced, validated."""
+    from triggers.rules import parse_rule_set
+
+    data = rules.model_dump(mode="json")
+    data.update(top)
+    for c in data["criteria"]:
+        c.update(criteria.get(c["id"], {}))
+    if rule_id:
+        data["id"] = rule_id
+    if title:
+        data["title"] = title
+    return parse_rule_set(data, origin=f"{data['id']} (threshold lab)")
+
+
+def scenario_id(base_id: str, name: str) -> str:
+    """A stored id for a named scenario of a rule set ('glion-iii-2016.strict-sp')."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
+    slug = "-".join(p for p in slug.split("-") if p)
+    if not slug:
+        raise ValueError("give the scenario a name with at least one letter or digit")
+    return f"{base_id}.{slug}"
+
+
+def status_changes(official: Evaluation, scenario: Evaluation, countries: pd.DataFrame) -> pd.DataFrame:
+    """States whose status differs: 'enters' (becomes triggered), 'leaves' (no longer
+    triggered), else 'moves' (clear <-> watch)."""
+    a = official.table.set_index("country")["status"]
+    b = scenario.table.set_index("country")["status"].reindex(a.index)
+    changed = a.index[(a != b).to_numpy()]
+    rows = []
+    for code in changed:
+        before, after = a[code], b[code]
+        change = ("enters" if after == "triggered" else "leaves" if before == "triggered" else "moves")
+        rows.append((code, before, after, change))
+    frame = pd.DataFrame(rows, columns=["ISO3", "before", "after", "Change"])
+    frame.insert(0, "State", country_names(countries, frame["ISO3"]).to_numpy())
+    frame["Official"] = [status_label(s) for s in frame["before"]]
+    frame["Scenario"] = [status_label(s) for s in frame["after"]]
+    return (frame[["State", "ISO3", "Official", "Scenario", "Change"]]
+            .sort_values(["Change", "State"]).reset_index(drop=True))
+
+
+def rule_set_diff(a: RuleSet, b: RuleSet) -> pd.DataFrame:
+    """Parameter-by-parameter differences between two rule sets."""
+    flat_a, flat_b = _flatten(a), _flatten(b)
+    keys = sorted(set(flat_a) | set(flat_b))
+    rows = [(k, flat_a.get(k, ""), flat_b.get(k, "")) for k in keys
+            if flat_a.get(k) != flat_b.get(k) and k not in {"id", "version", "title"}]
+    return pd.DataFrame(rows, columns=["Parameter", a.label, b.label]).astype(str)
+
+
+def _flatten(rules: RuleSet) -> dict[str, object]:
+    data = rules.model_dump(mode="json")
+    out = {k: v for k, v in data.items() if k not in {"criteria", "reviewer_judgements",
+                                                        "source", "description"}}
+    for c in data["criteria"]:
+        for k, v in c.items():
+            if k not in {"id", "title"}:
+                out[f"{c['id']}.{k}"] = ", ".join(map(str, v)) if isinstance(v, list) else v
+    return out
