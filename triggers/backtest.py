@@ -188,40 +188,40 @@ def _score(ctx: _Context, method: str, triggered: np.ndarray,
     """Warned, lead time and followed for one (States x days) triggered grid from ctx.first."""
     trig = triggered.astype(bool, copy=False)
     n_rows, n_days = trig.shape
-    cols = np.arange(n_days, dtype=np.int32)
+    # Episodes are runs of triggered days: a first day has no triggered day before it, a
+    # last day none after it. In row-major order the k-th first day pairs with the k-th last.
     began = trig.copy()
     began[:, 1:] &= ~trig[:, :-1]
-    # For every (State, day): the last triggered day up to it, and the first day of the
-    # episode holding that day (-1 when none yet). Running maxima make both one pass.
-    last_trig = np.maximum.accumulate(np.where(trig, cols, -1), axis=1)
-    episode_first = np.maximum.accumulate(np.where(began, cols, -1), axis=1)
+    ended = trig.copy()
+    ended[:, :-1] &= ~trig[:, 1:]
+    b_idx, e_idx = np.flatnonzero(began), np.flatnonzero(ended)
+    all_row, all_start, all_end = b_idx // n_days, b_idx % n_days, e_idx % n_days
 
+    # Warned: the State's last episode starting before the outcome reaches into the lookback.
     sc = ctx.scored
     o_row = sc["row"].to_numpy(np.int64)
     o_col = sc["day"].to_numpy(np.int64) - ctx.first
-    last = last_trig[o_row, o_col - 1]  # the window ends the day before the outcome
-    warned = last >= o_col - ctx.lookback
-    ep_col = np.where(warned, episode_first[o_row, np.maximum(last, 0)], -1)
+    j = np.searchsorted(all_row * _KEY + all_start, o_row * _KEY + o_col - 1, side="right") - 1
+    jj = np.maximum(j, 0)
+    same = (j >= 0) & (all_row[jj] == o_row) if len(all_row) else np.zeros(len(sc), bool)
+    last = np.where(same, np.minimum(all_end[jj] if len(all_row) else 0, o_col - 1), -1)
+    warned = same & (last >= o_col - ctx.lookback)
+    ep_col = np.where(warned, all_start[jj] if len(all_row) else 0, -1)
     lead = np.where(warned, o_col - ep_col, -1)
 
-    # Episodes: runs of triggered days; those ending before the range are not scored.
-    padded = np.zeros((n_rows, n_days + 2), dtype=np.int8)
-    padded[:, 1:-1] = trig
-    edges = np.diff(padded, axis=1)
-    e_row, e_start = np.nonzero(edges == 1)
-    _, e_stop = np.nonzero(edges == -1)
-    e_end = e_stop - 1
-    keep = e_end >= ctx.start - ctx.first
-    e_row, e_start, e_end = e_row[keep], e_start[keep], e_end[keep]
+    # Scored episodes: those not over before the range starts.
+    s0 = ctx.start - ctx.first
+    keep = all_end >= s0
+    e_row, e_start, e_end = all_row[keep], all_start[keep], all_end[keep]
     base = e_row.astype(np.int64) * _KEY + ctx.first
     lo = np.searchsorted(ctx.follow_keys, base + e_start, side="left")
     hi = np.searchsorted(ctx.follow_keys, base + e_end + ctx.horizon, side="right")
     followed = hi > lo
-
     leads = lead[warned]
     n_out, n_ep = len(sc), len(e_row)
     years = (ctx.end - ctx.start + 1) / 365.25
-    range_cells = trig[:, ctx.start - ctx.first:]
+    range_days = n_rows * (n_days - s0)
+    inside = np.maximum(e_end - np.maximum(e_start, s0) + 1, 0).sum()
     metrics = {
         "outcomes": int(n_out),
         "warned": int(warned.sum()),
@@ -234,7 +234,7 @@ def _score(ctx: _Context, method: str, triggered: np.ndarray,
         "lead_days_median": float(np.median(leads)) if len(leads) else None,
         "lead_days_q1": float(np.percentile(leads, 25)) if len(leads) else None,
         "lead_days_q3": float(np.percentile(leads, 75)) if len(leads) else None,
-        "triggered_share": float(range_cells.mean()) if range_cells.size else 0.0,
+        "triggered_share": float(inside / range_days) if range_days else 0.0,
     }
     if not tables:
         return Score(method, METHOD_LABELS.get(method, method), pd.DataFrame(), pd.DataFrame(),
