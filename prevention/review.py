@@ -394,10 +394,11 @@ def _flush_or_conflict(session: Session, case_id: int, expected_version: int, yo
         session.flush()
     except StaleDataError:
         # The UPDATE matched no row: the other save committed between our read and our write.
-        session.rollback()
-        current = session.get(ReviewCase, case_id)
-        raise CaseConflict(case_id, expected_version, current.version if current else -1,
-                           _theirs(session, case_id, expected_version), yours) from None
+        # This transaction is dead (the caller rolls it back); read their change on another one.
+        with Session(bind=session.get_bind()) as other:
+            current = other.get(ReviewCase, case_id)
+            raise CaseConflict(case_id, expected_version, current.version if current else -1,
+                               _theirs(other, case_id, expected_version), yours) from None
 
 
 _UNSET = object()

@@ -1,0 +1,118 @@
+"""The situation brief, rendered and read back as text."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from prevention import briefs, review
+from prevention.access import PermissionDenied
+from prevention.db import session_scope
+from tests.triggers.helpers import make_bundle, make_rules, sig, statement_by, joint_group
+from triggers.evaluate import evaluate
+
+import pytest
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.links, self.tags = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    @property
+    def text(self):
+        return re.sub(r"\s+", " ", " ".join(self.parts))
+
+
+def _read(html_text):
+    p = _Text()
+    p.feed(html_text)
+    return p
+
+
+RULES = make_rules(statement_by("high_commissioner", ["high_commissioner"]),
+                   joint_group("special_procedures", ["sp_mandate"], min_issuers=2),
+                   statement_by("regional_organisation", ["regional_org"], members_only=True))
+SIGNALS = [
+    sig("hc-1", "2011-02-22", "LBY", "hc", reference="HC press statement 22 Feb 2011",
+        title="Pillay calls for <b>inquiry</b> <script>alert(1)</script>"),
+    sig("las-1", "2011-02-22", "LBY", "las", reference="LAS statement"),
+    sig("sp-1", "2011-02-20", "LBY", ["sp1", "sp2"], reference="JUA LBY 1/2011"),
+]
+
+
+@pytest.fixture
+def decided_case(engine, users):
+    bundle = make_bundle(SIGNALS, memberships=[("las", "LBY", "1953-01-01", ""),
+                                               ("au", "LBY", "", "")],
+                         extra_issuers=[("nhri-lby", "National Council for Civil Liberties",
+                                         "nhri", "LBY", "B", "")])
+    rows = bundle.signals
+    rows.loc[rows["signal_id"] == "hc-1", "url"] = "https://www.ohchr.org/en/press-releases/2011/02/x"
+    ev = evaluate(bundle, RULES, "2011-02-25")
+    rey = users["reviewer"]
+    with session_scope(engine) as s:
+        review.sync_cases(s, rey, ev, bundle.links)
+        cid = review.queue(s, rey)[0]["case"]
+        v = review.get_case(s, rey, cid).version
+    with session_scope(engine) as s:
+        case = review.save_case(s, rey, cid, v, status="in_review",
+                                assessments={"access": ("negative", "Journalists expelled.")})
+        review.comment(s, rey, cid, "CONFIDENTIAL-COMMENT-TEXT")
+    with session_scope(engine) as s:
+        review.decide(s, rey, cid, case.version, "special_session",
+                      "Request a special session: concern by the High Commissioner, the LAS and UN experts.")
+    return cid, bundle
+
+
+def test_brief_says_what_the_bureau_needs(engine, users, decided_case):
+    cid, bundle = decided_case
+    with session_scope(engine) as s:
+        page = _read(briefs.case_brief_html(s, users["reviewer"], cid, bundle, RULES))
+    text = page.text
+    assert "Situation brief: Libya (LBY)" in text
+    assert "test v1" not in text and "rule set test version 1" in text and "as of 2011-02-25" in text
+    # criteria with the engine's sentences
+    assert "high_commissioner" in text and "2011-02-22" in text and "HC press statement 22 Feb 2011" in text
+    assert "JUA LBY 1/2011" in text
+    # evidence with its link; signal text stays inert
+    assert "https://www.ohchr.org/en/press-releases/2011/02/x" in page.links
+    assert "script" not in page.tags
+    assert "Pillay calls for <b>inquiry</b> <script>alert(1)</script>" in text
+    # the timeline chart, memberships, NHRI, assessments and the decision history
+    assert "svg" in page.tags and "Triggered from" in text
+    assert "League of Arab States" in text and "African Union" in text
+    assert "National Council for Civil Liberties (GANHRI status B)" in text
+    assert "Access for defenders, humanitarian actors and media Negative Journalists expelled." in text
+    assert "Prevention special session" in text and "Request a special session" in text
+    # confidential comments are for the case page, not for a document that travels
+    assert "CONFIDENTIAL-COMMENT-TEXT" not in text
+
+
+def test_brief_shows_new_evidence_apart(engine, users, decided_case):
+    cid, _ = decided_case
+    later_bundle = make_bundle(SIGNALS + [sig("hc-2", "2011-03-01", "LBY", "hc", reference="HC 1 March")])
+    later = evaluate(later_bundle, RULES, "2011-03-02")
+    with session_scope(engine) as s:
+        case = review.get_case(s, users["reviewer"], cid)
+        fresh = review.new_since(case, later, later_bundle.links)
+        text = _read(briefs.case_brief_html(s, users["reviewer"], cid, later_bundle, RULES,
+                                            new_since=fresh)).text
+    frozen, new = text.split("New since the case opened")
+    assert "HC 1 March" in new and "HC 1 March" not in frozen
+
+
+def test_only_reviewers_and_admins_get_a_brief(engine, users, decided_case):
+    cid, bundle = decided_case
+    for role in ("viewer", "researcher"):
+        with session_scope(engine) as s:
+            with pytest.raises(PermissionDenied):
+                briefs.case_brief_html(s, users[role], cid, bundle, RULES)
