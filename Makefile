@@ -23,6 +23,8 @@ deps: $(VENV)/.deps
 test-deps: $(VENV)/.test-deps
 
 run: deps
+	$(BIN)/python -m prevention db upgrade
+	$(BIN)/python -m prevention seed
 	$(BIN)/python -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--browser.gatherUsageStats false
 

@@ -1,9 +1,14 @@
-"""The `python -m prevention` commands. Each handler returns the process exit code."""
+"""The `python -m prevention` commands. Each handler returns the process exit code:
+0 done, 1 failed (nothing stored), 2 nothing could be read."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import sys
+import time
+from pathlib import Path
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -20,7 +25,85 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_mapping(path: Path) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))  # YAML is a superset of JSON
+    except (OSError, yaml.YAMLError) as exc:
+        raise SystemExit(f"cannot read the mapping file {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise SystemExit(f"{path}: a mapping file maps column names, e.g. `date: Date sent`")
+    return data
+
+
+class _Progress:
+    """One updating line on stderr (a line per batch when stderr is not a terminal)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.start = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        line = f"{stage}: {done:,}/{total:,} ({time.monotonic() - self.start:.1f}s)"
+        sys.stderr.write(("\r" + line + ("\n" if done >= total else "")) if self.tty
+                         else line + "\n")
+        sys.stderr.flush()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from prevention.importers import ParserUnavailable
+    from prevention.ingest import IngestError, import_file
+
+    options = {}
+    if args.mapping:
+        options["mapping"] = _read_mapping(args.mapping)
+    if not args.path.exists():
+        print(f"{args.path}: no such file or folder", file=sys.stderr)
+        return 2
+    try:
+        report = import_file(args.path, args.kind, user=args.user,
+                             progress=None if args.json else _Progress(), **options)
+    except ParserUnavailable as exc:
+        print(f"cannot import: {exc}", file=sys.stderr)
+        return 2
+    except IngestError as exc:
+        print(f"import failed, nothing was stored: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else report.summary())
+    return 0 if report.read_anything else 2
+
+
+def _export(args: argparse.Namespace) -> int:
+    from prevention.export import export_bundle
+    from prevention.frames import load_bundle
+
+    path = export_bundle(args.dir)
+    b = load_bundle()
+    print(f"wrote {path}: {len(b.signals)} signals, {len(b.issuers)} issuers, "
+          f"{len(b.memberships)} memberships")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from prevention.seed import seed
+
+    seed()
+    return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from prevention.rulesets import list_rule_sets
+
+    for info in list_rule_sets():
+        print(f"{info.id:28} v{info.version:<3} {info.created_at:%Y-%m-%d %H:%M}  "
+              f"{info.author:12} {info.title}" + (f"  ({info.note})" if info.note else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from prevention.importers import PARSERS
+
     parser = argparse.ArgumentParser(prog="python -m prevention",
                                      description="Prevention Dashboard: database and imports.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -28,7 +111,35 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "check"],
                     help="upgrade: apply every migration; check: models match the migrations")
     db.set_defaults(handler=_db)
+
+    imp = sub.add_parser("import", help="import a file (or a bundle folder)")
+    imp.add_argument("path", type=Path)
+    imp.add_argument("--kind", required=True, choices=list(PARSERS))
+    imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    imp.add_argument("--mapping", type=Path,
+                     help="YAML/JSON file mapping bundle fields to the table's columns "
+                          "(--kind table)")
+    imp.add_argument("--user", default=_default_user(),
+                     help="who runs the import, recorded with it (default: the login name)")
+    imp.set_defaults(handler=_import)
+
+    exp = sub.add_parser("export", help="write every stored signal as a bundle folder")
+    exp.add_argument("dir", type=Path)
+    exp.set_defaults(handler=_export)
+
+    sd = sub.add_parser("seed", help="load the bundled real data once (idempotent)")
+    sd.set_defaults(handler=_seed)
+
+    rules = sub.add_parser("rules", help="list stored rule sets and their versions")
+    rules.set_defaults(handler=_rules)
     return parser
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "cli"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,6 +61,9 @@ class Import(Base):
     file_name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     source_kind: Mapped[str] = mapped_column(String(40))
+    # The parser options (e.g. a table's column mapping): a quarantined row is re-parsed
+    # with the same options when a user fixes it.
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     accepted: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)

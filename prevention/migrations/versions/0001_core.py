@@ -38,6 +38,7 @@ def upgrade() -> None:
     sa.Column('file_name', sa.String(length=500), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('source_kind', sa.String(length=40), nullable=False),
+    sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('rows_read', sa.Integer(), nullable=False),
     sa.Column('accepted', sa.Integer(), nullable=False),
     sa.Column('duplicates', sa.Integer(), nullable=False),
