@@ -317,3 +317,45 @@ def _flatten(rules: RuleSet) -> dict[str, object]:
             if k not in {"id", "title"}:
                 out[f"{c['id']}.{k}"] = ", ".join(map(str, v)) if isinstance(v, list) else v
     return out
+
+
+# ---------------------------------------------------------------- watchlists
+
+def status_since(status: np.ndarray, countries: np.ndarray, first_day: np.datetime64) -> dict[str, str]:
+    """For each country: the first day of its current status run in a timeline grid
+    (countries x days), as ISO; 'before YYYY-MM-DD' when the run reaches the grid's start."""
+    out = {}
+    for code, row in zip(countries, status):
+        if row.size == 0:
+            continue
+        changed = np.flatnonzero(row != row[-1])
+        if changed.size == 0:
+            out[code] = f"before {iso(first_day)}"
+        else:
+            out[code] = iso(first_day + np.timedelta64(int(changed[-1]) + 1, "D"))
+    return out
+
+
+def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: dict[str, str],
+                new_signals: dict[str, int], rule_param: str) -> pd.DataFrame:
+    """A watchlist's States: status, criteria met, the date the status last changed, and the
+    signals that arrived since the user's last visit."""
+    t = evaluation.table.set_index("country")
+    codes = [c for c in codes]
+    rows = []
+    for c in codes:
+        status = t["status"].get(c, "clear")
+        rows.append({
+            "State": country_names(countries, [c]).iloc[0], "ISO3": c,
+            "Status": status_label(status), "status": status,
+            "Criteria met": int(t["criteria_met"].get(c, 0)),
+            "Status since": since.get(c, ""),
+            "New signals": int(new_signals.get(c, 0)),
+            "Page": country_url(c, rule_param, evaluation.as_of),
+        })
+    frame = pd.DataFrame(rows, columns=["State", "ISO3", "Status", "status", "Criteria met",
+                                        "Status since", "New signals", "Page"])
+    if frame.empty:
+        return frame
+    rank = frame["status"].map(STATUS_RANK)
+    return frame.iloc[np.lexsort((frame["State"].to_numpy(), -rank.to_numpy()))].reset_index(drop=True)

@@ -171,6 +171,7 @@ def context(sidebar: bool = True) -> tuple[str, RuleSet, date]:
 def header(title: str, caption: str | None = None) -> dict:
     """Page title, the synthetic-data banner when needed; returns the shared data."""
     d = data()
+    _user_field()
     if d["synthetic"]:
         st.error("**SYNTHETIC DATA** — the signals loaded are invented for benchmarks; "
                  "nothing on this screen is a real statement.", icon="⚠️")
@@ -181,16 +182,20 @@ def header(title: str, caption: str | None = None) -> dict:
 
 
 def user_name() -> str:
-    """Until accounts exist (issue 5), a user is a name kept in the session and the URL."""
+    """The current user's name ('' if none typed). Until accounts exist (issue 5), a user is a
+    name kept in the session and the URL, typed in the sidebar field header() draws."""
+    return (st.session_state.get("user") or "").strip()
+
+
+def _user_field() -> None:
+    # Drawn first in the sidebar on every page, so the widget is the same one everywhere.
     if "user" not in st.session_state:
         st.session_state["user"] = _initial("user", str, "")
     with st.sidebar:
         name = st.text_input("Your name", key="user",
                              help="Not an account: anyone can type any name. Watchlists and "
                                   "'last visit' are kept under this name until sign-in exists.")
-    name = name.strip()
-    _sync("user", name)
-    return name
+    _sync("user", name.strip())
 
 
 def downloads(table: pd.DataFrame, stem: str, synthetic: bool, key: str) -> None:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from prevention import charts, views
+from prevention import charts, views, watchlists
 from prevention.ui import common
 
 d = common.header("Country")
@@ -85,3 +85,22 @@ else:
                "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries).")
     common.figure_downloads(fig, f"timeline-{iso3}-{rules.id}", d["synthetic"],
                             f"tl-{iso3}-{param}-{views.iso(as_of)}")
+
+st.subheader("Add to watchlist")
+user = common.user_name()
+if not user:
+    st.caption("Type your name in the sidebar to keep watchlists (not an account: a name only).")
+else:
+    mine = {w.name: w for w in watchlists.lists_for(user)}
+    with st.form("add_to_watchlist", clear_on_submit=True):
+        target = st.selectbox("Watchlist", ["➕ New watchlist…"] + list(mine), key="add_target")
+        new_name = st.text_input("Name of the new watchlist", key="add_new_name")
+        if st.form_submit_button("Add to watchlist"):
+            try:
+                if target in mine:
+                    info = watchlists.add_countries(mine[target].id, user, [iso3])
+                else:
+                    info = watchlists.create(user, new_name, [iso3])
+                st.success(f"{names[iso3]} is on “{info.name}” ({len(info.countries)} States).")
+            except watchlists.WatchlistError as exc:
+                st.error(str(exc))
