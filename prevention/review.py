@@ -37,9 +37,11 @@ from prevention.models.review import (
     CaseEvent,
     CaseSnapshot,
     ReviewCase,
+    RuleSetPublication,
     utcnow,
 )
 from triggers.evaluate import Evaluation
+from triggers.rules import DEFAULT_RULE_SET_ID, RuleSet, load_rule_set
 
 # The prevention actions the Bureau can consider (Glion III policy dialogues: proposals, not
 # settled practice).
@@ -104,6 +106,61 @@ class CaseConflict(Exception):
             f"Case {case_id} was changed by {who} since you opened it (your version {your_version}, "
             f"now {current_version}): {what}. Your changes were not saved; review theirs and "
             f"save yours again.")
+
+
+# ---------------------------------------------------------------------------- publication
+
+def published(session: Session) -> tuple[str, int]:
+    """(rule-set id, version) that cases open under: the latest publication, else the shipped
+    default. Saving a new version (e.g. a lab scenario) does not publish it; an admin does."""
+    row = session.scalar(select(RuleSetPublication).order_by(RuleSetPublication.id.desc()).limit(1))
+    if row is None:
+        return DEFAULT_RULE_SET_ID, load_rule_set(DEFAULT_RULE_SET_ID).version
+    return row.rule_set_id, row.rule_set_version
+
+
+def publish(session: Session, actor: Principal | None, rule_set_id: str, version: int,
+            note: str = "") -> None:
+    """Make a stored rule-set version the one cases open under (admins only; audited)."""
+    require(actor, "ruleset.publish")
+    from prevention.models.core import RuleSetVersion
+
+    exists = session.scalar(select(RuleSetVersion.id).where(
+        RuleSetVersion.id == rule_set_id, RuleSetVersion.version == version))
+    if exists is None:
+        raise CaseError(f"no stored rule set {rule_set_id!r} version {version}")
+    before = dict(zip(("rule_set_id", "version"), published(session)))
+    session.add(RuleSetPublication(rule_set_id=rule_set_id, rule_set_version=version,
+                                   published_by=actor.username, published_at=utcnow(), note=note))
+    audit.record(session, actor, "ruleset.publish", "rule_set", f"{rule_set_id}@{version}",
+                 before=before, after={"rule_set_id": rule_set_id, "version": version}, detail=note)
+    session.flush()
+
+
+def _stored_rule_set(rule_set_id: str, version: int) -> RuleSet:
+    from prevention import rulesets
+
+    try:
+        return rulesets.get_rule_set(rule_set_id, version)
+    except rulesets.RuleSetNotFound:
+        shipped = load_rule_set(rule_set_id)
+        if shipped.version != version:
+            raise
+        return shipped
+
+
+def published_rule_set() -> RuleSet:
+    """The published rule set itself, loaded from the rule-set store."""
+    from prevention.db import session_scope
+
+    with session_scope() as s:
+        rid, version = published(s)
+    return _stored_rule_set(rid, version)
+
+
+def snapshot_rule_set(snapshot: dict) -> RuleSet:
+    """The exact rule-set version a frozen record was made under."""
+    return _stored_rule_set(snapshot["rule_set_id"], snapshot["rule_set_version"])
 
 
 # ---------------------------------------------------------------------------------- snapshots
@@ -370,7 +427,8 @@ def _summary(kind: str, data: dict) -> str:
     return f"{kind}: " + (", ".join(parts) if parts else "changed")
 
 
-def _theirs(session: Session, case_id: int, since_version: int) -> list[dict]:
+def changes_since(session: Session, case_id: int, since_version: int) -> list[dict]:
+    """Every change to the case after a version: who, when, what, before and after."""
     rows = session.scalars(select(CaseEvent).where(
         CaseEvent.case_id == case_id, CaseEvent.case_version > since_version).order_by(CaseEvent.id))
     return [{"actor": e.actor, "at": e.created_at, "kind": e.kind, "version": e.case_version,
@@ -384,7 +442,7 @@ def _load_for_write(session: Session, case_id: int, expected_version: int, yours
         raise CaseNotFound(f"no case {case_id}")
     if case.version != expected_version:
         raise CaseConflict(case_id, expected_version, case.version,
-                           _theirs(session, case_id, expected_version), yours)
+                           changes_since(session, case_id, expected_version), yours)
     return case
 
 
@@ -398,7 +456,7 @@ def _flush_or_conflict(session: Session, case_id: int, expected_version: int, yo
         with Session(bind=session.get_bind()) as other:
             current = other.get(ReviewCase, case_id)
             raise CaseConflict(case_id, expected_version, current.version if current else -1,
-                               _theirs(other, case_id, expected_version), yours) from None
+                               changes_since(other, case_id, expected_version), yours) from None
 
 
 _UNSET = object()

@@ -181,3 +181,16 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)  # canonical JSON, or NULL when created
     after: Mapped[str | None] = mapped_column(Text)  # canonical JSON, or NULL when removed
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class RuleSetPublication(Base):
+    """Which stored rule-set version cases open under; the latest row is in force."""
+
+    __tablename__ = "rule_set_publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_set_id: Mapped[str] = mapped_column(String(120))
+    rule_set_version: Mapped[int] = mapped_column(Integer)
+    published_by: Mapped[str] = mapped_column(String(120))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")

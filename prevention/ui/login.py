@@ -1,0 +1,132 @@
+"""Account page: sign in, sign out, change one's password, create the first administrator.
+
+Imported by app.py for `current_user()` (the page body runs only when Streamlit runs this file
+as a page). Who is signed in lives in st.session_state, which Streamlit keeps on the server per
+browser session: the browser holds no token that names a role. The role is read from the
+database on every run, so a role change or a disabled account applies at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from prevention import auth
+from prevention.db import session_scope
+
+KEY = "account_id"
+MAX_FAILURES = 5  # per browser session, then the form asks the user to wait
+
+
+def _oidc() -> bool:
+    return auth.oidc_configured(st.secrets)
+
+
+def current_user() -> auth.User | None:
+    """The signed-in user, fresh from the database, or None for an anonymous visitor."""
+    with session_scope() as s:
+        if KEY in st.session_state:
+            user = auth.load_user(s, st.session_state[KEY])
+            if user is None:  # disabled or removed since sign-in
+                del st.session_state[KEY]
+            return user
+        if _oidc() and st.user.is_logged_in:
+            return auth.user_for_identity(s, st.user.get("email"), st.user.get("name") or "")
+    return None
+
+
+def sign_in(user: auth.User) -> None:
+    st.session_state[KEY] = user.id
+
+
+def sign_out() -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]  # nothing of one user's session survives for the next
+    if _oidc() and st.user.is_logged_in:
+        st.logout()
+
+
+def _first_admin() -> None:
+    st.info("No administrator exists yet. Create the first one (or run "
+            "`python -m prevention user add NAME --role admin`). There is no default password.")
+    with st.form("first_admin"):
+        name = st.text_input("Username")
+        pw = st.text_input("Password", type="password",
+                           help=f"At least {auth.MIN_PASSWORD_LENGTH} characters.")
+        again = st.text_input("Password again", type="password")
+        if st.form_submit_button("Create the administrator", type="primary"):
+            if pw != again:
+                st.error("The two passwords differ.")
+                return
+            try:
+                with session_scope() as s:
+                    user = auth.add_account(s, None, name, "admin", pw)
+            except (auth.AccountError, auth.PermissionDenied) as exc:
+                st.error(str(exc))
+                return
+            sign_in(user)
+            st.rerun()
+
+
+def _sign_in_form() -> None:
+    failures = st.session_state.get("_sign_in_failures", 0)
+    if _oidc():
+        if st.button("Sign in with your organisation's account", type="primary"):
+            st.login()
+        st.caption("Or with a local account:")
+    if failures >= MAX_FAILURES:
+        st.error("Too many failed attempts in this session. Reload the page to try again later.")
+        return
+    with st.form("sign_in"):
+        name = st.text_input("Username")
+        pw = st.text_input("Password", type="password")
+        if st.form_submit_button("Sign in"):
+            with session_scope() as s:
+                user = auth.authenticate(s, name, pw)
+            if user is None:
+                st.session_state["_sign_in_failures"] = failures + 1
+                st.error("Unknown username or wrong password (or the account is disabled).")
+                return
+            sign_in(user)
+            st.rerun()
+
+
+def _signed_in(user: auth.User) -> None:
+    st.success(f"Signed in as **{user.label}** ({user.role}).")
+    if st.button("Sign out"):
+        sign_out()
+        st.rerun()
+    with st.expander("Change my password"):
+        with st.form("own_password", clear_on_submit=True):
+            pw = st.text_input("New password", type="password")
+            again = st.text_input("New password again", type="password")
+            if st.form_submit_button("Change password"):
+                if pw != again:
+                    st.error("The two passwords differ.")
+                    return
+                try:
+                    with session_scope() as s:
+                        auth.set_password(s, user, user.username, pw)
+                except (auth.AccountError, auth.PermissionDenied) as exc:
+                    st.error(str(exc))
+                    return
+                st.success("Password changed.")
+
+
+def page() -> None:
+    st.title("Account")
+    user = current_user()
+    if user is not None:
+        _signed_in(user)
+        return
+    with session_scope() as s:
+        first = auth.needs_first_admin(s)
+    if first:
+        _first_admin()
+        return
+    st.caption("Reviews are confidential and need a Bureau account; the overview, the country "
+               "pages and the public evidence need none.")
+    _sign_in_form()
+
+
+if __name__ == "__main__":
+    page()
