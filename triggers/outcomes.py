@@ -46,29 +46,35 @@ def empty_outcomes() -> pd.DataFrame:
 def read_outcomes(path: str | Path) -> pd.DataFrame:
     """Read and validate an outcomes CSV, or raise OutcomesError listing every problem."""
     path = Path(path)
-    name = path.name
-    errors = _Collector()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise OutcomesError([Problem(name, None, None, None, f"file not found at {path}")],
+        raise OutcomesError([Problem(path.name, None, None, None, f"file not found at {path}")],
                             str(path)) from None
     except IsADirectoryError:
-        raise OutcomesError([Problem(name, None, None, None,
+        raise OutcomesError([Problem(path.name, None, None, None,
                                      "is a folder; give the outcomes CSV file itself")], str(path)) from None
+    return parse_outcomes(raw, path.name, str(path))
+
+
+def parse_outcomes(raw: bytes, name: str = "outcomes.csv", source: str | None = None) -> pd.DataFrame:
+    """Validate the bytes of an outcomes CSV (e.g. an upload), or raise OutcomesError."""
+    source = source or name
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise OutcomesError([Problem(name, None, None, None,
                                      f"not UTF-8 (byte {exc.start}); save the file as UTF-8 CSV")],
-                            str(path)) from None
+                            source) from None
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise OutcomesError([Problem(name, None, None, None, "empty file; expected a header row with "
-                                     + ", ".join(OUTCOME_REQUIRED))], str(path)) from None
+                                     + ", ".join(OUTCOME_REQUIRED))], source) from None
     except pd.errors.ParserError as exc:
         raise OutcomesError([Problem(name, None, None, None, f"not a readable CSV file: {exc}")],
-                            str(path)) from None
-    return _validate(frame, name, errors, str(path))
+                            source) from None
+    return _validate(frame, name, _Collector(), source)
 
 
 def validate_outcomes(frame: pd.DataFrame, source: str = "outcomes") -> pd.DataFrame:

@@ -1,0 +1,74 @@
+"""Consistency: for a period, every State that met the threshold next to what the Council did,
+and the States where the Council acted without the criteria being met."""
+
+from datetime import date
+
+import streamlit as st
+
+from prevention import backtest_views as bv
+from prevention import views
+from prevention.ui import common
+from triggers.backtest import CONSISTENCY_CATEGORIES
+from triggers.outcomes import OutcomesError, validate_outcomes
+from triggers.rules import DEFAULT_RULE_SET_ID, rule_set_to_yaml
+
+
+@st.cache_resource(max_entries=16, show_spinner="Comparing the criteria with the Council's record…")
+def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, _rules, _outcomes):
+    shared = common.data()
+    return bv.run(shared["prepared"], _rules, _outcomes, start, end, lookback, horizon,
+                  shared["coverage"])
+
+
+d = common.header("Consistency", "Did the Council treat alike the situations that met the same "
+                                 "criteria? Selectivity shows as States that met the threshold "
+                                 "with no Council action next to States it acted on.")
+choices = common.rule_set_choices()
+with st.sidebar:
+    param = common.url_selectbox("Rule set", list(choices), "rules", DEFAULT_RULE_SET_ID,
+                                 format_func=lambda k: choices.get(k, k))
+rules = common.rule_set(param)
+today = date.today()
+c1, c2 = st.columns(2)
+with c1:
+    start = common.url_date("From", "cons_start", date(today.year - 5, 1, 1))
+with c2:
+    end = common.url_date("To", "cons_end", today)
+if end < start:
+    st.error(f"'To' ({end}) is before 'From' ({start}).")
+    st.stop()
+try:
+    outcomes = validate_outcomes(d["outcomes"], source="stored outcomes")
+except OutcomesError as exc:
+    st.error(f"```\n{exc}\n```")
+    st.stop()
+
+result = _run(*common.db_key(), rule_set_to_yaml(rules), "stored", views.iso(start), views.iso(end),
+              365, 365, rules, outcomes)
+names = dict(zip(d["countries"]["iso3"], d["countries"]["name"])) if len(d["countries"]) else {}
+table = bv.consistency_display(result, names)
+
+if result.warnings:
+    with st.expander(f"⚠️ {len(result.warnings)} data limit(s): a criterion without data cannot be met",
+                     expanded=True):
+        st.markdown("\n".join(f"- {w}" for w in result.warnings))
+if outcomes.empty:
+    st.info("No Council outcomes are stored yet, so every State that met the threshold shows "
+            "'no Council action': import data/reference/council_outcomes.csv on the Data page.",
+            icon="ℹ️")
+
+cols = st.columns(3)
+for col, category in zip(cols, CONSISTENCY_CATEGORIES):
+    col.metric(category.capitalize(), int((table["Finding"] == category).sum()))
+
+shown = common.url_multiselect("Show", list(CONSISTENCY_CATEGORIES), "finding",
+                               placeholder="All findings")
+if shown:
+    table = table[table["Finding"].isin(shown)]
+st.subheader(f"{rules.title}, {result.start} to {result.end}")
+st.caption("Met the threshold: triggered on at least one day of the period. The Council acted: a "
+           "special session, inquiry, fact-finding mission, urgent debate or other recorded outcome "
+           "on the State dated in the period.")
+st.dataframe(table, hide_index=True, width="stretch")
+common.downloads(table, f"consistency-{rules.id}-v{rules.version}-{result.start}-{result.end}",
+                 d["synthetic"], "cons_dl")
