@@ -135,11 +135,18 @@ def filter_overview(table: pd.DataFrame, evaluation: Evaluation, groups: list[st
     """Rows in the chosen UN regional groups, and (if one is chosen) meeting that criterion."""
     out = table
     if groups:
-        out = out[out["UN group"].isin(groups)]
+        wanted = set(groups)
+        # A State can sit in two groups (Turkiye: Asia-Pacific;WEOG), stored joined by ';'.
+        out = out[[bool(wanted & set(g.split(";"))) for g in out["UN group"]]]
     if criterion_id:
         met = evaluation.table.loc[evaluation.table[f"{criterion_id}_met"], "country"]
         out = out[out["ISO3"].isin(set(met))]
     return out.reset_index(drop=True)
+
+
+def group_options(table: pd.DataFrame) -> list[str]:
+    """The UN regional groups present, each once (joined memberships split)."""
+    return sorted({g for joined in table["UN group"] for g in joined.split(";") if g})
 
 
 def status_counts(table: pd.DataFrame) -> dict[str, int]:

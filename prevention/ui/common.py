@@ -47,14 +47,16 @@ def data() -> dict:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _evaluation(db: str, version: int, rules_yaml: str, as_of: str, _rules: RuleSet) -> Evaluation:
-    return evaluate(_data(db, version)["prepared"], _rules, as_of)
+def _evaluation(db: str, version: int, rules_yaml: str, as_of: str, sentences: bool,
+                _rules: RuleSet) -> Evaluation:
+    return evaluate(_data(db, version)["prepared"], _rules, as_of, sentences=sentences)
 
 
-def evaluation(rules: RuleSet, as_of) -> Evaluation:
+def evaluation(rules: RuleSet, as_of, sentences: bool = True) -> Evaluation:
     """The evaluation for a rule set on a day; the rule set's YAML is the cache key, so a lab
-    scenario is cached like a stored one."""
-    return _evaluation(*db_key(), rule_set_to_yaml(rules), views.iso(as_of), rules)
+    scenario is cached like a stored one. Sentences cost a Python loop per State and criterion:
+    pages that show only statuses pass sentences=False."""
+    return _evaluation(*db_key(), rule_set_to_yaml(rules), views.iso(as_of), sentences, rules)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

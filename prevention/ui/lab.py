@@ -69,8 +69,8 @@ except RuleSetError as exc:
     st.error(f"These settings are not a valid rule set; change them:\n\n{exc}")
     st.stop()
 
-official_eval = common.evaluation(official, as_of)
-scenario_eval = common.evaluation(scenario, as_of)
+official_eval = common.evaluation(official, as_of, sentences=False)
+scenario_eval = common.evaluation(scenario, as_of, sentences=False)
 diff = views.status_changes(official_eval, scenario_eval, d["countries"])
 counts_o = views.status_counts(official_eval.table)
 counts_s = views.status_counts(scenario_eval.table)
@@ -129,7 +129,7 @@ if params_diff.empty:
     st.caption("Same parameters.")
 else:
     st.dataframe(params_diff, hide_index=True, width="stretch", key="cmp_params")
-moves = views.status_changes(common.evaluation(ra, as_of), common.evaluation(rb, as_of), d["countries"])
+moves = views.status_changes(common.evaluation(ra, as_of, sentences=False), common.evaluation(rb, as_of, sentences=False), d["countries"])
 st.caption(f"{len(moves)} State(s) have a different status under the second, as of {views.iso(as_of)}.")
 if not moves.empty:
     st.dataframe(moves, hide_index=True, width="stretch", key="cmp_moves")

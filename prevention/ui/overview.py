@@ -8,11 +8,11 @@ from prevention.ui import common
 d = common.header("Overview", "Which situations meet the prevention threshold. The criteria are "
                               "proposals States made, not rules the Human Rights Council adopted.")
 param, rules, as_of = common.context()
-result = common.evaluation(rules, as_of)
+result = common.evaluation(rules, as_of, sentences=False)
 no_data = views.criteria_without_data(rules, d["kinds"])
 table = views.overview_table(result, d["countries"], no_data, param)
 
-groups = sorted(g for g in table["UN group"].unique() if g)
+groups = views.group_options(table)
 crit_titles = {c.id: c.title or c.id for c in rules.criteria if c.enabled}
 f1, f2 = st.columns(2)
 with f1:

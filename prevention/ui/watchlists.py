@@ -11,7 +11,7 @@ from prevention.ui import common
 d = common.header("Watchlists")
 user = common.user_name()
 param, rules, as_of = common.context()
-result = common.evaluation(rules, as_of)
+result = common.evaluation(rules, as_of, sentences=False)
 codes = result.table["country"].tolist()
 names = dict(zip(codes, views.country_names(d["countries"], codes)))
 label = lambda c: f"{names.get(c, c)} ({c})"  # noqa: E731

@@ -1,90 +1,82 @@
-"""Put a validated Bundle, the UN country list and special sessions into a migrated database.
+"""Fill a migrated database with the real data through the product's own ingest.
 
-A direct writer for test and benchmark fixtures, faster than going through the importers; it
-writes the same tables the ingest step does and bumps the data version like it.
+Countries and UN regional groups (reference/un_regional_groups.csv), the shipped rule sets, the
+sample bundle (data/sample: real statements of the domain brief's worked examples), and the
+special sessions about those States from the public UN records. The synthetic variant stores a
+benchmarks/synth.py bundle the same way (every title marked [SYNTHETIC]).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert
 
-from prevention.frames import bump_version
-from prevention.models.core import (
-    Country, Import, Issuer, Membership, Outcome, Signal, SignalIssuer,
-)
-from triggers.bundle import Bundle
+from prevention.frames import bump_version, invalidate
+from prevention.importers import ParserUnavailable
+from prevention.ingest import import_file
+from prevention.models.core import Outcome
+from prevention.seed import seed as seed_reference
+from triggers.bundle import Bundle, write_bundle
 
 SHARED = Path("/work/shared/data")
 REPO = Path(__file__).resolve().parents[2]
-GROUPS = {"African Group": "African", "Asia-Pacific Group": "Asia-Pacific",
-          "Eastern European Group": "Eastern European",
-          "Latin American and Caribbean Group": "GRULAC",
-          "Western European and Others Group": "WEOG"}
-
-
-def un_countries() -> pd.DataFrame:
-    """UN Member States with their regional group (WEOG for Turkiye, its electoral group)."""
-    path = SHARED / "reference" / "un_regional_groups.csv"
-    raw = pd.read_csv(path, dtype=str)
-    raw["un_group"] = raw["Region"].map(lambda r: GROUPS.get(r, r))
-    raw = raw.sort_values("un_group").drop_duplicates("Code", keep="last")
-    return pd.DataFrame({"iso3": raw["Code"], "name": raw["Name"], "un_group": raw["un_group"]})
+SAMPLE = REPO / "data" / "sample"
 
 
 def special_sessions() -> pd.DataFrame:
-    """The special sessions that concern one State in the sample, from the public UN symbols."""
-    path = SHARED / "hrc" / "hrc_special_sessions_2006_2026.csv"
-    raw = pd.read_csv(path, dtype=str)
-    known = {"LIBYA": "LBY", "MYANMAR": "MMR", "COTE D'IVOIRE": "CIV", "SYRIAN ARAB REPUBLIC": "SYR"}
+    """Special sessions about the sample's States (country, date, kind, reference, title, url)."""
+    raw = pd.read_csv(SHARED / "hrc" / "hrc_special_sessions_2006_2026.csv", dtype=str)
+    known = {"LIBYA": "LBY", "MYANMAR": "MMR", "COTE D'IVOIRE": "CIV", "CÔTE D'IVOIRE": "CIV",
+             "SYRIAN ARAB REPUBLIC": "SYR"}
     rows = []
     for r in raw.itertuples():
-        agenda = str(r.agenda).upper()
+        agenda = f"{r.agenda} {r.title}".upper()
         code = next((c for k, c in known.items() if k in agenda), None)
         if code:
+            symbol = str(r.outcome_symbols).split("|")[0].strip()
             rows.append({"country": code, "date": r.first_date, "kind": "special_session",
                          "reference": f"S-{r.special_session}",
-                         "title": re.sub(r"\s*:.*$", "", str(r.title)),
-                         "url": ""})
+                         "title": re.sub(r"\s*[:/]\s*(resolution)?\s*/?\s*$", "", str(r.title)).strip(),
+                         "url": f"https://undocs.org/{symbol}" if symbol and symbol != "nan" else ""})
     return pd.DataFrame(rows)
 
 
-def seed(engine: Engine, bundle: Bundle, countries: pd.DataFrame | None = None,
-         outcomes: pd.DataFrame | None = None, source_kind: str = "bundle",
-         file_name: str = "bundle") -> None:
-    countries = un_countries() if countries is None else countries
-    outcomes = special_sessions() if outcomes is None else outcomes
+def _data_dir(tmp: Path) -> Path:
+    data = tmp / "data"
+    (data / "reference").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SHARED / "reference" / "un_regional_groups.csv", data / "reference")
+    return data
+
+
+def _outcomes(engine: Engine, frame: pd.DataFrame) -> None:
     with engine.begin() as conn:
-        imp = conn.execute(insert(Import).values(
-            user_name="test-seed", created_at=datetime.now(timezone.utc), file_name=file_name,
-            sha256="0" * 64, source_kind=source_kind, rows_read=len(bundle.signals),
-            accepted=len(bundle.signals), problems={})).inserted_primary_key[0]
-        _many(conn, Country, [{"iso3": r.iso3, "name": r.name, "un_group": r.un_group,
-                               "formal_name": "", "names": {}}
-                              for r in countries.itertuples()])
-        _many(conn, Issuer, [dict(r, import_id=imp) for r in
-                             bundle.issuers.fillna("").to_dict("records")])
-        sig = bundle.signals.copy()
-        sig["date"] = sig["date"].dt.date
-        sig["import_id"] = imp
-        _many(conn, Signal, sig.fillna("").to_dict("records"))
-        _many(conn, SignalIssuer, bundle.links.to_dict("records"))
-        mem = bundle.memberships.copy()
-        for c in ("since", "until"):
-            mem[c] = [None if pd.isna(v) else v.date() for v in mem[c]]
-        _many(conn, Membership, [dict(r, import_id=imp) for r in mem.to_dict("records")])
-        if len(outcomes):
-            out = outcomes.copy()
-            out["date"] = pd.to_datetime(out["date"]).dt.date
-            _many(conn, Outcome, out.to_dict("records"))
+        rows = frame.assign(date=pd.to_datetime(frame["date"]).dt.date).to_dict("records")
+        if rows:
+            conn.execute(insert(Outcome), rows)
         bump_version(conn)
+    invalidate()
 
 
-def _many(conn, model, rows: list[dict], batch: int = 20_000) -> None:
-    for i in range(0, len(rows), batch):
-        if rows[i:i + batch]:
-            conn.execute(insert(model), rows[i:i + batch])
+def seed_real(engine: Engine, tmp: Path | None = None) -> None:
+    tmp = Path(tmp or tempfile.mkdtemp(prefix="seed-"))
+    seed_reference(engine, _data_dir(tmp), say=lambda _m: None)
+    import_file(SAMPLE, "bundle", user="seed", engine=engine)
+    outcomes = special_sessions()
+    path = tmp / "council_outcomes.csv"
+    outcomes.to_csv(path, index=False)
+    try:
+        import_file(path, "outcomes", user="seed", engine=engine)
+    except ParserUnavailable:
+        _outcomes(engine, outcomes)  # the outcomes importer is not there yet
+
+
+def seed_synthetic(engine: Engine, bundle: Bundle, tmp: Path | None = None) -> None:
+    tmp = Path(tmp or tempfile.mkdtemp(prefix="seed-"))
+    seed_reference(engine, _data_dir(tmp), say=lambda _m: None)
+    write_bundle(bundle, tmp / "synthetic")
+    import_file(tmp / "synthetic", "bundle", user="benchmark", engine=engine)
