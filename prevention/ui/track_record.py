@@ -6,9 +6,10 @@ import streamlit as st
 
 from prevention import backtest_views as bv
 from prevention import views
+from prevention.review import published_rule_set
 from prevention.ui import common
 from triggers.outcomes import OutcomesError, validate_outcomes
-from triggers.rules import DEFAULT_RULE_SET_ID, rule_set_to_yaml
+from triggers.rules import rule_set_to_yaml
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the record…")
@@ -21,8 +22,9 @@ def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, _
 d = common.header("Track record", "How the published criteria have done against what the Council "
                                   "actually did. No early-warning system in this field publishes "
                                   "its lead times; this one does.")
-rules = common.rule_set(DEFAULT_RULE_SET_ID)
-st.markdown(f"**{rules.title}** (version {rules.version}). {rules.description}")
+rules = published_rule_set()
+st.markdown(f"**{rules.title}** (version {rules.version}), the rule set currently published. "
+            f"{rules.description}")
 try:
     outcomes = validate_outcomes(d["outcomes"], source="stored outcomes")
 except OutcomesError as exc:

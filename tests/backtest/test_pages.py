@@ -116,3 +116,16 @@ def test_track_record_page(engine):
     assert "the Council acted 3 times on a State" in text
     assert "2 of them (67%) the criteria were met" in text
     assert at.dataframe[0].value["Reference"].tolist() == ["S-16", "S-15", "S-14"]
+
+
+def test_track_record_follows_the_published_rule_set(engine):
+    from prevention.models.review import RuleSetPublication
+    from prevention.rulesets import list_rule_sets
+
+    seed(engine)
+    list_rule_sets(engine)  # seeds the shipped rule sets into the store
+    with session_scope(engine) as s:
+        s.add(RuleSetPublication(rule_set_id="hrc20-2012", rule_set_version=1, published_by="admin"))
+    at = page("track_record.py")
+    no_exception(at)
+    assert "**HRC20 joint statement (2012)** (version 1)" in " ".join(m.value for m in at.markdown)
