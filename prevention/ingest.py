@@ -373,6 +373,8 @@ def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[s
     state = np.ones(len(sig), dtype=np.int8)
 
     # Links to issuers that exist neither in the file nor in the database.
+    missing = links.loc[~links["issuer_id"].isin(known_issuers), "issuer_id"].unique()
+    known_issuers = known_issuers | _stored_ids(conn, "issuers", "issuer_id", missing)
     unknown = links[~links["issuer_id"].isin(known_issuers)]
     if len(unknown):
         first = unknown.drop_duplicates("signal_id").set_index("signal_id")["issuer_id"]
@@ -483,7 +485,8 @@ def _keyed(conn, rows: _Rows, frame: pd.DataFrame, what: str, key_cols: list[str
 def _null_dates(frame: pd.DataFrame, cols: list[str], what: str) -> pd.DataFrame:
     frame = frame.copy()
     for c in cols:
-        frame[c] = _iso_dates(frame[c], what).replace("", None)
+        dates = _iso_dates(frame[c], what).astype(object)
+        frame[c] = dates.where(dates != "", None).astype(object)
     return frame
 
 

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from prevention import ingest
+from prevention.export import export_bundle
+from prevention.frames import load_bundle, load_coverage
+from prevention.ingest import IngestError, import_file
+from prevention.quarantine import list_quarantine
+from prevention.settings import PROJECT_DIR, get_settings
+from tests.prevention.bundles import ISSUERS, SIGNALS, table_counts, write_bundle
+
+SAMPLE = PROJECT_DIR / "data" / "sample"
+
+
+def _adds_up(r) -> bool:
+    return r.accepted + r.duplicates + r.quarantined + r.skipped == r.rows_read
+
+
+def test_sample_bundle_imports_once_and_reimport_adds_nothing(engine):
+    first = import_file(SAMPLE, "bundle", user="alice", engine=engine)
+    assert (first.rows_read, first.accepted, first.quarantined) == (153, 153, 0)
+    before = table_counts(engine)
+    again = import_file(SAMPLE, "bundle", user="alice", engine=engine)
+    assert (again.accepted, again.duplicates, again.quarantined) == (0, 153, 0)
+    after = table_counts(engine)
+    assert after["signals"] == before["signals"] == 30
+    assert after["imports"] == before["imports"] + 1  # the re-import itself is recorded
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT user_name, sha256, source_kind, accepted FROM imports "
+                                   "ORDER BY id")).all()
+    assert row[0] == ("alice", first.sha256, "bundle", 153) and len(first.sha256) == 64
+    with engine.connect() as conn:  # every signal knows its import
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM signals WHERE import_id = :i"),
+                            {"i": first.import_id}).scalar_one() == 30
+
+
+def test_import_export_import_changes_nothing(engine, tmp_path):
+    import_file(SAMPLE, "bundle", user="t", engine=engine)
+    one = export_bundle(tmp_path / "one", engine)
+    before = table_counts(engine)
+    again = import_file(one, "bundle", user="t", engine=engine)
+    assert again.accepted == 0 and again.quarantined == 0 and again.duplicates == again.rows_read
+    assert {k: v for k, v in table_counts(engine).items() if k not in ("imports", "version")} == \
+        {k: v for k, v in before.items() if k not in ("imports", "version")}
+    two = export_bundle(tmp_path / "two", engine)
+    for name in ["signals.csv", "issuers.csv", "memberships.csv"]:
+        assert filecmp.cmp(one / name, two / name, shallow=False), name
+    from triggers.bundle import read_bundle
+    original, exported = read_bundle(SAMPLE), read_bundle(one)
+    assert len(exported.signals) == len(original.signals)
+    assert set(map(tuple, exported.links.to_numpy())) == set(map(tuple, original.links.to_numpy()))
+
+
+def test_bad_rows_are_quarantined_and_good_rows_kept(engine, tmp_path):
+    signals = SIGNALS + [
+        ["bad-date", "22/02/2011", "LBY", "ohchr-hc", "true", "", "", "", "", ""],
+        ["bad-country", "2011-02-22", "Libya", "ohchr-hc", "true", "", "", "", "", ""],
+        ["bad-issuer", "2011-02-22", "LBY", "nobody", "true", "", "", "", "", ""],
+        ["via-bad-issuer", "2011-02-23", "LBY", "broken", "true", "", "", "", "", ""],
+        SIGNALS[0],  # exact repeat: a duplicate, not a problem
+        ["libya-2011-hc", "2011-02-23", "LBY", "ohchr-hc", "true", "", "", "", "", ""],
+        ["short", "2011-02-22", "LBY"],
+    ]
+    issuers = ISSUERS + [["broken", "Broken", "pundit", "", "", ""]]
+    folder = write_bundle(tmp_path / "b", signals, issuers)
+    r = import_file(folder, "bundle", user="t", engine=engine)
+    assert _adds_up(r)
+    assert (r.rows_read, r.accepted, r.duplicates, r.quarantined) == (14, 6, 1, 7)
+    stored = set(load_bundle(engine).signals["signal_id"])
+    assert stored == {"libya-2011-hc", "libya-2011-las", "libya-2011-sc"}
+    q = list_quarantine(engine=engine)
+    q.index = [(raw["_file"], row) for raw, row in zip(q["raw"], q["row"])]
+    assert len(q) == 7
+    sig = lambda row: q.loc[[("signals.csv", row)]].iloc[0]  # noqa: E731
+    assert "YYYY-MM-DD" in sig(5)["reason"] and sig(5)["raw"]["signal_id"] == "bad-date"
+    assert "ISO 3166-1 alpha-3" in sig(6)["reason"]
+    assert "unknown issuer id" in sig(7)["reason"] and sig(7)["value"] == "nobody"
+    assert "unknown issuer id" in sig(8)["reason"]
+    assert "already defined on row 2" in sig(10)["reason"]
+    assert "3 cells but the header has 10" in sig(11)["reason"]
+    assert "unknown kind" in q.loc[[("issuers.csv", 5)]].iloc[0]["reason"]
+    assert all(q["status"] == "open")
+
+
+def test_same_key_with_different_content_is_quarantined_with_the_stored_value(engine, tmp_path):
+    import_file(write_bundle(tmp_path / "a"), "bundle", user="t", engine=engine)
+    changed = [SIGNALS[0], SIGNALS[1][:5] + ["Another title"] + SIGNALS[1][6:],
+               ["libya-2011-new", "2011-02-24", "LBY", "las", "true", "", "", "", "", ""]]
+    r = import_file(write_bundle(tmp_path / "b", changed, ISSUERS[:2] +
+                                 [["unsc", "Security Council (renamed)", "security_council", "",
+                                   "", ""]]), "bundle", user="t", engine=engine)
+    assert (r.accepted, r.duplicates, r.quarantined) == (1, 3, 2) and _adds_up(r)
+    text = "\n".join(r.problems)
+    assert "title: stored 'LAS on Libya', this row 'Another title'" in text
+    assert "issuer 'unsc' is already stored" in text
+    titles = load_bundle(engine).signals.set_index("signal_id")["title"]
+    assert titles["libya-2011-las"] == "LAS on Libya"  # the stored record wins
+
+
+def test_signals_may_reference_issuers_already_stored(engine, tmp_path):
+    import_file(write_bundle(tmp_path / "a"), "bundle", user="t", engine=engine)
+    more = [["libya-2011-hc-2", "2011-02-25", "LBY", "ohchr-hc;las", "true", "", "", "", "", ""]]
+    r = import_file(write_bundle(tmp_path / "b", more, []), "bundle", user="t", engine=engine)
+    assert (r.accepted, r.quarantined) == (1, 0)
+
+
+def test_a_failure_mid_import_leaves_the_database_unchanged(engine, tmp_path, monkeypatch):
+    import_file(write_bundle(tmp_path / "a"), "bundle", user="t", engine=engine)
+    before = table_counts(engine)
+    monkeypatch.setenv("PREVENTION_IMPORT_BATCH_SIZE", "100")
+    get_settings.cache_clear()
+    rows = [[f"s{i}", "2020-01-01", "SYR", "ohchr-hc", "true", "", "", "", "", ""]
+            for i in range(450)]
+    calls = []
+    real = ingest._Writer.insert
+
+    def failing(self, stage, table, records):
+        if stage == "signals":
+            # Write real batches first, so the failure happens after rows hit the database.
+            self.conn.execute(sa.insert(table), records[:200])
+            calls.append(stage)
+            raise OSError("disk full (injected)")
+        return real(self, stage, table, records)
+
+    monkeypatch.setattr(ingest._Writer, "insert", failing)
+    with pytest.raises(OSError, match="injected"):
+        import_file(write_bundle(tmp_path / "b", rows, ISSUERS), "bundle", user="t",
+                    engine=engine)
+    assert calls == ["signals"]
+    assert table_counts(engine) == before
+    get_settings.cache_clear()
+
+
+def test_progress_is_reported_per_batch(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("PREVENTION_IMPORT_BATCH_SIZE", "100")
+    get_settings.cache_clear()
+    rows = [[f"s{i}", "2020-01-01", "SYR", "ohchr-hc", "true", "", "", "", "", ""]
+            for i in range(250)]
+    seen = []
+    import_file(write_bundle(tmp_path / "b", rows, ISSUERS), "bundle", user="t", engine=engine,
+                progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert [s for s in seen if s[0] == "signals"] == [("signals", 100, 250), ("signals", 200, 250),
+                                                      ("signals", 250, 250)]
+    get_settings.cache_clear()
+
+
+def test_an_unreadable_bundle_records_nothing(engine, tmp_path):
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    (folder / "signals.csv").write_bytes("signal_id,date,country,issuers\nx,2020-01-01,CIV,"
+                                         "côte\n".encode("latin-1"))
+    (folder / "issuers.csv").write_bytes(b"")
+    before = table_counts(engine)
+    r = import_file(folder, "bundle", user="t", engine=engine)
+    assert not r.read_anything and r.rows_read == 0
+    assert any("not UTF-8" in p for p in r.problems) and any("empty file" in p for p in r.problems)
+    assert table_counts(engine) == before
+    r = import_file(tmp_path / "missing", "bundle", user="t", engine=engine)
+    assert not r.read_anything and "not a folder" in r.problems[0]
+
+
+def test_coverage_names_the_loaded_sources(engine):
+    import_file(SAMPLE, "bundle", user="t", engine=engine)
+    cov = load_coverage(engine).iloc[0]
+    assert cov["source_kind"] == "bundle" and cov["signals"] == 30
+    assert "high_commissioner" in cov["issuer_kinds"] and "nhri" not in cov["issuer_kinds"]
+
+
+def test_a_parser_that_loses_rows_is_refused(engine):
+    from prevention.importers.base import ParsedImport
+
+    with pytest.raises(IngestError, match="5 rows read but 0 accounted for"):
+        ingest.store(ParsedImport(kind="table", file_name="x.csv", rows_read=5), user="t",
+                     engine=engine)
+    assert table_counts(engine)["imports"] == 0
