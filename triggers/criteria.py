@@ -42,8 +42,13 @@ class AsOf:
     evidence: np.ndarray  # bool per signal
 
 
+def _issuer_mask(prep: Prepared, per_issuer: np.ndarray) -> np.ndarray:
+    """Per link, from a per-issuer boolean: tested once per issuer, not once per link."""
+    return per_issuer[prep.link_issuer]
+
+
 def _kinds_mask(prep: Prepared, kinds: list[str]) -> np.ndarray:
-    return np.isin(prep.issuer_kind[prep.link_issuer], list(kinds))
+    return _issuer_mask(prep, np.isin(prep.issuer_kind, list(kinds)))
 
 
 def _per_signal_count(prep: Prepared, link_mask: np.ndarray) -> np.ndarray:
@@ -110,7 +115,7 @@ class StatementByRule(CriterionRule):
         c: StatementBy = self.criterion
         ok = _kinds_mask(prep, c.issuer_kinds) & prep.sig_concern[prep.link_sig]
         if c.members_only:
-            regional = prep.issuer_kind[prep.link_issuer] == "regional_org"
+            regional = _issuer_mask(prep, prep.issuer_kind == "regional_org")
             ok &= ~regional | prep.link_member
         weight = (_per_signal_count(prep, ok) > 0).astype(np.int64)
         return Features(weight, None, prep.link_sig[ok], prep.link_issuer[ok])
@@ -158,13 +163,13 @@ class JointGroupRule(CriterionRule):
 class NhriWithNgosRule(CriterionRule):
     def features(self, prep: Prepared) -> Features:
         c: NhriWithNgos = self.criterion
-        kind = prep.issuer_kind[prep.link_issuer]
-        acc = prep.issuer_accreditation[prep.link_issuer]
+        kind, acc = prep.issuer_kind, prep.issuer_accreditation
         base = prep.link_same_country() & prep.sig_concern[prep.link_sig]
-        nhri = base & (kind == "nhri") & np.isin(acc, list(c.nhri_status))
-        ngo = base & (kind == "ngo") & np.isin(acc, list(c.ngo_status))
+        nhri = base & _issuer_mask(prep, (kind == "nhri") & np.isin(acc, list(c.nhri_status)))
+        ngo_ok = (kind == "ngo") & np.isin(acc, list(c.ngo_status))
         if c.ngo_scope is not None:
-            ngo &= prep.issuer_scope[prep.link_issuer] == c.ngo_scope
+            ngo_ok &= prep.issuer_scope == c.ngo_scope
+        ngo = base & _issuer_mask(prep, ngo_ok)
         has_nhri = _per_signal_count(prep, nhri) > 0
         return Features(_per_signal_count(prep, ngo), has_nhri,
                         prep.link_sig[ngo], prep.link_issuer[ngo])
