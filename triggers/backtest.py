@@ -201,12 +201,17 @@ def _score(ctx: _Context, method: str, triggered: np.ndarray,
     sc = ctx.scored
     o_row = sc["row"].to_numpy(np.int64)
     o_col = sc["day"].to_numpy(np.int64) - ctx.first
-    j = np.searchsorted(all_row * _KEY + all_start, o_row * _KEY + o_col - 1, side="right") - 1
-    jj = np.maximum(j, 0)
-    same = (j >= 0) & (all_row[jj] == o_row) if len(all_row) else np.zeros(len(sc), bool)
-    last = np.where(same, np.minimum(all_end[jj] if len(all_row) else 0, o_col - 1), -1)
+    if len(all_row):
+        j = np.searchsorted(all_row * _KEY + all_start, o_row * _KEY + o_col - 1, side="right") - 1
+        jj = np.maximum(j, 0)
+        same = (j >= 0) & (all_row[jj] == o_row)
+        last = np.where(same, np.minimum(all_end[jj], o_col - 1), -1)
+        ep_col = all_start[jj]
+    else:
+        same = np.zeros(len(sc), dtype=bool)
+        last = ep_col = np.full(len(sc), -1, dtype=np.int64)
     warned = same & (last >= o_col - ctx.lookback)
-    ep_col = np.where(warned, all_start[jj] if len(all_row) else 0, -1)
+    ep_col = np.where(warned, ep_col, -1)
     lead = np.where(warned, o_col - ep_col, -1)
 
     # Scored episodes: those not over before the range starts.

@@ -300,3 +300,12 @@ def test_consistency_view(case):
     # SDN's episode began 2019-12-28: only its 6 days inside the range count.
     assert table.loc["SDN", "triggered_days"] == 6
     assert table.loc["SDN", "first_triggered"] == pd.Timestamp("2020-01-01")
+
+
+def test_a_rule_set_that_never_triggers():
+    r = backtest(bundle(("2020-03-01", "SYR", "oth")), rules(), outcomes(("SYR", "2020-03-20", "S-1")),
+                 "2020-01-01", "2020-12-31", L, H)
+    m = r.score.metrics
+    assert (m["warned"], m["recall"], m["episodes"], m["precision"]) == (0, 0.0, 0, None)
+    assert r.score.episodes.empty and m["lead_days_median"] is None
+    assert r.scores["any_signal"].metrics["warned"] == 1
