@@ -694,7 +694,8 @@ def _quarantine(w: _Writer, rejected: list[Rejected], conflicts: dict[str, _Conf
     """Every rejected row and every conflicting row into quarantine; returns problem texts."""
     records, problems = [], []
     for r in sorted(rejected, key=lambda r: (r.row is not None, rejected_key(r) or "")):
-        problems.append(str(r))
+        file = r.raw.get("_file") if isinstance(r.raw, dict) and r.row is not None else None
+        problems.append(f"{file}, {r}" if file else str(r))
         if r.row is None:
             continue
         records.append({"import_id": w.import_id, "row": r.row, "field": _maybe(r.field),

@@ -218,7 +218,8 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
     for (name, pos), plist in sorted(problems.items()):
         t = tables[name]
         first = plist[0]
-        reason = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in plist)
+        reason = "; ".join(f"{p.field}: {p.message}" if p.field and p.field != first.field
+                           else p.message for p in plist)
         parsed.rejected.append(Rejected(row=int(t.lines[pos]), field=first.field,
                                         value=first.value, reason=reason, raw=t.raw[pos]))
     for name, rep in repeats.items():

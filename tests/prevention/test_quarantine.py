@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from prevention.frames import load_bundle
+from prevention.ingest import import_file
+from prevention.quarantine import QuarantineError, list_quarantine, resubmit
+from tests.prevention.bundles import ISSUERS, SIGNALS, table_counts, write_bundle
+
+
+def _one_bad(engine, tmp_path):
+    bad = ["late", "2011-02-31", "LBY", "ohchr-hc", "true", "HC again", "", "", "", "en"]
+    import_file(write_bundle(tmp_path / "b", SIGNALS + [bad], ISSUERS), "bundle", user="t",
+                engine=engine)
+    q = list_quarantine(engine=engine)
+    assert len(q) == 1
+    return q.iloc[0]
+
+
+def test_a_fixed_row_is_stored_and_marked_fixed(engine, tmp_path):
+    row = _one_bad(engine, tmp_path)
+    assert "not a date" in row["reason"] and row["row"] == 5
+    result = resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-28"}, user="fixer",
+                      engine=engine)
+    assert result.fixed and result.report.accepted == 1
+    assert "late" in set(load_bundle(engine).signals["signal_id"])
+    done = list_quarantine(status="fixed", engine=engine).iloc[0]
+    assert done["raw"]["date"] == "2011-02-28"
+    assert list_quarantine(engine=engine).empty
+    with pytest.raises(QuarantineError, match="already fixed"):
+        resubmit(int(row["id"]), row["raw"], user="fixer", engine=engine)
+
+
+def test_a_row_still_wrong_stays_open_with_the_new_reason(engine, tmp_path):
+    row = _one_bad(engine, tmp_path)
+    before = table_counts(engine)
+    result = resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-28", "country": "Libya"},
+                      user="fixer", engine=engine)
+    assert not result.fixed and "ISO 3166-1 alpha-3" in result.reason
+    still = list_quarantine(engine=engine).iloc[0]
+    assert still["raw"]["country"] == "Libya" and "alpha-3" in still["reason"]
+    after = table_counts(engine)
+    assert {k: after[k] for k in ("signals", "imports")} == \
+        {k: before[k] for k in ("signals", "imports")}
+
+
+def test_a_fix_that_clashes_with_a_stored_signal_stays_open(engine, tmp_path):
+    row = _one_bad(engine, tmp_path)
+    clash = row["raw"] | {"signal_id": "libya-2011-hc", "date": "2011-02-28"}
+    result = resubmit(int(row["id"]), clash, user="fixer", engine=engine)
+    assert not result.fixed and "already stored" in result.reason
+    assert table_counts(engine)["quarantine"] == 1
+
+
+def test_unknown_quarantine_id(engine):
+    with pytest.raises(QuarantineError, match="no quarantined row #99"):
+        resubmit(99, {}, user="x", engine=engine)
