@@ -42,11 +42,11 @@ with c1:
 with c2:
     end = common.url_date("To", "bt_end", date.today())
 with c3:
-    lookback = st.number_input("Lookback (days)", 1, 3650, 365, key="bt_lookback",
+    lookback = st.number_input("Lookback (days)", 1, 3650, 365, key="bt_lookback", bind="query-params",
                                help="An outcome is warned when the State was triggered on a day "
                                     "within this many days before it.")
 with c4:
-    horizon = st.number_input("Horizon (days)", 0, 3650, 365, key="bt_horizon",
+    horizon = st.number_input("Horizon (days)", 0, 3650, 365, key="bt_horizon", bind="query-params",
                               help="An episode is followed when the Council acts on the State from "
                                    "its first day to this many days after its last.")
 if end < start:

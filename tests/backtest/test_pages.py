@@ -89,6 +89,16 @@ def test_backtest_page_says_when_a_sweep_input_is_wrong(engine):
     assert any("'a lot' is not a whole number" in e.value for e in at.error)
 
 
+def test_backtest_page_reads_its_settings_from_the_url(engine):
+    seed(engine)
+    at = page("backtest.py", bt_start="2011-01-01", bt_end="2011-12-31", bt_lookback="2")
+    no_exception(at)
+    assert at.number_input(key="bt_lookback").value == 2
+    outcomes = at.dataframe[1].value.set_index("ISO3")
+    # S-14 (Dec 2010) is outside the period; Libya is still warned within a 2-day lookback.
+    assert outcomes.index.tolist() == ["LBY", "SYR"] and outcomes.loc["LBY", "Warned"]
+
+
 def test_backtest_page_without_outcomes(engine):
     seed(engine, outcomes=False)
     at = page("backtest.py")
