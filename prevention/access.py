@@ -21,6 +21,8 @@ PAGES: dict[str, str] = {
     "watchlists": "The signed-in user's own watchlists",
     "lab": "Threshold lab: change parameters, save scenarios",
     "backtest": "Back-tests against Council outcomes",
+    "consistency": "Consistency of the Council's response across similar situations (research)",
+    "track_record": "The criteria's track record against Council outcomes (research)",
     "data": "Imports, quarantine and coverage",
     "review": "The Bureau's confidential review queue and cases",
     "admin": "Accounts and the audit log",
@@ -57,7 +59,7 @@ ROLE_PAGES: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset(_PUBLIC_PAGES),
     "viewer": frozenset(_VIEWER_PAGES),
     "reviewer": frozenset(_VIEWER_PAGES | {"review"}),
-    "researcher": frozenset(_VIEWER_PAGES | {"lab", "backtest"}),
+    "researcher": frozenset(_VIEWER_PAGES | {"lab", "backtest", "consistency", "track_record"}),
     "admin": frozenset(PAGES),
 }
 

@@ -14,6 +14,13 @@ from prevention import auth
 from prevention.db import session_scope
 
 KEY = "account_id"
+
+# The pages of issue 5, in the same shape as prevention.ui.registry.PAGES.
+OWN_PAGES = [
+    ("review", "Bureau review", ":material/gavel:", "Bureau", "review.py"),
+    ("admin", "Administration", ":material/admin_panel_settings:", "Bureau", "admin.py"),
+    ("account", "Account", ":material/person:", "Account", "login.py"),
+]
 MAX_FAILURES = 5  # per browser session, then the form asks the user to wait
 
 
@@ -34,6 +41,43 @@ def current_user() -> auth.User | None:
     return None
 
 
+def page_entries(user: auth.User | None) -> list[tuple]:
+    """The (url_path, title, icon, section, path) of every page this user may open whose file
+    exists: the dashboard's pages (prevention.ui.registry) and this issue's."""
+    from pathlib import Path
+
+    from prevention.access import pages_for
+    from prevention.ui.registry import PAGES, UI
+
+    allowed = set(pages_for(user))
+    here = Path(__file__).resolve().parent
+    out = []
+    for folder, entries in ((UI, PAGES), (here, OWN_PAGES)):
+        for url_path, title, icon, section, file in entries:
+            if url_path in allowed and (folder / file).exists():
+                out.append((url_path, title, icon, section, folder / file))
+    return out
+
+
+def navigation(user: auth.User | None) -> dict[str, list]:
+    """st.navigation's sections for this user: only the pages their role may open."""
+    from prevention.ui.registry import ROOT
+
+    out: dict[str, list] = {}
+    for url_path, title, icon, section, path in page_entries(user):
+        out.setdefault(section, []).append(st.Page(
+            str(path.relative_to(ROOT)), title=title, icon=icon, url_path=url_path,
+            default=url_path == "overview"))
+    return out
+
+
+def first_start_notice() -> None:
+    """While no admin exists, say where to create one (the Account page asks for it)."""
+    with session_scope() as s:
+        if auth.needs_first_admin(s):
+            st.sidebar.warning("No administrator exists yet: create one on the **Account** page.")
+
+
 def sign_in(user: auth.User) -> None:
     st.session_state[KEY] = user.id
 
@@ -48,7 +92,7 @@ def sign_out() -> None:
 def _first_admin() -> None:
     st.info("No administrator exists yet. Create the first one (or run "
             "`python -m prevention user add NAME --role admin`). There is no default password.")
-    with st.form("first_admin"):
+    with st.form("first_admin", clear_on_submit=True):
         name = st.text_input("Username")
         pw = st.text_input("Password", type="password",
                            help=f"At least {auth.MIN_PASSWORD_LENGTH} characters.")
@@ -76,7 +120,7 @@ def _sign_in_form() -> None:
     if failures >= MAX_FAILURES:
         st.error("Too many failed attempts in this session. Reload the page to try again later.")
         return
-    with st.form("sign_in"):
+    with st.form("sign_in", clear_on_submit=True):
         name = st.text_input("Username")
         pw = st.text_input("Password", type="password")
         if st.form_submit_button("Sign in"):

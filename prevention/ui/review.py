@@ -34,7 +34,8 @@ rules = review.published_rule_set()
 d = common.data()
 
 with st.sidebar:
-    as_of = st.date_input("Open cases as of", value=date.today(), key="review_as_of")
+    as_of = st.date_input("Open cases as of", value=date.today(), key="review_as_of",
+                          min_value=date(2006, 1, 1), max_value=date.today())
     if st.button("Check for newly triggered States", disabled=not can(user, "case.sync")):
         evaluation = common.evaluation(rules, as_of)
         with session_scope() as s:

@@ -16,7 +16,8 @@ EXPECTED_PAGES = {
     ANONYMOUS: {"overview", "country", "about", "account"},
     "viewer": {"overview", "country", "about", "account", "watchlists"},
     "reviewer": {"overview", "country", "about", "account", "watchlists", "review"},
-    "researcher": {"overview", "country", "about", "account", "watchlists", "lab", "backtest"},
+    "researcher": {"overview", "country", "about", "account", "watchlists", "lab", "backtest",
+                   "consistency", "track_record"},
     "admin": set(PAGES),
 }
 CASE = {"case.view", "case.sync", "case.assign", "case.comment", "case.assess", "case.transition",
@@ -40,6 +41,15 @@ def test_page_matrix(role, page):
 @pytest.mark.parametrize("role,action", list(itertools.product((ANONYMOUS,) + ROLES, ACTIONS)))
 def test_action_matrix(role, action):
     assert access.can(role, action) is (action in EXPECTED_ACTIONS[role])
+
+
+def test_every_page_of_the_app_is_in_the_matrix():
+    from prevention.ui.registry import PAGES as REGISTERED
+
+    from prevention.ui.login import OWN_PAGES
+
+    ids = {p[0] for p in REGISTERED} | {p[0] for p in OWN_PAGES}
+    assert ids == set(PAGES)
 
 
 def test_unknown_names_are_errors_not_denials():

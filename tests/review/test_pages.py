@@ -1,0 +1,152 @@
+"""The account, review and admin pages in Streamlit's AppTest, against a real database.
+
+Covers the page half of the role matrix (a page refuses a role even when opened directly,
+whatever the navigation shows), sign-in isolation between sessions, and a case's lifecycle
+through the pages: trigger -> case -> decision -> brief.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from prevention import access, audit, auth
+from prevention.db import session_scope
+from prevention.ingest import import_file
+from prevention.ui.login import page_entries
+
+from tests.review.conftest import PASSWORD
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+TIMEOUT = 60
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def seeded(engine, users):
+    import_file("data/sample", "bundle", user="seed", engine=engine)
+    return users
+
+
+def _page(name: str, user=None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "prevention" / "ui" / f"{name}.py"), default_timeout=TIMEOUT)
+    if user is not None:
+        at.session_state["account_id"] = user.id
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in at.error] + [e.value for e in at.markdown] + [e.value for e in at.info]
+    parts += [e.value for e in at.warning] + [e.value for e in at.success] + [t.value for t in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("role", (access.ANONYMOUS,) + access.ROLES)
+def test_navigation_lists_only_the_pages_of_the_role(engine, users, role):
+    user = None if role == access.ANONYMOUS else users[role]
+    listed = {entry[0] for entry in page_entries(user)}
+    allowed = set(access.pages_for(role))
+    assert listed <= allowed
+    assert {"overview", "account"} <= listed
+    assert {"review", "admin"} & allowed <= listed
+
+
+@pytest.mark.parametrize("role", (access.ANONYMOUS,) + access.ROLES)
+@pytest.mark.parametrize("page", ["review", "admin"])
+def test_confidential_pages_refuse_other_roles_when_opened_directly(seeded, role, page):
+    user = None if role == access.ANONYMOUS else seeded[role]
+    at = _page(page, user)
+    assert not at.exception
+    allowed = access.can_see(role, page)
+    assert bool(at.error) is not allowed, _texts(at)
+    if not allowed:
+        assert "may not" in at.error[0].value and not at.dataframe
+
+
+def test_first_start_asks_for_the_first_admin(engine):
+    at = _page("login")
+    assert "No administrator exists yet" in _texts(at)
+    at.text_input[0].input("ada")
+    at.text_input[1].input(PASSWORD)
+    at.text_input[2].input(PASSWORD)
+    at.button[0].click().run()
+    assert "Signed in as **ada** (admin)" in _texts(at)
+    with session_scope(engine) as s:
+        assert auth.authenticate(s, "ada", PASSWORD).role == "admin"
+
+
+def test_one_session_never_gets_another_users_role(seeded):
+    admin_tab = _page("login")
+    admin_tab.text_input[0].input("ada")
+    admin_tab.text_input[1].input(PASSWORD + " admin")
+    admin_tab.button[0].click().run()
+    assert "(admin)" in _texts(admin_tab)
+    # A second browser session, and one signed in as a viewer, see nothing of the admin's.
+    other = _page("admin")
+    assert other.error and "anonymous" in other.error[0].value
+    viewer_tab = _page("login")
+    viewer_tab.text_input[0].input("vic")
+    viewer_tab.text_input[1].input(PASSWORD + " view")
+    viewer_tab.button[0].click().run()
+    assert "(viewer)" in _texts(viewer_tab)
+    assert admin_tab.session_state["account_id"] != viewer_tab.session_state["account_id"]
+    # The role comes from the database, not from the session: demote, and the tab loses it.
+    with session_scope() as s:
+        auth.set_role(s, seeded["admin"], "rey", "viewer")
+    demoted = _page("review", seeded["reviewer"])
+    assert demoted.error and "(viewer) may not" in demoted.error[0].value
+
+
+def test_wrong_password_signs_nobody_in(seeded):
+    at = _page("login")
+    at.text_input[0].input("rey")
+    at.text_input[1].input("not the password at all")
+    at.button[0].click().run()
+    assert "wrong password" in _texts(at)
+    assert "account_id" not in at.session_state
+    assert at.session_state["_sign_in_failures"] == 1
+
+
+def test_case_lifecycle_through_the_pages(seeded, engine):
+    rey = seeded["reviewer"]
+    at = _page("review", rey)
+    assert not at.exception, at.exception
+    at.date_input[0].set_value(__import__("datetime").date(2011, 2, 25))
+    at.button[0].click().run()  # Check for newly triggered States
+    assert not at.exception, at.exception
+    assert "2 case(s) opened (CIV, LBY)" in _texts(at)
+    # Move the first case into review and assess access.
+    status = next(s for s in at.selectbox if s.label == "Status")
+    status.select("in_review")
+    access_box = next(s for s in at.selectbox if s.label.startswith("Access"))
+    access_box.select("negative")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    action = next(s for s in at.selectbox if s.label == "Action")
+    action.select("monitoring")
+    next(t for t in at.text_area if t.label.startswith("Rationale")).input("Watch the next weeks.")
+    next(b for b in at.button if b.label == "Record the decision").click().run()
+    assert not at.exception, at.exception
+    assert "Continued monitoring" in _texts(at)
+    next(b for b in at.button if b.label == "Prepare the brief").click().run()
+    assert not at.exception, at.exception
+    with session_scope(engine) as s:
+        actions = [e.action for e in audit.query(s, seeded["admin"])]
+    assert {"case.open", "case.update", "case.decide", "brief.export"} <= set(actions)
+
+
+def test_admin_page_adds_an_account_and_filters_the_log(seeded, engine):
+    at = _page("admin", seeded["admin"])
+    assert not at.exception, at.exception
+    form_inputs = [t for t in at.text_input if t.label in ("Username",)]
+    form_inputs[0].input("newbie")
+    next(t for t in at.text_input if t.label.startswith("Initial password")).input(PASSWORD + " new")
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert not at.exception, at.exception
+    with session_scope(engine) as s:
+        assert auth.authenticate(s, "newbie", PASSWORD + " new").role == "viewer"
+    next(t for t in at.text_input if t.label == "Who (username)").input("ada").run()
+    frames = [df.value for df in at.dataframe]
+    log = next(f for f in frames if "action" in f.columns and "entity_type" in f.columns)
+    assert set(log["actor"]) == {"ada"} and "account.add" in set(log["action"])
