@@ -8,10 +8,11 @@ that status, met and progress depend on).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from triggers.prepared import Prepared
+from triggers.prepared import Prepared, group_index, group_members
 from triggers.rules import JointGroup, NhriWithNgos, StatementBy
 from triggers.vocabulary import KIND_LABELS
 from triggers.windows import windowed_count, windowed_distinct
@@ -29,6 +30,14 @@ class Features:
     @property
     def relevant(self) -> np.ndarray:
         return self.weight > 0 if self.has_nhri is None else (self.weight > 0) | self.has_nhri
+
+    @cached_property
+    def pairs_by_signal(self) -> tuple[np.ndarray, np.ndarray]:
+        return group_index(self.pair_sig, len(self.weight))
+
+    def issuers_of(self, signals: np.ndarray) -> np.ndarray:
+        """The eligible issuers of the given signals (with repeats)."""
+        return self.pair_issuer[group_members(*self.pairs_by_signal, signals)]
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,13 @@ class CriterionRule:
         pairs = np.unique(prep.sig_country[f.pair_sig[keep]].astype(np.int64) * (1 << 32)
                           + f.pair_issuer[keep])
         return np.bincount((pairs >> 32).astype(np.int64), minlength=prep.n_countries)
+
+    def prepared_features(self, prep: Prepared) -> Features:
+        """features(prep), kept on the Prepared: they depend on the criterion, not the day."""
+        key = (type(self).__name__, self.criterion.model_dump_json())
+        if key not in prep.feature_cache:
+            prep.feature_cache[key] = self.features(prep)
+        return prep.feature_cache[key]
 
     # -- per type --------------------------------------------------------------------
     def features(self, prep: Prepared) -> Features:

@@ -90,7 +90,7 @@ def evaluate(data: Bundle | Prepared, rules: RuleSet, as_of, countries: list[str
     long_parts = []
     for crit in rules.criteria:
         rule = bind(crit, rules.window_of(crit))
-        f = rule.features(prep)
+        f = rule.prepared_features(prep)
         res = rule.as_of(prep, f, day)
         met = res.met & crit.enabled
         if crit.enabled:
@@ -105,17 +105,24 @@ def evaluate(data: Bundle | Prepared, rules: RuleSet, as_of, countries: list[str
     frame = pd.DataFrame(table)
     first = ["country", "status", "criteria_met"]
     frame = frame[first + [c for c in frame.columns if c not in first]]
-    long = pd.concat(long_parts, ignore_index=True)
+    # One frame from the concatenated columns: building a frame per criterion and
+    # concatenating them cost more than the evaluation itself.
+    long = pd.DataFrame({col: (sum((part[col] for part in long_parts), [])
+                               if isinstance(long_parts[0][col], list)
+                               else np.concatenate([part[col] for part in long_parts]))
+                         for col in long_parts[0]})
+    # Broadcast scalars were text columns even with no rows; keep them so.
+    long = long.astype({"criterion_id": "str", "type": "str", "window_start": "str"})
     return Evaluation(rules=rules, as_of=from_day(day), table=frame, criteria=long,
                       signals=prep.bundle.signals)
 
 
-def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences: bool) -> pd.DataFrame:
+def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences: bool) -> dict:
     crit = rule.criterion
     ev_idx = np.flatnonzero(res.evidence)
     ev_idx = ev_idx[np.lexsort((-prep.sig_day[ev_idx], prep.sig_country[ev_idx]))]
     bounds = np.searchsorted(prep.sig_country[ev_idx], np.arange(prep.n_countries + 1))
-    ids = prep.bundle.signals["signal_id"].to_numpy()
+    ids = prep.signal_ids
     has = res.has_nhri if res.has_nhri is not None else np.zeros(prep.n_countries, dtype=bool)
     evidence, texts = [], []
     for ci in range(prep.n_countries):
@@ -123,17 +130,18 @@ def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences:
         evidence.append(ids[mine].tolist())
         texts.append(sentence(rule, prep, f, day, int(res.value[ci]), bool(has[ci]), bool(met[ci]), mine)
                      if with_sentences else "")
-    return pd.DataFrame({
-        "country": prep.countries,
-        "criterion_id": crit.id,
-        "type": crit.type,
-        "enabled": crit.enabled,
-        "met": met,
+    n = prep.n_countries
+    return {
+        "country": np.asarray(prep.countries, dtype=object),
+        "criterion_id": np.full(n, crit.id, dtype=object),
+        "type": np.full(n, crit.type, dtype=object),
+        "enabled": np.full(n, crit.enabled, dtype=bool),
+        "met": np.asarray(met, dtype=bool),
         "value": res.value.astype(np.int64),
-        "threshold": rule.threshold,
+        "threshold": np.full(n, rule.threshold, dtype=np.int64),
         "progress": res.progress.astype(float),
-        "window_days": rule.window,
-        "window_start": from_day(day - rule.window + 1),
+        "window_days": np.full(n, rule.window, dtype=np.int64),
+        "window_start": np.full(n, from_day(day - rule.window + 1), dtype=object),
         "evidence": evidence,
         "sentence": texts,
-    })
+    }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,9 @@ def to_day(value) -> int:
     return int((np.datetime64(pd.Timestamp(value).date(), "D") - EPOCH).astype(np.int64))
 
 
+@lru_cache(maxsize=1 << 16)
 def from_day(day: int) -> str:
+    # Cached: a sentence names several dates, an evaluation writes about a thousand sentences.
     return str(EPOCH + np.timedelta64(int(day), "D"))
 
 
@@ -36,6 +39,9 @@ class Prepared:
     issuer_accreditation: np.ndarray  # object
     issuer_scope: np.ndarray  # object
     issuer_name: np.ndarray  # object
+    # Per-criterion Features, which depend on the criterion but not on the day: computed
+    # once per Prepared, so re-evaluating on each slider move costs only the day's masks.
+    feature_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_countries(self) -> int:
@@ -48,6 +54,46 @@ class Prepared:
     def link_same_country(self) -> np.ndarray:
         """Per link: the issuer is of the State the signal is about (NHRIs, national NGOs)."""
         return self.issuer_country[self.link_issuer] == self.sig_country[self.link_sig]
+
+    # Looked up only for the few signals a sentence cites, so held as numpy object arrays
+    # (positional) rather than read cell by cell from the frame.
+    @cached_property
+    def signal_ids(self) -> np.ndarray:
+        return self.bundle.signals["signal_id"].to_numpy(dtype=object)
+
+    @cached_property
+    def signal_references(self) -> np.ndarray:
+        return self.bundle.signals["reference"].to_numpy(dtype=object)
+
+    @cached_property
+    def signal_titles(self) -> np.ndarray:
+        return self.bundle.signals["title"].to_numpy(dtype=object)
+
+    @cached_property
+    def links_by_signal(self) -> tuple[np.ndarray, np.ndarray]:
+        return group_index(self.link_sig, self.n_signals)
+
+    def links_of(self, signals: np.ndarray) -> np.ndarray:
+        """Indices of the links of the given signals."""
+        return group_members(*self.links_by_signal, signals)
+
+
+def group_index(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, starts): the rows with key k are order[starts[k]:starts[k + 1]], k in 0..n-1."""
+    order = np.argsort(keys, kind="stable")
+    return order, np.searchsorted(keys[order], np.arange(n + 1))
+
+
+def group_members(order: np.ndarray, starts: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The rows of every key in `keys`, without scanning the rows of other keys."""
+    keys = np.asarray(keys, dtype=np.int64)
+    lo = starts[keys]
+    size = starts[keys + 1] - lo
+    total = int(size.sum())
+    if total == 0:
+        return order[:0]
+    shift = np.repeat(lo - (np.cumsum(size) - size), size)
+    return order[shift + np.arange(total)]
 
 
 def positions(keys, values) -> np.ndarray:

@@ -11,8 +11,7 @@ CITED = 3  # how many dated references a sentence names before "and N more"
 
 
 def _cite(prep: Prepared, s: int) -> str:
-    sig = prep.bundle.signals
-    ref = sig.at[s, "reference"] or sig.at[s, "title"] or sig.at[s, "signal_id"]
+    ref = prep.signal_references[s] or prep.signal_titles[s] or prep.signal_ids[s]
     return f"{from_day(prep.sig_day[s])} ({ref})"
 
 
@@ -25,17 +24,19 @@ def _cite_many(prep: Prepared, idx: np.ndarray) -> str:
 
 
 def _names(prep: Prepared, f: Features, idx: np.ndarray, limit: int = 3) -> str:
-    issuers = np.unique(f.pair_issuer[np.isin(f.pair_sig, idx)])
+    issuers = np.unique(f.issuers_of(np.unique(idx)))
     names = sorted(prep.issuer_name[issuers])
     text = ", ".join(names[:limit])
     return text + (f" and {len(names) - limit} others" if len(names) > limit else "")
 
 
 def _nhri_names(prep: Prepared, idx: np.ndarray, statuses) -> str:
-    same = prep.link_same_country()
-    pick = (np.isin(prep.link_sig, idx) & same & (prep.issuer_kind[prep.link_issuer] == "nhri")
-            & np.isin(prep.issuer_accreditation[prep.link_issuer], list(statuses)))
-    issuers = np.unique(prep.link_issuer[pick])
+    links = prep.links_of(np.unique(idx))
+    iss = prep.link_issuer[links]
+    pick = ((prep.issuer_country[iss] == prep.sig_country[prep.link_sig[links]])
+            & (prep.issuer_kind[iss] == "nhri")
+            & np.isin(prep.issuer_accreditation[iss], list(statuses)))
+    issuers = np.unique(iss[pick])
     return ", ".join(f"{prep.issuer_name[i]}, {prep.issuer_accreditation[i]}-status" for i in issuers)
 
 

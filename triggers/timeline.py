@@ -76,7 +76,7 @@ def timeline(data: Bundle | Prepared, rules: RuleSet, start, end,
     met_grids = {}
     for crit in rules.criteria:
         rule = bind(crit, rules.window_of(crit))
-        f = rule.features(prep)
+        f = rule.prepared_features(prep)
         capped, has = rule.timeline(prep, f, first, last)
         met = rule.met_of(capped, has) & crit.enabled
         met_grids[crit.id] = met
