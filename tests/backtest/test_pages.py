@@ -139,3 +139,14 @@ def test_track_record_follows_the_published_rule_set(engine):
     at = page("track_record.py")
     no_exception(at)
     assert "**HRC20 joint statement (2012)** (version 1)" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("consistency.py", "No Council outcomes are stored yet, so every State"),
+    ("track_record.py", "No Council outcomes are stored yet, so there is no record"),
+])
+def test_pages_without_outcomes(engine, name, message):
+    seed(engine, outcomes=False)
+    at = page(name, cons_start="2025-01-01")
+    no_exception(at)
+    assert any(message in i.value for i in at.info)
