@@ -366,3 +366,36 @@ def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: d
         return frame
     rank = frame["status"].map(STATUS_RANK)
     return frame.iloc[np.lexsort((frame["State"].to_numpy(), -rank.to_numpy()))].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- inert text in markdown
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&\"'=")
+
+
+def md_text(text: str) -> str:
+    """Text from outside (signal titles, references) made inert inside st.markdown: every
+    character markdown or HTML could act on is backslash-escaped, newlines become spaces."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch
+                   for ch in " ".join(str(text).split()))
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL fit for a markdown link target, or None (javascript:, data:, relative...)."""
+    url = (url or "").strip()
+    if not url.lower().startswith(("https://", "http://")) or any(c.isspace() for c in url):
+        return None
+    # Parentheses and angle brackets would end the markdown link early.
+    return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def source_links(evidence: pd.DataFrame, limit: int = 10) -> str:
+    """A markdown line of links to the first `limit` sources: 'date · reference ↗'."""
+    parts = []
+    for row in evidence.head(limit).itertuples(index=False):
+        url = safe_url(row.Source)
+        if url is None:
+            continue
+        label = md_text(f"{row.Date} · {row.Reference or row.Title[:60] or row._6}")
+        parts.append(f"[{label} ↗]({url})")
+    return " · ".join(parts)

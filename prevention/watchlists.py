@@ -1,8 +1,8 @@
 """Watchlists: create, rename, share and delete named lists of States; what changed since a
 user's last visit; which States crossed the threshold since then.
 
-Every write checks that the caller owns the list (server side: hiding a button is not a check).
-Until accounts exist (issue 5) the caller is a plain user name.
+Every write takes the acting account and checks, on the server side, that its role may manage
+watchlists (prevention.access) and that it owns the list: hiding a button is not a check.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from prevention.access import Principal, require
 from prevention.db import session_scope
 from prevention.models.core import Import, Signal
 from prevention.models.watch import Watchlist, WatchlistItem, WatchlistVisit, new_share_token
@@ -44,8 +45,13 @@ class WatchlistInfo:
 def _user(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise WatchlistError("type your name in the sidebar first: watchlists are kept under it")
+        raise WatchlistError("sign in first: watchlists are kept under your account")
     return name[:120]
+
+
+def _actor(actor: Principal | None) -> str:
+    require(actor, "watchlist.manage")
+    return _user(actor.username)
 
 
 def _clean_name(name: str) -> str:
@@ -63,17 +69,18 @@ def _info(s: Session, w: Watchlist) -> WatchlistInfo:
     return WatchlistInfo(w.id, w.owner, w.name, w.shared, w.share_token, tuple(codes))
 
 
-def _owned(s: Session, watchlist_id: int, owner: str) -> Watchlist:
+def _owned(s: Session, watchlist_id: int, actor: Principal | None) -> Watchlist:
+    owner = _actor(actor)
     w = s.get(Watchlist, watchlist_id)
     if w is None:
         raise WatchlistError(f"watchlist {watchlist_id} does not exist (it may have been deleted)")
-    if w.owner != _user(owner):
+    if w.owner != owner:
         raise NotOwner(f"only {w.owner} can change the watchlist {w.name!r}")
     return w
 
 
-def create(owner: str, name: str, countries=(), engine: Engine | None = None) -> WatchlistInfo:
-    owner, name = _user(owner), _clean_name(name)
+def create(actor: Principal | None, name: str, countries=(), engine: Engine | None = None) -> WatchlistInfo:
+    owner, name = _actor(actor), _clean_name(name)
     try:
         with session_scope(engine) as s:
             w = Watchlist(owner=owner, name=name, shared=False, share_token=new_share_token())
@@ -85,11 +92,11 @@ def create(owner: str, name: str, countries=(), engine: Engine | None = None) ->
         raise WatchlistError(f"you already have a watchlist named {name!r}; choose another name") from None
 
 
-def rename(watchlist_id: int, owner: str, new_name: str, engine: Engine | None = None) -> WatchlistInfo:
+def rename(watchlist_id: int, actor: Principal | None, new_name: str, engine: Engine | None = None) -> WatchlistInfo:
     new_name = _clean_name(new_name)
     try:
         with session_scope(engine) as s:
-            w = _owned(s, watchlist_id, owner)
+            w = _owned(s, watchlist_id, actor)
             w.name = new_name
             w.updated_at = datetime.now(timezone.utc)
             s.flush()
@@ -98,10 +105,10 @@ def rename(watchlist_id: int, owner: str, new_name: str, engine: Engine | None =
         raise WatchlistError(f"you already have a watchlist named {new_name!r}") from None
 
 
-def set_shared(watchlist_id: int, owner: str, shared: bool, engine: Engine | None = None) -> WatchlistInfo:
+def set_shared(watchlist_id: int, actor: Principal | None, shared: bool, engine: Engine | None = None) -> WatchlistInfo:
     """Sharing makes the list readable by anyone with its link; unsharing revokes the old link."""
     with session_scope(engine) as s:
-        w = _owned(s, watchlist_id, owner)
+        w = _owned(s, watchlist_id, actor)
         if w.shared and not shared:
             w.share_token = new_share_token()
         w.shared = shared
@@ -109,9 +116,9 @@ def set_shared(watchlist_id: int, owner: str, shared: bool, engine: Engine | Non
         return _info(s, w)
 
 
-def delete_list(watchlist_id: int, owner: str, engine: Engine | None = None) -> None:
+def delete_list(watchlist_id: int, actor: Principal | None, engine: Engine | None = None) -> None:
     with session_scope(engine) as s:
-        w = _owned(s, watchlist_id, owner)
+        w = _owned(s, watchlist_id, actor)
         # Explicit child deletes: SQLite only cascades when foreign keys are on for the connection.
         s.execute(delete(WatchlistItem).where(WatchlistItem.watchlist_id == w.id))
         s.execute(delete(WatchlistVisit).where(WatchlistVisit.watchlist_id == w.id))
@@ -129,10 +136,10 @@ def _add(s: Session, w: Watchlist, countries) -> None:
             s.add(WatchlistItem(watchlist_id=w.id, country=c))
 
 
-def set_countries(watchlist_id: int, owner: str, countries, engine: Engine | None = None) -> WatchlistInfo:
+def set_countries(watchlist_id: int, actor: Principal | None, countries, engine: Engine | None = None) -> WatchlistInfo:
     """Replace the list's States with `countries`."""
     with session_scope(engine) as s:
-        w = _owned(s, watchlist_id, owner)
+        w = _owned(s, watchlist_id, actor)
         keep = {c.upper() for c in countries}
         s.execute(delete(WatchlistItem).where(WatchlistItem.watchlist_id == w.id,
                                               WatchlistItem.country.not_in(keep)))
@@ -142,9 +149,9 @@ def set_countries(watchlist_id: int, owner: str, countries, engine: Engine | Non
         return _info(s, w)
 
 
-def add_countries(watchlist_id: int, owner: str, countries, engine: Engine | None = None) -> WatchlistInfo:
+def add_countries(watchlist_id: int, actor: Principal | None, countries, engine: Engine | None = None) -> WatchlistInfo:
     with session_scope(engine) as s:
-        w = _owned(s, watchlist_id, owner)
+        w = _owned(s, watchlist_id, actor)
         _add(s, w, countries)
         s.flush()
         return _info(s, w)

@@ -5,6 +5,7 @@ import streamlit as st
 from prevention.ui import common
 
 common.header("About")
+common.guard("about")
 st.warning("The thresholds on this dashboard are **proposals States made** in joint statements "
            "and policy dialogues. They are **not rules the Human Rights Council adopted**. A "
            "situation that meets them merits attention; it does not oblige the Council to act.",

@@ -183,21 +183,41 @@ def header(title: str, caption: str | None = None) -> dict:
     return d
 
 
+def signed_in():
+    """The signed-in account (prevention.auth.User) or None for an anonymous visitor."""
+    from prevention.ui.login import current_user
+
+    return current_user()
+
+
 def user_name() -> str:
-    """The current user's name ('' if none typed). Until accounts exist (issue 5), a user is a
-    name kept in the session and the URL, typed in the sidebar field header() draws."""
-    return (st.session_state.get("user") or "").strip()
+    """The signed-in user's name, '' when nobody is signed in. Watchlists, scenarios and
+    imports are recorded under it."""
+    user = signed_in()
+    return user.username if user else ""
+
+
+def guard(page_id: str):
+    """The server-side check every restricted page makes first; stops the page if refused.
+    Returns the signed-in user (None when anonymous on a public page)."""
+    from prevention.access import PermissionDenied, require_page
+
+    user = signed_in()
+    try:
+        require_page(user, page_id)
+    except PermissionDenied as exc:
+        st.error(f"{exc}. Sign in on the Account page with an account that may open it.")
+        st.stop()
+    return user
 
 
 def _user_field() -> None:
-    # Drawn first in the sidebar on every page, so the widget is the same one everywhere.
-    if "user" not in st.session_state:
-        st.session_state["user"] = _initial("user", str, "")
+    user = signed_in()
     with st.sidebar:
-        name = st.text_input("Your name", key="user",
-                             help="Not an account: anyone can type any name. Watchlists and "
-                                  "'last visit' are kept under this name until sign-in exists.")
-    _sync("user", name.strip())
+        if user:
+            st.caption(f"Signed in as **{views.md_text(user.label)}** ({user.role})")
+        else:
+            st.caption("Not signed in: the public pages only. Sign in on the Account page.")
 
 
 def downloads(table: pd.DataFrame, stem: str, synthetic: bool, key: str) -> None:

@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from prevention import charts, views, watchlists
+from prevention.access import can
 from prevention.ui import common
 
 d = common.header("Country")
+common.guard("country")
 param, rules, as_of = common.context()
 result = common.evaluation(rules, as_of)
 codes = result.table["country"].tolist()
@@ -62,6 +64,10 @@ for row in crit.itertuples():
         if not ev.empty:
             st.dataframe(ev.drop(columns=["Criterion"]), hide_index=True, width="stretch",
                          column_config=link_col, key=f"ev_{row.criterion_id}")
+            links = views.source_links(ev)
+            if links:
+                # Escaped by views.md_text: only the link itself is markup.
+                st.markdown("Sources: " + links)
 
 all_ev = views.evidence_table(result, d["bundle"], iso3)
 if not all_ev.empty:
@@ -87,20 +93,20 @@ else:
                             f"tl-{iso3}-{param}-{views.iso(as_of)}")
 
 st.subheader("Add to watchlist")
-user = common.user_name()
-if not user:
-    st.caption("Type your name in the sidebar to keep watchlists (not an account: a name only).")
+actor = common.signed_in()
+if not (actor and can(actor, "watchlist.manage")):
+    st.caption("Sign in on the Account page to keep watchlists.")
 else:
-    mine = {w.name: w for w in watchlists.lists_for(user)}
+    mine = {w.name: w for w in watchlists.lists_for(actor.username)}
     with st.form("add_to_watchlist", clear_on_submit=True):
         target = st.selectbox("Watchlist", ["➕ New watchlist…"] + list(mine), key="add_target")
         new_name = st.text_input("Name of the new watchlist", key="add_new_name")
         if st.form_submit_button("Add to watchlist"):
             try:
                 if target in mine:
-                    info = watchlists.add_countries(mine[target].id, user, [iso3])
+                    info = watchlists.add_countries(mine[target].id, actor, [iso3])
                 else:
-                    info = watchlists.create(user, new_name, [iso3])
+                    info = watchlists.create(actor, new_name, [iso3])
                 st.success(f"{names[iso3]} is on “{info.name}” ({len(info.countries)} States).")
             except watchlists.WatchlistError as exc:
                 st.error(str(exc))

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from prevention import data_admin, frames, quarantine, views
+from prevention.access import can, require
 from prevention.importers import available_kinds
 from prevention.ingest import IngestError, import_file
 from prevention.ui import common
@@ -24,7 +25,8 @@ KIND_HELP = {
 }
 
 d = common.header("Data", "Import the evidence, see what every import did, fix rejected rows.")
-user = common.user_name()
+actor = common.guard("data")
+user = actor.username if actor else ""
 
 st.subheader("Import")
 kinds = available_kinds()
@@ -33,8 +35,8 @@ if not kinds:
 else:
     kind = st.selectbox("Source", kinds, format_func=lambda k: f"{k} — {KIND_HELP.get(k, '')}")
     uploads = st.file_uploader("Files", accept_multiple_files=True, type=["csv", "zip", "json", "tsv", "txt"])
-    if st.button("Import", type="primary", disabled=not (uploads and user),
-                 help=None if user else "Type your name in the sidebar first: imports record who ran them."):
+    if st.button("Import", type="primary", disabled=not (uploads and can(actor, "import.run"))):
+        require(actor, "import.run")
         bar = st.progress(0.0, text="Reading…")
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -52,8 +54,6 @@ else:
                 frames.invalidate()
                 st.session_state["_last_import"] = report.summary()
                 st.rerun()
-if not user:
-    st.caption("Type your name in the sidebar to import: every import records who ran it.")
 if "_last_import" in st.session_state:
     st.text(st.session_state["_last_import"])
 
@@ -81,7 +81,8 @@ else:
     raw = dict(row["raw"] or {})
     edited = st.data_editor(pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in raw.items()}]),
                             hide_index=True, width="stretch", key=f"fix_{qid}")
-    if st.button("Re-submit", disabled=not user, key=f"resubmit_{qid}"):
+    if st.button("Re-submit", disabled=not can(actor, "quarantine.fix"), key=f"resubmit_{qid}"):
+        require(actor, "quarantine.fix")
         result = quarantine.resubmit(int(qid), edited.iloc[0].to_dict(), user=user)
         if result.fixed:
             st.success(f"Row #{qid} stored.")

@@ -4,12 +4,14 @@ beside the official rule set; save as a named scenario, load, compare two, expor
 import streamlit as st
 
 from prevention import rulesets, views
+from prevention.access import PermissionDenied, can, require
 from prevention.ui import common
 from triggers.rules import JointGroup, NhriWithNgos, RuleSetError, StatementBy, rule_set_to_yaml
 from triggers.vocabulary import ISSUER_KINDS, KIND_LABELS, NGO_SCOPES, NGO_STATUSES, NHRI_STATUSES
 
 d = common.header("Threshold lab", "Change any parameter and see at once which States enter or "
                                    "leave the list. Nothing is saved until you save a scenario.")
+actor = common.guard("lab")
 param, base, as_of = common.context()
 official_id = base.id.split(".")[0]
 official = common.rule_set(official_id)
@@ -100,21 +102,22 @@ st.download_button("Export this scenario as YAML", rule_set_to_yaml(scenario), f
                    "application/yaml", key="lab_yaml")
 
 st.subheader("Save as a named scenario")
-user = common.user_name()
+user = actor.username if actor and can(actor, "scenario.save") else ""
 with st.form("save_scenario", clear_on_submit=False):
     name = st.text_input("Scenario name", placeholder="e.g. Special Procedures: three mandates")
     note = st.text_area("Note (why these values)")
     if st.form_submit_button("Save scenario", disabled=not user):
         try:
+            require(actor, "scenario.save")
             sid = views.scenario_id(official_id, name)
             saved = rulesets.save_rule_set_version(
                 views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=user, note=note)
             st.success(f"Saved {saved.label}. Load it with the rule-set selector in the sidebar; "
                        "its link carries it.")
-        except (ValueError, rulesets.RuleSetConflict) as exc:
+        except (ValueError, rulesets.RuleSetConflict, PermissionDenied) as exc:
             st.error(str(exc))
 if not user:
-    st.caption("Type your name in the sidebar to save scenarios (it is recorded as the author).")
+    st.caption("Saving scenarios needs a researcher or admin account.")
 
 st.subheader("Compare two rule sets")
 choices = common.rule_set_choices()

@@ -7,6 +7,7 @@ from prevention.ui import common
 
 d = common.header("Overview", "Which situations meet the prevention threshold. The criteria are "
                               "proposals States made, not rules the Human Rights Council adopted.")
+common.guard("overview")
 param, rules, as_of = common.context()
 result = common.evaluation(rules, as_of, sentences=False)
 no_data = views.criteria_without_data(rules, d["kinds"])
@@ -50,8 +51,11 @@ picked = st.dataframe(
                    "Criteria met": st.column_config.NumberColumn(format="%d")},
 )
 rows = picked.selection.rows if picked else []
-if rows:
-    iso3 = display.iloc[rows[0]]["ISO3"]
+labels = {c: f"{s} {n}" for c, s, n in zip(display["ISO3"], display["Status"], display["State"])}
+opened = st.selectbox("Open a State's page", list(labels), index=None, format_func=labels.get,
+                      placeholder="Type a State's name…", key="open_state")
+if rows or opened:
+    iso3 = opened or display.iloc[rows[0]]["ISO3"]
     st.switch_page("prevention/ui/country.py",
                    query_params={"country": iso3, "rules": param, "as_of": views.iso(as_of)})
 

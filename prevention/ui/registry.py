@@ -23,10 +23,8 @@ PAGES = [
     ("backtest", "Back-test", ":material/history:", "Research", "backtest.py"),
     ("consistency", "Consistency", ":material/balance:", "Research", "consistency.py"),
     ("track_record", "Track record", ":material/fact_check:", "Research", "track_record.py"),
-    ("review", "Review queue", ":material/gavel:", "Bureau", "review.py"),
     ("data", "Data", ":material/database:", "Data", "data.py"),
     ("about", "About", ":material/info:", "Data", "about.py"),
-    ("account", "Account", ":material/person:", "Data", "login.py"),
 ]
 
 

@@ -9,7 +9,8 @@ from prevention import feeds, views, watchlists
 from prevention.ui import common
 
 d = common.header("Watchlists")
-user = common.user_name()
+actor = common.guard("watchlists")
+user = actor.username if actor else ""
 param, rules, as_of = common.context()
 result = common.evaluation(rules, as_of, sentences=False)
 codes = result.table["country"].tolist()
@@ -73,10 +74,8 @@ if token:
         show_list(shared, owner_view=False)
     st.divider()
 
-st.caption("Watchlists are kept under the name typed in the sidebar. This is not an account: "
-           "anyone who types the same name sees the same lists. Sign-in comes later.")
 if not user:
-    st.info("Type your name in the sidebar to see and create your watchlists.")
+    st.info("Sign in on the Account page to see and create your watchlists.")
     st.stop()
 
 with st.expander("New watchlist", expanded=False):
@@ -85,7 +84,7 @@ with st.expander("New watchlist", expanded=False):
         new_codes = st.multiselect("States", codes, format_func=label)
         if st.form_submit_button("Create"):
             try:
-                made = watchlists.create(user, new_name, new_codes)
+                made = watchlists.create(actor, new_name, new_codes)
                 st.session_state["watchlist"] = str(made.id)
                 st.rerun()
             except watchlists.WatchlistError as exc:
@@ -105,18 +104,18 @@ with st.expander("Edit, share or delete this list"):
     picked = st.multiselect("States", codes, default=list(info.countries), format_func=label,
                             key=f"edit_codes_{info.id}")
     if st.button("Save States", key=f"save_{info.id}"):
-        watchlists.set_countries(info.id, user, picked)
+        watchlists.set_countries(info.id, actor, picked)
         st.rerun()
     new_label = st.text_input("Rename to", value=info.name, key=f"rename_{info.id}")
     if st.button("Rename", key=f"do_rename_{info.id}"):
         try:
-            watchlists.rename(info.id, user, new_label)
+            watchlists.rename(info.id, actor, new_label)
             st.rerun()
         except watchlists.WatchlistError as exc:
             st.error(str(exc))
     share = st.toggle("Shared (anyone with the link can read it)", value=info.shared, key=f"share_{info.id}")
     if share != info.shared:
-        watchlists.set_shared(info.id, user, share)
+        watchlists.set_shared(info.id, actor, share)
         st.rerun()
     if info.shared:
         st.code(f"watchlists?list={info.share_token}", language=None)
@@ -124,6 +123,6 @@ with st.expander("Edit, share or delete this list"):
                    "off revokes the link.")
     confirm = st.checkbox("I want to delete this list", key=f"confirm_{info.id}")
     if st.button("Delete list", key=f"delete_{info.id}", disabled=not confirm, type="primary"):
-        watchlists.delete_list(info.id, user)
+        watchlists.delete_list(info.id, actor)
         st.session_state.pop("watchlist", None)
         st.rerun()

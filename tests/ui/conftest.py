@@ -20,8 +20,32 @@ def seeded_template(_templates, tmp_path_factory):
     shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
     seed_real(get_engine(url), folder)
+    _accounts(get_engine(url))
     dispose_engine(url)
     return path
+
+
+PASSWORD = "correct horse battery staple"
+ACCOUNTS = {"admin": "ada", "researcher": "rosa", "viewer": "vera"}
+
+
+def _accounts(engine) -> None:
+    """One account per role (the first, an admin, creates the others)."""
+    from prevention import auth
+    from prevention.db import session_scope
+
+    with session_scope(engine) as s:
+        admin = auth.add_account(s, None, ACCOUNTS["admin"], "admin", PASSWORD)
+        for role in ("researcher", "viewer"):
+            auth.add_account(s, admin, ACCOUNTS[role], role, PASSWORD)
+
+
+def account_id(role: str) -> int:
+    from prevention import auth
+    from prevention.db import session_scope
+
+    with session_scope() as s:
+        return auth.get_account(s, ACCOUNTS[role]).id
 
 
 @pytest.fixture

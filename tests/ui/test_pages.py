@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from prevention import watchlists
+from prevention.auth import User
+from tests.ui.conftest import account_id
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -17,8 +19,15 @@ PAGES = {"overview": "Overview", "country": "Country", "watchlists": "Watchlists
          "lab": "Threshold lab", "data": "Data", "about": "About"}
 
 
-def page(name: str, **params) -> AppTest:
+ROLE_FOR = {"watchlists": "viewer", "lab": "researcher", "data": "admin"}
+
+
+def page(name: str, role: str | None = None, **params) -> AppTest:
+    """Run a page, signed in as an account of `role` (default: one that may open it)."""
     at = AppTest.from_file(APP, default_timeout=60)
+    role = role or ROLE_FOR.get(name)
+    if role:
+        at.session_state["account_id"] = account_id(role)
     at.switch_page(f"prevention/ui/{name}.py")
     for k, v in params.items():
         at.query_params[k] = v
@@ -42,7 +51,9 @@ def test_every_page_renders_on_real_data(ui_db, name):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_renders_on_an_empty_database(empty_db, name):
-    no_exception(page(name))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(f"prevention/ui/{name}.py")
+    no_exception(at.run())  # anonymous: public pages render, the others refuse politely
 
 
 def test_overview_counts_all_un_states_and_shows_no_data(ui_db):
@@ -99,7 +110,7 @@ def test_lab_recomputes_when_a_threshold_changes(ui_db):
 
 
 def test_lab_saves_a_scenario_as_a_new_rule_set_version(ui_db):
-    at = page("lab", user="researcher-r")
+    at = page("lab")
     at.number_input(key="lab_glion-iii-2016_special_procedures_n").set_value(2).run()
     form_inputs = [t for t in at.text_input if t.label == "Scenario name"]
     form_inputs[0].input("Two mandates")
@@ -114,7 +125,7 @@ def test_lab_saves_a_scenario_as_a_new_rule_set_version(ui_db):
 
 
 def test_watchlist_crud(ui_db):
-    at = page("watchlists", user="amina", as_of="2011-03-01")
+    at = page("watchlists", as_of="2011-03-01")
     no_exception(at)
     assert any("no watchlists" in i.value for i in at.info)
     # create
@@ -122,30 +133,31 @@ def test_watchlist_crud(ui_db):
     at.multiselect[0].select("LBY")
     [b for b in at.button if b.label == "Create"][0].click().run()
     no_exception(at)
-    (info,) = watchlists.lists_for("amina")
+    (info,) = watchlists.lists_for("vera")
     assert info.name == "North Africa" and info.countries == ("LBY",)
     table = at.dataframe[0].value
     assert table.loc[0, "Status"] == "▲ triggered" and table.loc[0, "Status since"] == "2011-02-22"
     # rename
     at.text_input(key=f"rename_{info.id}").input("Maghreb")
     at.button(key=f"do_rename_{info.id}").click().run()
-    assert watchlists.lists_for("amina")[0].name == "Maghreb"
+    assert watchlists.lists_for("vera")[0].name == "Maghreb"
     # share
     at.toggle(key=f"share_{info.id}").set_value(True).run()
-    shared = watchlists.lists_for("amina")[0]
+    shared = watchlists.lists_for("vera")[0]
     assert shared.shared and watchlists.shared_list(shared.share_token).name == "Maghreb"
     # delete (needs the confirmation first)
     at.checkbox(key=f"confirm_{info.id}").check().run()
     at.button(key=f"delete_{info.id}").click().run()
     no_exception(at)
-    assert watchlists.lists_for("amina") == []
+    assert watchlists.lists_for("vera") == []
 
 
 def test_watchlist_alerts_when_a_state_crosses_the_threshold(ui_db):
-    info = watchlists.create("amina", "Sahel", ["LBY", "CIV"])
+    vera = User(account_id("viewer"), "vera", "viewer")
+    info = watchlists.create(vera, "Sahel", ["LBY", "CIV"])
     # Last visit saw both States clear.
-    watchlists.record_visit(info.id, "amina", {"LBY": "clear", "CIV": "clear"})
-    at = page("watchlists", user="amina", as_of="2011-03-01")
+    watchlists.record_visit(info.id, "vera", {"LBY": "clear", "CIV": "clear"})
+    at = page("watchlists", as_of="2011-03-01")
     no_exception(at)
     alerts = [e.value for e in at.error]
     assert any("Crossed the threshold" in a and "Libya" in a for a in alerts)
@@ -171,3 +183,23 @@ def test_signal_text_with_markup_stays_inert(ui_db, tmp_path):
     assert evil in set(shown["Title"])  # the raw text, unchanged, in a data grid
     rendered = [m.value for m in at.markdown] + [c.value for c in at.caption]
     assert not any("evil.example" in r or "<script>" in r for r in rendered)
+
+
+@pytest.mark.parametrize("name,role,allowed", [
+    ("watchlists", None, False), ("watchlists", "viewer", True),
+    ("lab", "viewer", False), ("lab", "researcher", True),
+    ("data", "researcher", False), ("data", "admin", True),
+])
+def test_restricted_pages_check_the_role_on_the_server(ui_db, name, role, allowed):
+    at = AppTest.from_file(APP, default_timeout=60)
+    if role:
+        at.session_state["account_id"] = account_id(role)
+    at.switch_page(f"prevention/ui/{name}.py")
+    at.run()
+    if allowed:
+        no_exception(at)
+        assert at.title[0].value == PAGES[name]
+    else:
+        # Either the navigation does not offer the page, or the page refuses itself.
+        shown = [t.value for t in at.title]
+        assert PAGES[name] not in shown or any("may not" in e.value for e in at.error)

@@ -139,3 +139,17 @@ def test_watch_table(sample, glion):
     t = views.watch_table(ev, COUNTRIES, ["FRA", "LBY"], {"LBY": "2011-02-22"}, {"LBY": 3}, "glion-iii-2016")
     assert t["ISO3"].tolist() == ["LBY", "FRA"]
     assert t.loc[0, "Status since"] == "2011-02-22" and t.loc[0, "New signals"] == 3
+
+
+def test_md_text_and_links_are_inert():
+    evil = "<script>alert(1)</script> **b** [x](javascript:alert(1)) # h"
+    text = views.md_text(evil)
+    assert "<" not in text.replace("\\<", "") and "**" not in text.replace("\\*", "")
+    ev = pd.DataFrame({"Date": ["2026-01-01", "2026-01-02"], "Issuers": ["a", "b"],
+                       "Reference": [evil, "JAL RUS 2/2026"], "Title": ["t", "u"],
+                       "Source": ["javascript:alert(1)", "https://spcommreports.ohchr.org/x?gId=1 (2)"],
+                       "Criterion": ["c", "c"], "Signal id": ["s1", "s2"]})
+    assert views.source_links(ev) == ""  # neither URL is a plain http(s) link
+    ev.loc[1, "Source"] = "https://spcommreports.ohchr.org/x?gId=(1)"
+    assert views.source_links(ev) == ("[2026\\-01\\-02 · JAL RUS 2/2026 ↗]"
+                                      "(https://spcommreports.ohchr.org/x?gId=%281%29)")

@@ -7,52 +7,61 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from prevention import watchlists as wl
+from prevention.access import PermissionDenied
+from prevention.auth import User
+
+AMINA = User(1, "amina", "viewer")
+BOB = User(2, "bob", "viewer")
 
 
 def test_create_rename_share_delete(empty_db):
-    a = wl.create("amina", "Sahel", ["mli", "NER", "NER"])
+    a = wl.create(AMINA, "Sahel", ["mli", "NER", "NER"])
     assert a.countries == ("MLI", "NER") and not a.shared
-    assert wl.rename(a.id, "amina", "Central Sahel").name == "Central Sahel"
-    shared = wl.set_shared(a.id, "amina", True)
+    assert wl.rename(a.id, AMINA, "Central Sahel").name == "Central Sahel"
+    shared = wl.set_shared(a.id, AMINA, True)
     assert wl.shared_list(shared.share_token).countries == ("MLI", "NER")
-    unshared = wl.set_shared(a.id, "amina", False)
+    unshared = wl.set_shared(a.id, AMINA, False)
     assert wl.shared_list(shared.share_token) is None  # the old link is revoked
     assert unshared.share_token != shared.share_token
     wl.record_visit(a.id, "amina", {"MLI": "clear"})
-    wl.delete_list(a.id, "amina")
+    wl.delete_list(a.id, AMINA)
     assert wl.lists_for("amina") == []
     assert wl.last_visit(a.id, "amina") == (None, {})
 
 
 def test_only_the_owner_changes_a_list(empty_db):
-    a = wl.create("amina", "Sahel", ["MLI"])
-    for call in (lambda: wl.rename(a.id, "bob", "x"), lambda: wl.delete_list(a.id, "bob"),
-                 lambda: wl.set_shared(a.id, "bob", True), lambda: wl.add_countries(a.id, "bob", ["FRA"])):
+    a = wl.create(AMINA, "Sahel", ["MLI"])
+    for call in (lambda: wl.rename(a.id, BOB, "x"), lambda: wl.delete_list(a.id, BOB),
+                 lambda: wl.set_shared(a.id, BOB, True), lambda: wl.add_countries(a.id, BOB, ["FRA"])):
         with pytest.raises(wl.NotOwner):
             call()
     assert wl.lists_for("amina")[0].countries == ("MLI",)
 
 
-@pytest.mark.parametrize("owner,name,codes,message", [
-    ("", "x", [], "type your name"),
-    ("amina", "  ", [], "give the watchlist a name"),
-    ("amina", "x" * 201, [], "at most 200"),
-    ("amina", "ok", ["XXX"], "unknown country code"),
+@pytest.mark.parametrize("name,codes,message", [
+    ("  ", [], "give the watchlist a name"),
+    ("x" * 201, [], "at most 200"),
+    ("ok", ["XXX"], "unknown country code"),
 ])
-def test_bad_requests_say_what_to_do(empty_db, owner, name, codes, message):
+def test_bad_requests_say_what_to_do(empty_db, name, codes, message):
     with pytest.raises(wl.WatchlistError, match=message):
-        wl.create(owner, name, codes)
+        wl.create(AMINA, name, codes)
+
+
+def test_anonymous_visitors_cannot_keep_watchlists(empty_db):
+    with pytest.raises(PermissionDenied):
+        wl.create(None, "mine", [])
 
 
 def test_duplicate_names_per_owner(empty_db):
-    wl.create("amina", "Sahel")
-    wl.create("bob", "Sahel")  # another user's list may share the name
+    wl.create(AMINA, "Sahel")
+    wl.create(BOB, "Sahel")  # another user's list may share the name
     with pytest.raises(wl.WatchlistError, match="already have"):
-        wl.create("amina", "Sahel")
+        wl.create(AMINA, "Sahel")
 
 
 def test_new_signals_since_last_visit(ui_db):
-    a = wl.create("amina", "L", ["LBY", "DEU"])
+    a = wl.create(AMINA, "L", ["LBY", "DEU"])
     assert wl.count_since(a.countries, None) == {"LBY": 3}
     future = datetime.now(timezone.utc) + timedelta(minutes=1)
     assert wl.count_since(a.countries, future) == {}
