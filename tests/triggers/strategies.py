@@ -27,23 +27,25 @@ def day(offset: int) -> str:
 
 @st.composite
 def issuer_rows(draw):
-    # Bias towards the kinds criteria care about, but keep every kind possible.
-    kinds = st.sampled_from(["sp_mandate", "sp_mandate", "regional_org", "nhri", "nhri", "ngo", "ngo",
-                             "ngo", "high_commissioner"]) | st.sampled_from(ISSUER_KINDS)
-    n = draw(st.sampled_from(range(3, 11)))
+    # Every State gets an NHRI and NGOs of random standing (so nhri_with_ngos has material),
+    # then a few issuers of random kinds, biased to the kinds criteria care about.
+    kinds = st.sampled_from(["sp_mandate", "sp_mandate", "regional_org", "ngo",
+                             "high_commissioner"]) | st.sampled_from(ISSUER_KINDS)
+    cast = [(kind, country) for country in COUNTRIES for kind in ("nhri", "ngo", "ngo", "ngo")]
+    cast += [("regional_org", None), ("sp_mandate", None)]
+    cast += [(draw(kinds), None) for _ in range(draw(st.sampled_from(range(2, 8))))]
     rows = []
-    for k in range(n):
-        kind = draw(kinds)
-        country = accreditation = scope = ""
+    for k, (kind, country) in enumerate(cast):
+        accreditation = scope = ""
+        if kind in ("nhri", "ngo") and country is None:
+            country = draw(st.sampled_from(COUNTRIES))
         if kind == "nhri":
-            country = draw(st.sampled_from(COUNTRIES))
-            accreditation = draw(st.sampled_from(("A", "A", "B") + NHRI_STATUSES + ("",)))
+            accreditation = draw(st.sampled_from(("A", "B") + NHRI_STATUSES + ("",)))
         elif kind == "ngo":
-            country = draw(st.sampled_from(COUNTRIES))
             accreditation = draw(st.sampled_from(("special", "general", "roster") * 2
                                                  + NGO_STATUSES + ("",)))
             scope = draw(st.sampled_from(("national",) * 4 + NGO_SCOPES + ("",)))
-        rows.append((f"i{k}", f"Issuer {k}", kind, country, accreditation, scope))
+        rows.append((f"i{k}", f"Issuer {k}", kind, country or "", accreditation, scope))
     return rows
 
 
@@ -95,8 +97,10 @@ def criteria(draw, cid):
              | st.lists(st.sampled_from(ISSUER_KINDS), min_size=1, max_size=3, unique=True))
     low = st.sampled_from([1, 1, 2, 2, 3, 4])  # thresholds; low ones are met more often
     if kind == "statement_by":
-        c.update(issuer_kinds=draw(kinds), min_signals=draw(low),
-                 members_only=draw(st.booleans()))
+        # Regional organisations often, so members_only has memberships to look at.
+        regional = st.sampled_from([["regional_org"], ["regional_org", "high_commissioner"]])
+        c.update(issuer_kinds=draw(st.one_of(regional, regional, kinds)), min_signals=draw(low),
+                 members_only=draw(st.sampled_from([True, True, False])))
     elif kind == "joint_group":
         c.update(issuer_kinds=draw(kinds), min_issuers=draw(low),
                  mode=draw(st.sampled_from(["joint", "cumulative"])))

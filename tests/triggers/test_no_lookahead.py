@@ -1,0 +1,47 @@
+"""Nothing dated after T is ever used: later signals never change the answer as of T."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from triggers.evaluate import evaluate
+from triggers.timeline import timeline
+
+from .strategies import SPAN, bundles, day, rule_sets, to_bundle
+
+
+@st.composite
+def later_signals(draw, issuers, after):
+    ids = [i[0] for i in issuers]
+    out = []
+    for k in range(draw(st.integers(1, 6))):
+        out.append({"signal_id": f"later{k}", "date": day(after + draw(st.integers(1, 30))),
+                    "country": draw(st.sampled_from(["LBY", "SYR", "MMR"])),
+                    "issuers": ";".join(draw(st.lists(st.sampled_from(ids), min_size=1, max_size=6))),
+                    "concern": "true", "title": f"later {k}", "url": "", "reference": "",
+                    "summary": "", "language": "en"})
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=bundles(), rules=rule_sets(), as_of=st.integers(0, SPAN), choose=st.data())
+def test_signals_after_t_never_change_the_result_as_of_t(data, rules, as_of, choose):
+    signals, issuers, memberships = data
+    later = choose.draw(later_signals(issuers, as_of), label="later")
+    before = to_bundle(signals, issuers, memberships)
+    after = to_bundle(signals + later, issuers, memberships)
+    countries = sorted({s["country"] for s in signals + later})  # same rows in both tables
+    a = evaluate(before, rules, day(as_of), countries=countries)
+    b = evaluate(after, rules, day(as_of), countries=countries)
+    assert a.table.equals(b.table)
+    assert a.criteria.to_dict("records") == b.criteria.to_dict("records")
+
+    ta = timeline(before, rules, day(as_of - 15), day(as_of), countries=countries)
+    tb = timeline(after, rules, day(as_of - 15), day(as_of), countries=countries)
+    assert np.array_equal(ta.status, tb.status)
+    assert np.array_equal(ta.criteria_met, tb.criteria_met)
+    for cid in ta.met:
+        assert np.array_equal(ta.met[cid], tb.met[cid])
+    assert ta.episodes().equals(tb.episodes())
