@@ -36,7 +36,7 @@ EXTRA_MEMBERSHIPS = [
 
 
 def memberships() -> None:
-    src = HERE / "intergovernmental_memberships.csv"
+    src = HERE / "sources" / "intergovernmental_memberships.csv"
     rows = []
     with src.open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):

@@ -123,6 +123,9 @@ def _membership(row: dict) -> dict:
                          "digits, '-', '_' or '.', e.g. au, ecowas, coe (the regional "
                          "organisation's issuer_id)")
     since, until = _day(row, "since", False), _day(row, "until", False)
+    if row["status"].lower() == "withdrawn" and not until:
+        raise RowProblem("status", row["status"], "a withdrawn State needs the until date (the "
+                         "first day it is no longer a member); add an until column")
     if since and until and until <= since:
         raise RowProblem("until", row["until"], f"must be after since ({since}); until is the "
                          "first day the State is no longer a member")
@@ -138,7 +141,7 @@ def parse_memberships(path: Path, **options) -> ParsedImport:
         "org_name": ("org_name", "organisation name", "organization name"),
         "country": ("country", "iso3", "country_code", "state"),
         "since": ("since", "from", "joined"), "until": ("until", "to", "left"),
-        "note": ("note", "notes")}, ["org_id", "country"], _membership)
+        "note": ("note", "notes"), "status": ("status",)}, ["org_id", "country"], _membership)
 
 
 # --- NHRI accreditation ---------------------------------------------------------------------
