@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Connection, event, insert, select
 from sqlalchemy.orm import Session
 
 from prevention.access import Principal, require
@@ -65,17 +65,26 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
-def record(session: Session, actor: Principal | None, action: str, entity_type: str,
-           entity_id: Any = "", before: Any = None, after: Any = None, detail: str = "") -> AuditEntry:
-    """Add one audit row to the caller's transaction. `actor` None means the system itself."""
-    entry = AuditEntry(
-        actor_id=None if actor is None else actor.id,
-        actor=SYSTEM if actor is None else actor.username,
-        action=action, entity_type=entity_type, entity_id=str(entity_id),
-        before=to_json(before), after=to_json(after), detail=detail,
-        at=datetime.now(timezone.utc),
-    )
-    session.add(entry)
+def record(bind: Session | Connection, actor: Principal | str | None, action: str, entity_type: str,
+           entity_id: Any = "", before: Any = None, after: Any = None, detail: str = "") -> AuditEntry | None:
+    """Add one audit row to the caller's transaction (an ORM Session or a Core Connection, as
+    the importers use). `actor` is a signed-in user, a bare name (imports record the name they
+    were given), or None for the system itself."""
+    if actor is None:
+        actor_id, name = None, SYSTEM
+    elif isinstance(actor, str):
+        actor_id, name = None, actor[:120] or SYSTEM
+    else:
+        actor_id, name = actor.id, actor.username
+    values = dict(actor_id=actor_id, actor=name, action=action, entity_type=entity_type,
+                  entity_id=str(entity_id if entity_id is not None else ""),
+                  before=to_json(before), after=to_json(after), detail=detail,
+                  at=datetime.now(timezone.utc))
+    if isinstance(bind, Connection):
+        bind.execute(insert(AuditEntry.__table__).values(**values))
+        return None
+    entry = AuditEntry(**values)
+    bind.add(entry)
     return entry
 
 

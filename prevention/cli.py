@@ -132,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list stored rule sets and their versions")
     rules.set_defaults(handler=_rules)
+
+    from prevention import users_cli  # user add | set-role | disable | enable | password | list
+
+    users_cli.register(sub)
     return parser
 
 

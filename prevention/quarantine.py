@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from prevention import audit
 from prevention.db import get_engine
 from prevention.frames import invalidate
 from prevention.importers import get_parser
@@ -126,11 +127,15 @@ def resubmit(quarantine_id: int, raw: dict, *, user: str,
             conn.execute(sa.update(q).where(q.c.id == quarantine_id).values(
                 status="fixed", fixed_at=datetime.now(timezone.utc), fixed_by=user,
                 fixed_import_id=report.import_id, raw=raw))
+            audit.record(conn, user, "quarantine.fix", "quarantine", quarantine_id,
+                         before={"raw": found["raw"]}, after={"raw": raw, "import_id": report.import_id})
     except _StillBad as bad:
         # The failed attempt was rolled back; keep the user's edit and the new reason.
         with engine.begin() as conn:
             conn.execute(sa.update(q).where(q.c.id == quarantine_id).values(
                 raw=raw, reason=bad.reason))
+            audit.record(conn, user, "quarantine.edit", "quarantine", quarantine_id,
+                         before={"raw": found["raw"]}, after={"raw": raw, "reason": bad.reason})
         return FixResult(False, bad.reason, None)
     invalidate()
     return FixResult(True, "", report)

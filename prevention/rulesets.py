@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from prevention import audit
 from prevention.db import session_scope
 from prevention.frames import bump_version
 from prevention.models.core import RuleSetVersion
@@ -118,5 +119,7 @@ def save_rule_set_version(rules: RuleSet, author: str, note: str = "", *,
     session.add(RuleSetVersion(id=saved.id, version=saved.version, title=saved.title,
                                body=rule_set_to_yaml(saved), author=author, note=note))
     session.flush()
+    audit.record(session, author, "ruleset.save", "rule_set", f"{saved.id}@{saved.version}",
+                 after=saved.model_dump(mode="json"), detail=note)
     bump_version(session)
     return saved

@@ -120,3 +120,24 @@ def test_filter_and_export(engine, users):
     assert [r["action"] for r in rows] == ["ruleset.publish"] and rows[0]["actor"] == "ada"
     with session_scope(engine) as s:  # the export itself is on the record
         assert audit.query(s, users["admin"], audit.AuditFilter(action="audit.export"))
+
+
+def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
+    from prevention import review, rulesets
+    from prevention.ingest import import_file
+    from triggers.rules import load_rule_set
+
+    import_file("data/sample", "bundle", user="seed-script", engine=engine)
+    scenario = load_rule_set("glion-iii-2016").model_copy(update={"window_days": 180})
+    saved = rulesets.save_rule_set_version(scenario, "ralf", "half-year window", engine=engine)
+    with session_scope(engine) as s:
+        review.publish(s, users["admin"], saved.id, saved.version, "adopted by the Bureau")
+    with session_scope(engine) as s:
+        assert review.published(s) == (saved.id, saved.version)
+        entries = {e.action: e for e in audit.query(s, users["admin"])}
+    imported = entries["import.run"]
+    assert imported.actor == "seed-script" and '"accepted": ' in imported.after
+    assert entries["ruleset.save"].actor == "ralf" and '"window_days": 180' in entries["ruleset.save"].after
+    published = entries["ruleset.publish"]
+    assert published.actor == "ada" and published.entity_id == f"{saved.id}@{saved.version}"
+    assert '"rule_set_id": "glion-iii-2016", "version": 1' in published.before
