@@ -24,14 +24,14 @@ def _cite_many(prep: Prepared, idx: np.ndarray) -> str:
 
 
 def _names(prep: Prepared, f: Features, idx: np.ndarray, limit: int = 3) -> str:
-    issuers = np.unique(f.issuers_of(np.unique(idx)))
+    issuers = np.unique(f.issuers_of(idx))  # a repeated signal repeats issuers; unique drops them
     names = sorted(prep.issuer_name[issuers])
     text = ", ".join(names[:limit])
     return text + (f" and {len(names) - limit} others" if len(names) > limit else "")
 
 
 def _nhri_names(prep: Prepared, idx: np.ndarray, statuses) -> str:
-    links = prep.links_of(np.unique(idx))
+    links = prep.links_of(idx)
     iss = prep.link_issuer[links]
     pick = ((prep.issuer_country[iss] == prep.sig_country[prep.link_sig[links]])
             & (prep.issuer_kind[iss] == "nhri")
