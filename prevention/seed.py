@@ -31,40 +31,58 @@ SEED_USER = "seed"
 @dataclass(frozen=True)
 class SeedSource:
     kind: str
-    pattern: str  # glob under the data folder; the first match in name order is used
+    path: str  # under the data folder
     what: str
+    options: tuple[tuple[str, str], ...] = ()
 
 
 # Order matters: issuers and memberships before the signals that reference them.
 SOURCES = [
-    SeedSource("memberships", "reference/*memberships*.csv", "regional memberships"),
+    SeedSource("memberships", "reference/memberships.csv", "regional memberships"),
     SeedSource("outcomes", "reference/council_outcomes.csv", "Council outcomes (special sessions)"),
-    SeedSource("undl", "seed/*resolutions*.csv", "GA and SC resolutions, 2006 onwards"),
-    SeedSource("ohchr-sp", "seed/*sp_communications*.csv", "Special Procedures communications"),
+    # The Council was created on 15 March 2006; earlier resolutions are out of scope.
+    SeedSource("undl", "seed/un_sc_ga_resolutions_1946_2025.csv",
+               "GA and SC resolutions, 2006 onwards", (("since", "2006-01-01"),)),
+    SeedSource("ohchr-sp", "seed/sp_communications_sample_2025-12_2026-02.csv",
+               "Special Procedures communications (OHCHR sample, Dec 2025 - Feb 2026)"),
 ]
+
+LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+
+
+def _country_rows(data_dir: Path) -> dict[str, Country]:
+    """reference/countries.csv (UN names in six languages and UN regional groups), completed
+    with pycountry for any ISO 3166-1 code (and Kosovo, XKX) the file lacks."""
+    rows: dict[str, Country] = {}
+    path = data_dir / "reference" / "countries.csv"
+    if path.exists():
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for r in csv.DictReader(fh):
+                code = (r.get("iso3") or "").strip().upper()
+                if not code:
+                    continue
+                names = {lang: r[f"name_{lang}"].strip() for lang in LANGUAGES
+                         if (r.get(f"name_{lang}") or "").strip()}
+                rows[code] = Country(iso3=code, name=names.get("en", code), formal_name="",
+                                     un_group=(r.get("un_group") or "").strip(), names=names)
+    for c in pycountry.countries:
+        if c.alpha_3 not in rows:
+            rows[c.alpha_3] = Country(iso3=c.alpha_3,
+                                      name=getattr(c, "common_name", None) or c.name,
+                                      formal_name=getattr(c, "official_name", "") or "",
+                                      un_group="", names={})
+    for code, name in EXTRA_COUNTRY_CODES.items():
+        rows.setdefault(code, Country(iso3=code, name=name, formal_name="", un_group="",
+                                      names={}))
+    return rows
 
 
 def seed_countries(data_dir: Path, engine: Engine | None = None) -> int:
-    """Every ISO 3166-1 country (and Kosovo, XKX), with its UN regional group from
-    reference/un_regional_groups.csv when that file is there. Adds only missing countries."""
-    groups: dict[str, list[str]] = {}
-    names: dict[str, str] = {}
-    path = data_dir / "reference" / "un_regional_groups.csv"
-    if path.exists():
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                code = (row.get("Code") or "").strip()
-                if code:
-                    groups.setdefault(code, []).append((row.get("Region") or "").strip())
-                    names.setdefault(code, (row.get("Name") or "").strip())
-    rows = {c.alpha_3: (names.get(c.alpha_3) or getattr(c, "common_name", None) or c.name,
-                        getattr(c, "official_name", "") or "") for c in pycountry.countries}
-    rows.update({code: (name, name) for code, name in EXTRA_COUNTRY_CODES.items()})
+    """Add every country not stored yet; returns how many were added."""
+    rows = _country_rows(data_dir)
     with session_scope(engine) as s:
         stored = set(s.scalars(sa.select(Country.iso3)))
-        added = [Country(iso3=code, name=name, formal_name=formal,
-                         un_group=";".join(sorted(set(groups.get(code, [])))), names={})
-                 for code, (name, formal) in sorted(rows.items()) if code not in stored]
+        added = [row for code, row in sorted(rows.items()) if code not in stored]
         s.add_all(added)
         if added:
             bump_version(s)
@@ -81,11 +99,10 @@ def seed(engine: Engine | None = None, data_dir: Path | None = None,
     n = seed_countries(data_dir, engine)
     say(f"countries: {n} added" if n else "countries: already seeded")
     for source in SOURCES:
-        matches = sorted(data_dir.glob(source.pattern))
-        if not matches:
-            say(f"{source.what}: skipped, no file {data_dir / source.pattern}")
+        path = data_dir / source.path
+        if not path.exists():
+            say(f"{source.what}: skipped, no file {path}")
             continue
-        path = matches[0]
         digest = file_sha256(path)
         with engine.connect() as conn:
             done = conn.execute(sa.select(Import.id).where(
@@ -94,7 +111,8 @@ def seed(engine: Engine | None = None, data_dir: Path | None = None,
             say(f"{source.what}: already loaded ({path.name}, import #{done[0]})")
             continue
         try:
-            report = import_file(path, source.kind, user=SEED_USER, engine=engine)
+            report = import_file(path, source.kind, user=SEED_USER, engine=engine,
+                                 **dict(source.options))
         except ParserUnavailable as exc:
             say(f"{source.what}: skipped, {exc}")
             continue

@@ -46,9 +46,12 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 @dataclass
 class _Table:
     name: str
-    frame: pd.DataFrame  # known columns, stripped strings
+    frame: pd.DataFrame  # the known columns (absent optional ones empty), as read
     lines: np.ndarray  # spreadsheet row of each frame row (header = 1)
-    raw: list[dict]  # the row as read, for quarantine
+    full: pd.DataFrame  # every column of the file, for the raw row kept in quarantine
+
+    def raw(self, pos: int) -> dict:
+        return {**{str(k): v for k, v in self.full.iloc[pos].items()}, "_file": self.name}
 
 
 def _file_problem(name: str, message: str) -> Rejected:
@@ -64,16 +67,14 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
             rejected.append(_file_problem(name, f"file not found in {folder}; a bundle needs "
                                                 "signals.csv and issuers.csv"))
         return None
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         rejected.append(_file_problem(name, f"not UTF-8 (byte {exc.start}); save the file as "
                                             "UTF-8 CSV and import it again"))
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader, None)
+        header = next(csv.reader(io.StringIO(text, newline="")), None)
     except csv.Error as exc:
         rejected.append(_file_problem(name, f"unreadable header: {exc}"))
         return None
@@ -92,8 +93,61 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     if unknown:
         rejected.append(_file_problem(name, f"unknown column(s) {', '.join(unknown)} ignored; "
                                             f"allowed: {', '.join(columns)}"))
-    where = {c: header.index(c) for c in columns if c in header}
-    rows, lines, raws = [], [], []
+    if len(set(header)) != len(header):
+        rejected.append(_file_problem(name, "a column name appears twice in the header; the "
+                                            "first one is used"))
+    full = _read_fast(text, header)
+    if full is None:
+        full, lines = _read_slow(text, header, name, rejected)
+    else:
+        lines = np.arange(2, len(full) + 2, dtype=np.int64)
+    rows_read = len(full) + sum(1 for r in rejected if r.row is not None
+                                and r.raw.get("_file") == name)
+    if len(full):
+        too_long = np.zeros(len(full), dtype=bool)
+        for c in full.columns:
+            long = (full[c].str.len() > MAX_FIELD).to_numpy()
+            for pos in np.flatnonzero(long & ~too_long):
+                rejected.append(Rejected(
+                    row=int(lines[pos]), field=str(c), value=None,
+                    reason=f"longer than {MAX_FIELD:,} characters ({len(full[c].iloc[pos]):,})",
+                    raw={**full.iloc[pos].to_dict(), "_file": name}))
+            too_long |= long
+        if too_long.any():
+            full, lines = full[~too_long].reset_index(drop=True), lines[~too_long]
+    first = {c: header.index(c) for c in columns if c in header}
+    frame = pd.DataFrame({c: (full.iloc[:, first[c]] if c in first else "")
+                          for c in columns}, index=full.index).astype(object)
+    return _Table(name, frame, lines, full), rows_read
+
+
+def _read_fast(text: str, header: list[str]) -> pd.DataFrame | None:
+    """pandas' C reader; None when a row has more cells than the header (the slow path then
+    finds which rows, one by one)."""
+    try:
+        full = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
+                           na_filter=False, header=0, names=_unique(header), engine="c")
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    return full.astype(object)
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    return out
+
+
+def _read_slow(text: str, header: list[str], name: str,
+               rejected: list[Rejected]) -> tuple[pd.DataFrame, np.ndarray]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    width = len(header)
+    names = _unique(header)
+    rows, lines = [], []
     line = 1
     while True:
         try:
@@ -103,30 +157,22 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
         except csv.Error as exc:
             rejected.append(_file_problem(name, f"stopped reading after row {line}: {exc}"))
             break
+        if not cells:
+            continue  # a blank line is not a row (pandas skips it too)
         line += 1
-        if not cells or all(c.strip() == "" for c in cells):
-            line -= 1  # blank lines are not rows (pandas skips them too)
+        if len(cells) > width:
+            raw = dict(zip(names, cells)) | {f"(extra {i})": c for i, c in
+                                              enumerate(cells[width:], 1)}
+            rejected.append(Rejected(
+                row=line, field=None, value=None,
+                reason=f"has {len(cells)} cells but the header has {width}; check for an "
+                       "unquoted comma", raw=raw | {"_file": name}))
             continue
-        raw = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}
-        raw["_file"] = name
-        problem = None
-        if len(cells) != len(header):
-            problem = (None, f"has {len(cells)} cells but the header has {len(header)}; check "
-                             "for an unquoted comma or a missing cell")
-        else:
-            long = next((h for h, c in zip(header, cells) if len(c) > MAX_FIELD), None)
-            if long:
-                problem = (long, f"longer than {MAX_FIELD:,} characters ({len(raw[long]):,})")
-        if problem:
-            rejected.append(Rejected(row=line, field=problem[0], value=None,
-                                     reason=problem[1], raw=raw))
-            continue
-        rows.append([cells[where[c]].strip() if c in where else "" for c in columns])
+        rows.append(cells + [""] * (width - len(cells)))  # short rows: missing cells are empty
         lines.append(line)
-        raws.append(raw)
-    frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else \
-        pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return _Table(name, frame, np.asarray(lines, dtype=np.int64), raws), line - 1
+    full = pd.DataFrame(rows, columns=names, dtype=object) if rows else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    return full, np.asarray(lines, dtype=np.int64)
 
 
 def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
@@ -174,7 +220,7 @@ def _repeats(table: _Table) -> dict[int, int]:
 
 def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) -> ParsedImport:
     empty = {n: _Table(n, pd.DataFrame({c: pd.Series(dtype=object) for c in FILES[n][0]}),
-                       np.zeros(0, np.int64), []) for n in FILES}
+                       np.zeros(0, np.int64), pd.DataFrame()) for n in FILES}
     has_memberships = "memberships.csv" in tables
     tables = {n: tables.get(n, empty[n]) for n in FILES}
     repeats = {n: _repeats(t) for n, t in tables.items()}
@@ -221,7 +267,7 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
         reason = "; ".join(f"{p.field}: {p.message}" if p.field and p.field != first.field
                            else p.message for p in plist)
         parsed.rejected.append(Rejected(row=int(t.lines[pos]), field=first.field,
-                                        value=first.value, reason=reason, raw=t.raw[pos]))
+                                        value=first.value, reason=reason, raw=t.raw(pos)))
     for name, rep in repeats.items():
         t = tables[name]
         for pos, first in rep.items():
@@ -229,7 +275,7 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
                 parsed.rejected.append(Rejected(
                     row=int(t.lines[pos]), field=None, value=None,
                     reason=f"repeats row {int(t.lines[first])}, which has problems: fix that row",
-                    raw=t.raw[pos]))
+                    raw=t.raw(pos)))
 
     def source_rows(name: str, extra_repeats: bool = True) -> tuple[np.ndarray, np.ndarray]:
         pos = np.flatnonzero(alive[name])
@@ -263,6 +309,7 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
         # frame (every surviving row passed validation) and keep dates as text.
         mem_take, mem_rows = source_rows("memberships.csv")
         mem = tables["memberships.csv"].frame.iloc[mem_take].reset_index(drop=True)
+        mem = mem.apply(lambda col: col.astype(str).str.strip())
         mem["source_row"] = [f"memberships.csv:{line}" for line in
                              tables["memberships.csv"].lines[mem_rows]]
         parsed.records = mem

@@ -64,25 +64,28 @@ def test_bad_rows_are_quarantined_and_good_rows_kept(engine, tmp_path):
         ["via-bad-issuer", "2011-02-23", "LBY", "broken", "true", "", "", "", "", ""],
         SIGNALS[0],  # exact repeat: a duplicate, not a problem
         ["libya-2011-hc", "2011-02-23", "LBY", "ohchr-hc", "true", "", "", "", "", ""],
-        ["short", "2011-02-22", "LBY"],
+        ["long", "2011-02-22", "LBY", "ohchr-hc", "true", "a", "b", "c", "d", "e", "extra"],
+        ["short", "2011-02-22", "LBY"],  # missing cells are empty: here, no issuer
     ]
     issuers = ISSUERS + [["broken", "Broken", "pundit", "", "", ""]]
     folder = write_bundle(tmp_path / "b", signals, issuers)
     r = import_file(folder, "bundle", user="t", engine=engine)
     assert _adds_up(r)
-    assert (r.rows_read, r.accepted, r.duplicates, r.quarantined) == (14, 6, 1, 7)
+    assert (r.rows_read, r.accepted, r.duplicates, r.quarantined) == (15, 6, 1, 8)
     stored = set(load_bundle(engine).signals["signal_id"])
     assert stored == {"libya-2011-hc", "libya-2011-las", "libya-2011-sc"}
     q = list_quarantine(engine=engine)
     q.index = [(raw["_file"], row) for raw, row in zip(q["raw"], q["row"])]
-    assert len(q) == 7
+    assert len(q) == 8
     sig = lambda row: q.loc[[("signals.csv", row)]].iloc[0]  # noqa: E731
     assert "YYYY-MM-DD" in sig(5)["reason"] and sig(5)["raw"]["signal_id"] == "bad-date"
     assert "ISO 3166-1 alpha-3" in sig(6)["reason"]
     assert "unknown issuer id" in sig(7)["reason"] and sig(7)["value"] == "nobody"
     assert "unknown issuer id" in sig(8)["reason"]
     assert "already defined on row 2" in sig(10)["reason"]
-    assert "3 cells but the header has 10" in sig(11)["reason"]
+    assert "11 cells but the header has 10" in sig(11)["reason"]
+    assert sig(11)["raw"]["(extra 1)"] == "extra"
+    assert "at least one issuer id is required" in sig(12)["reason"]
     assert "unknown kind" in q.loc[[("issuers.csv", 5)]].iloc[0]["reason"]
     assert all(q["status"] == "open")
 
@@ -122,7 +125,7 @@ def test_a_failure_mid_import_leaves_the_database_unchanged(engine, tmp_path, mo
     def failing(self, stage, table, records):
         if stage == "signals":
             # Write real batches first, so the failure happens after rows hit the database.
-            self.conn.execute(sa.insert(table), records[:200])
+            real(self, stage, table, records[:200])
             calls.append(stage)
             raise OSError("disk full (injected)")
         return real(self, stage, table, records)
