@@ -148,9 +148,12 @@ def _conform(frame: pd.DataFrame, name: str, columns: list[str], required: list[
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        errors.add(name, 1, None, None,
-                   f"missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}"
-                   f" (optional: {', '.join(c for c in columns if c not in required)})")
+        # One problem per column, named in `field`, so a report can point at each one; the
+        # message still lists them all, as callers and their users read it.
+        for column in missing:
+            errors.add(name, 1, column, None,
+                       f"missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}"
+                       f" (optional: {', '.join(c for c in columns if c not in required)})")
         return None
     unknown = [c for c in frame.columns if c not in columns]
     if unknown:
