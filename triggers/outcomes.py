@@ -112,21 +112,26 @@ def _validate(frame: pd.DataFrame, name: str, errors: _Collector, source: str) -
 
 
 def _check_keys(name: str, frame: pd.DataFrame, errors: _Collector) -> None:
-    """One row per (reference, country); every row of a reference gives the same date."""
+    """One row per (kind, reference, State); the rows of one outcome share its date.
+
+    One resolution can both hold a special session and establish an inquiry (S-15/1 on Libya),
+    so the kind is part of the key, as in the database's outcomes index.
+    """
     keyed = frame[frame["reference"] != ""]
-    seen: dict[tuple[str, str], int] = {}
-    dated: dict[str, tuple[str, int]] = {}
-    for line, ref, country, day in zip(keyed.index, keyed["reference"], keyed["country"],
-                                       keyed["date"]):
-        if (ref, country) in seen:
+    seen: dict[tuple[str, str, str], int] = {}
+    dated: dict[tuple[str, str], tuple[str, int]] = {}
+    for line, kind, ref, country, day in zip(keyed.index, keyed["kind"], keyed["reference"],
+                                             keyed["country"], keyed["date"]):
+        if (kind, ref, country) in seen:
             errors.add(name, int(line), "reference", ref,
-                       f"already given for {country or 'a thematic outcome'} on row "
-                       f"{seen[ref, country]} with different content; one row per State and "
-                       f"reference (an exact repeat is counted once)")
+                       f"{kind} {ref} is already given for {country or 'a thematic outcome'} on row "
+                       f"{seen[kind, ref, country]} with different content; one row per kind, "
+                       f"reference and State (an exact repeat is counted once)")
             continue
-        seen[ref, country] = int(line)
-        if ref in dated and dated[ref][0] != day:
+        seen[kind, ref, country] = int(line)
+        if (kind, ref) in dated and dated[kind, ref][0] != day:
+            first_day, first_line = dated[kind, ref]
             errors.add(name, int(line), "date", day,
-                       f"reference {ref} is dated {dated[ref][0]} on row {dated[ref][1]}; "
-                       f"all rows of one outcome share its date")
-        dated.setdefault(ref, (day, int(line)))
+                       f"{kind} {ref} is dated {first_day} on row {first_line}; the rows of one "
+                       f"multi-State outcome share its date")
+        dated.setdefault((kind, ref), (day, int(line)))

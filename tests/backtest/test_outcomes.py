@@ -68,19 +68,37 @@ def test_messages_say_what_is_allowed(tmp_path):
            "commission_of_inquiry, fact_finding_mission, urgent_debate, other" in text
 
 
-def test_a_state_and_reference_twice_with_different_content(tmp_path):
+def test_a_kind_reference_and_state_twice_with_different_content(tmp_path):
     found = problems(tmp_path, HEADER + "LBY,2011-02-25,special_session,S-15,a,\n"
                      + "LBY,2011-02-25,special_session,S-15,b,\n")
     assert found == [(3, "reference", "S-15")]
 
 
-def test_one_reference_has_one_date(tmp_path):
+def test_one_resolution_can_be_two_outcomes_on_different_days(tmp_path):
+    # S-17/1 established the Syria inquiry on 22 Aug 2011; the session closed on the 23rd.
+    frame = read_outcomes(write(tmp_path, HEADER
+                                + "SYR,2011-08-22,commission_of_inquiry,A/HRC/RES/S-17/1,CoI,\n"
+                                + "SYR,2011-08-23,special_session,A/HRC/RES/S-17/1,S-17,\n"))
+    assert frame["kind"].tolist() == ["commission_of_inquiry", "special_session"]
+
+
+def test_the_rows_of_one_outcome_share_its_date(tmp_path):
     with pytest.raises(OutcomesError) as info:
         read_outcomes(write(tmp_path, HEADER + "ISR,2023-10-01,urgent_debate,UD-9,,\n"
                             + "LBN,2023-10-02,urgent_debate,UD-9,,\n"))
     (p,) = info.value.problems
     assert (p.row, p.field, p.value) == (3, "date", "2023-10-02")
-    assert "dated 2023-10-01 on row 2" in p.message
+    assert "urgent_debate UD-9 is dated 2023-10-01 on row 2" in p.message
+
+
+def test_the_shipped_council_outcomes_file_is_valid():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "data" / "reference" / "council_outcomes.csv"
+    frame = read_outcomes(path)
+    sessions = frame[frame["kind"] == "special_session"]
+    assert sessions["reference"].nunique() >= 39
+    assert (frame["country"] == "").any()  # the thematic sessions are kept
 
 
 def test_missing_required_column(tmp_path):
