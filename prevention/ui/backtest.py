@@ -10,7 +10,7 @@ from prevention import backtest_views as bv
 from prevention import views
 from prevention.ui import common
 from triggers.backtest import sweep
-from triggers.outcomes import OutcomesError, parse_outcomes, validate_outcomes
+from triggers.outcomes import OutcomesError, parse_outcomes
 from triggers.rules import DEFAULT_RULE_SET_ID, RuleSetError, parse_rule_set, rule_set_to_yaml
 
 
@@ -61,7 +61,8 @@ try:
         outcomes = parse_outcomes(upload.getvalue(), upload.name)
         outcomes_key = hashlib.sha256(upload.getvalue()).hexdigest()
     else:
-        outcomes = validate_outcomes(d["outcomes"], source="stored outcomes")
+        # Stored outcomes were validated by their importer; the database enforces the rest.
+        outcomes = d["outcomes"]
         outcomes_key = "stored"
 except OutcomesError as exc:
     st.error(f"```\n{exc}\n```")

@@ -8,7 +8,6 @@ from prevention import backtest_views as bv
 from prevention import views
 from prevention.review import published_rule_set
 from prevention.ui import common
-from triggers.outcomes import OutcomesError, validate_outcomes
 from triggers.rules import rule_set_to_yaml
 
 
@@ -25,11 +24,7 @@ d = common.header("Track record", "How the published criteria have done against 
 rules = published_rule_set()
 st.markdown(f"**{rules.title}** (version {rules.version}), the rule set currently published. "
             f"{rules.description}")
-try:
-    outcomes = validate_outcomes(d["outcomes"], source="stored outcomes")
-except OutcomesError as exc:
-    st.error(f"```\n{exc}\n```")
-    st.stop()
+outcomes = d["outcomes"]  # validated by their importer
 if outcomes.empty:
     st.info("No Council outcomes are stored yet, so there is no record to show.", icon="ℹ️")
     st.stop()

@@ -13,6 +13,7 @@ from prevention.db import session_scope
 from prevention.frames import bump_version, invalidate
 from prevention.models.core import Country, Import, Issuer, Membership, Outcome, Signal, SignalIssuer
 from triggers.bundle import read_bundle
+from triggers.outcomes import read_outcomes
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "prevention" / "ui"
@@ -20,7 +21,7 @@ OUTCOMES = [("LBY", dt.date(2011, 2, 25), "S-15"), ("CIV", dt.date(2010, 12, 23)
             ("SYR", dt.date(2011, 4, 29), "S-16"), ("", dt.date(2009, 2, 20), "S-10")]
 
 
-def seed(engine, outcomes=True) -> None:
+def seed(engine, outcomes=True, shipped_outcomes=False) -> None:
     b = read_bundle(ROOT / "data" / "sample")
     with session_scope(engine) as s:
         imp = Import(user_name="test", file_name="sample", sha256="0" * 64, source_kind="bundle")
@@ -42,6 +43,11 @@ def seed(engine, outcomes=True) -> None:
         if outcomes:
             s.add_all([Outcome(country=c, date=d, kind="special_session", reference=r, title=r)
                        for c, d, r in OUTCOMES])
+        if shipped_outcomes:
+            shipped = read_outcomes(ROOT / "data" / "reference" / "council_outcomes.csv")
+            s.add_all([Outcome(country=r["country"], date=r["date"].date(), kind=r["kind"],
+                               reference=r["reference"], title=r["title"], url=r["url"])
+                       for r in shipped.to_dict("records")])
         bump_version(s)
     invalidate()
 
@@ -150,3 +156,14 @@ def test_pages_without_outcomes(engine, name, message):
     at = page(name, cons_start="2025-01-01")
     no_exception(at)
     assert any(message in i.value for i in at.info)
+
+
+def test_track_record_on_the_shipped_council_outcomes(engine):
+    seed(engine, outcomes=False, shipped_outcomes=True)
+    at = page("track_record.py")
+    no_exception(at)
+    text = " ".join(m.value for m in at.markdown)
+    # The sample bundle holds the Libya and Côte d'Ivoire signals: S-14, S-15 and the Libya
+    # inquiry (same resolution as S-15) are warned.
+    assert "3 of them" in text
+    assert "Libya" in at.dataframe[0].value["State"].tolist()
