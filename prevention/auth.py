@@ -13,8 +13,11 @@ role always comes from the account in this database, looked up again on every pa
 from __future__ import annotations
 
 import getpass
+import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Mapping
 
 from argon2 import PasswordHasher
@@ -238,6 +241,51 @@ def load_user(session: Session, account_id: int | None) -> User | None:
     if account is None or account.disabled:
         return None
     return to_user(account)
+
+
+SESSION_HOURS = 12  # a Bureau working day; then sign in again
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new random token for this browser; only its hash is stored."""
+    from prevention.models.review import AccountSession
+
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    session.add(AccountSession(account_id=user.id, token_hash=_token_hash(token), created_at=now,
+                               expires_at=now + timedelta(hours=SESSION_HOURS)))
+    session.flush()
+    return token
+
+
+def user_for_session(session: Session, token: str | None) -> User | None:
+    """The account a browser's token belongs to, if the session is live and the account enabled."""
+    if not isinstance(token, str) or not token:  # no cookie (or a test harness's stand-in)
+        return None
+    from prevention.models.review import AccountSession
+
+    row = session.scalar(select(AccountSession).where(AccountSession.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=timezone.utc)
+    if expires <= datetime.now(timezone.utc):
+        return None
+    return load_user(session, row.account_id)
+
+
+def end_session(session: Session, token: str | None) -> None:
+    """Sign out: the token stops working at once, wherever it was copied."""
+    if not isinstance(token, str) or not token:
+        return
+    from prevention.models.review import AccountSession
+
+    row = session.scalar(select(AccountSession).where(AccountSession.token_hash == _token_hash(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = datetime.now(timezone.utc)
 
 
 def user_for_identity(session: Session, email: str | None, name: str = "") -> User | None:

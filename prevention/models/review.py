@@ -194,3 +194,21 @@ class RuleSetPublication(Base):
     published_by: Mapped[str] = mapped_column(String(120))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccountSession(Base):
+    """A signed-in browser: the cookie holds a random token, this row only its SHA-256.
+
+    The role is never stored here or in the cookie: it is read from the account on every run,
+    so a stolen or stale cookie can give at most what the account has now, and signing out or
+    disabling the account ends it.
+    """
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,6 +14,9 @@ from prevention import auth
 from prevention.db import session_scope
 
 KEY = "account_id"
+TOKEN = "_session_token"
+COOKIE = "prevention_session"
+_PENDING_COOKIE = "_pending_cookie"
 
 # The pages of issue 5, in the same shape as prevention.ui.registry.PAGES.
 OWN_PAGES = [
@@ -29,16 +32,30 @@ def _oidc() -> bool:
 
 
 def current_user() -> auth.User | None:
-    """The signed-in user, fresh from the database, or None for an anonymous visitor."""
+    """The signed-in user, fresh from the database, or None for an anonymous visitor.
+
+    Order: this browser session's sign-in (its token re-checked, so signing out in another tab
+    or disabling the account ends it), then the browser's session cookie (a reload or a shared
+    link opened in the same browser), then the identity provider.
+    """
     with session_scope() as s:
-        if KEY in st.session_state:
+        if TOKEN in st.session_state:
+            user = auth.user_for_session(s, st.session_state[TOKEN])
+        elif KEY in st.session_state:
             user = auth.load_user(s, st.session_state[KEY])
-            if user is None:  # disabled or removed since sign-in
-                del st.session_state[KEY]
-            return user
-        if _oidc() and st.user.is_logged_in:
-            return auth.user_for_identity(s, st.user.get("email"), st.user.get("name") or "")
-    return None
+        else:
+            token = st.context.cookies.get(COOKIE)
+            user = auth.user_for_session(s, token)
+            if user is not None:
+                st.session_state[KEY], st.session_state[TOKEN] = user.id, token
+                return user
+            if _oidc() and st.user.is_logged_in:
+                return auth.user_for_identity(s, st.user.get("email"), st.user.get("name") or "")
+            return None
+    if user is None:  # signed out elsewhere, expired, or the account was disabled
+        st.session_state.pop(KEY, None)
+        st.session_state.pop(TOKEN, None)
+    return user
 
 
 def page_entries(user: auth.User | None) -> list[tuple]:
@@ -72,21 +89,47 @@ def navigation(user: auth.User | None) -> dict[str, list]:
 
 
 def first_start_notice() -> None:
-    """While no admin exists, say where to create one (the Account page asks for it)."""
+    """While no admin exists, say where to create one (the Account page asks for it); and
+    write the session cookie after a sign-in or sign-out."""
+    browser_session()
     with session_scope() as s:
         if auth.needs_first_admin(s):
             st.sidebar.warning("No administrator exists yet: create one on the **Account** page.")
 
 
 def sign_in(user: auth.User) -> None:
-    st.session_state[KEY] = user.id
+    with session_scope() as s:
+        token = auth.start_session(s, user)
+    st.session_state[KEY], st.session_state[TOKEN] = user.id, token
+    st.session_state[_PENDING_COOKIE] = token
 
 
 def sign_out() -> None:
+    with session_scope() as s:
+        auth.end_session(s, st.session_state.get(TOKEN))
     for key in list(st.session_state.keys()):
         del st.session_state[key]  # nothing of one user's session survives for the next
+    st.session_state[_PENDING_COOKIE] = ""
     if _oidc() and st.user.is_logged_in:
         st.logout()
+
+
+def browser_session() -> None:
+    """Write or clear this browser's session cookie after a sign-in or sign-out.
+
+    Streamlit has no API that sets a cookie, so a tiny script does it. The token is random and
+    made here (nothing user-typed is written into the script); the cookie is first-party,
+    SameSite=Strict, Secure over HTTPS, and names no role.
+    """
+    token = st.session_state.pop(_PENDING_COOKIE, None)
+    if token is None:
+        return
+    if token and not token.replace("-", "").replace("_", "").isalnum():
+        raise ValueError("unexpected characters in a session token")
+    age = auth.SESSION_HOURS * 3600 if token else 0
+    st.html(f"""<script>document.cookie = "{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict"
+            + (location.protocol === "https:" ? "; Secure" : "");</script>""",
+            unsafe_allow_javascript=True)
 
 
 def _first_admin() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select as sa_select, text
 
 from prevention import audit, auth
 from prevention.access import PermissionDenied
@@ -137,3 +137,38 @@ def test_oidc_configured():
     assert not auth.oidc_configured({"auth": {}})
     assert auth.oidc_configured({"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                                           "cookie_secret": "x"}})
+
+
+def test_a_session_token_gives_its_own_account_and_nothing_more(engine, users):
+    from datetime import datetime, timedelta, timezone
+
+    from prevention.models.review import AccountSession
+
+    with session_scope(engine) as s:
+        rey_token = auth.start_session(s, users["reviewer"])
+        vic_token = auth.start_session(s, users["viewer"])
+    with session_scope(engine) as s:
+        assert auth.user_for_session(s, rey_token).username == "rey"
+        assert auth.user_for_session(s, vic_token).role == "viewer"
+        assert auth.user_for_session(s, vic_token[:-1] + ("A" if vic_token[-1] != "A" else "B")) is None
+        assert auth.user_for_session(s, "") is None and auth.user_for_session(s, None) is None
+    with engine.connect() as conn:
+        stored = " ".join(str(v) for row in conn.execute(text("SELECT * FROM account_sessions"))
+                          for v in row)
+    assert rey_token not in stored and vic_token not in stored  # only hashes are kept
+    # The role is the account's, now: not what it was when the cookie was set.
+    with session_scope(engine) as s:
+        auth.set_role(s, users["admin"], "vic", "reviewer")
+    with session_scope(engine) as s:
+        assert auth.user_for_session(s, vic_token).role == "reviewer"
+        auth.end_session(s, rey_token)
+    with session_scope(engine) as s:
+        assert auth.user_for_session(s, rey_token) is None  # signed out everywhere
+        auth.disable(s, users["admin"], "vic")
+    with session_scope(engine) as s:
+        assert auth.user_for_session(s, vic_token) is None
+        fresh = auth.start_session(s, users["researcher"])
+        row = s.scalar(sa_select(AccountSession).order_by(AccountSession.id.desc()))
+        row.expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    with session_scope(engine) as s:
+        assert auth.user_for_session(s, fresh) is None  # expired
