@@ -128,7 +128,10 @@ def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences:
     for ci in range(prep.n_countries):
         mine = ev_idx[bounds[ci]:bounds[ci + 1]]
         evidence.append(ids[mine].tolist())
-        texts.append(sentence(rule, prep, f, day, int(res.value[ci]), bool(has[ci]), bool(met[ci]), mine)
+        # The sentence says whether the threshold was reached (res.met), not whether the
+        # criterion counts: a disabled one reads "Disabled ..." and must not claim more is needed.
+        texts.append(sentence(rule, prep, f, day, int(res.value[ci]), bool(has[ci]), bool(res.met[ci]),
+                              mine)
                      if with_sentences else "")
     n = prep.n_countries
     return {
