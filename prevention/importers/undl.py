@@ -68,7 +68,7 @@ _SKIPS: list[tuple[str, re.Pattern]] = [(reason, re.compile(rx, re.IGNORECASE)) 
     (NONPROLIFERATION, r"non-?proliferation|\bnuclear\b|ballistic missile|weapons of mass "
                        r"destruction|enrichment-related|\bjcpoa\b"),
     (PIRACY, r"\bpiracy\b|armed robbery (at sea|against vessels)"),
-    (DECOLONIZATION, r"non-self-governing|\bdecoloni[sz]ation|^questions? of\b(?!.*(human "
+    (DECOLONIZATION, r"non-self-governing|\bdecoloni[sz]ation|colonial countries|^questions? of\b(?!.*(human "
                      r"rights|situation))|^(american samoa|anguilla|bermuda|british virgin "
                      r"islands|cayman islands|guam|montserrat|pitcairn|saint helena|turks and "
                      r"caicos islands|united states virgin islands|new caledonia|french "
