@@ -21,6 +21,7 @@ def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, _
                   shared["coverage"])
 
 
+common.guard("backtest")
 d = common.header("Back-test", "Did the criteria warn before the Human Rights Council acted, and "
                                "did the Council act when they were met? Definitions: docs/backtest.md.")
 choices = common.rule_set_choices()

@@ -19,6 +19,7 @@ def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, _
                   shared["coverage"])
 
 
+common.guard("consistency")
 d = common.header("Consistency", "Did the Council treat alike the situations that met the same "
                                  "criteria? Selectivity shows as States that met the threshold "
                                  "with no Council action next to States it acted on.")

@@ -18,6 +18,7 @@ def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, _
                   shared["coverage"])
 
 
+common.guard("track_record")
 d = common.header("Track record", "How the published criteria have done against what the Council "
                                   "actually did. No early-warning system in this field publishes "
                                   "its lead times; this one does.")

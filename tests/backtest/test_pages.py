@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,13 +16,19 @@ from prevention.models.core import Country, Import, Issuer, Membership, Outcome,
 from triggers.bundle import read_bundle
 from triggers.outcomes import read_outcomes
 
+# The pages read the database only through prevention.frames, whose tests run on both
+# backends; here one backend keeps the smoke tests quick.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
 ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a long enough test password 1"
 UI = ROOT / "prevention" / "ui"
 OUTCOMES = [("LBY", dt.date(2011, 2, 25), "S-15"), ("CIV", dt.date(2010, 12, 23), "S-14"),
             ("SYR", dt.date(2011, 4, 29), "S-16"), ("", dt.date(2009, 2, 20), "S-10")]
 
 
-def seed(engine, outcomes=True, shipped_outcomes=False) -> None:
+def seed(engine, outcomes=True, shipped_outcomes=False) -> int:
+    """Store the sample bundle and outcomes; returns a researcher's account id."""
     b = read_bundle(ROOT / "data" / "sample")
     with session_scope(engine) as s:
         imp = Import(user_name="test", file_name="sample", sha256="0" * 64, source_kind="bundle")
@@ -34,9 +41,8 @@ def seed(engine, outcomes=True, shipped_outcomes=False) -> None:
                    for r in b.signals.to_dict("records")])
         s.flush()
         s.add_all([SignalIssuer(**r) for r in b.links.to_dict("records")])
-        s.add_all([Membership(org_id=r["org_id"], country=r["country"],
-                              since=None if r["since"] is None or r["since"] != r["since"] else r["since"].date(),
-                              until=None if r["until"] is None or r["until"] != r["until"] else r["until"].date())
+        s.add_all([Membership(org_id=r["org_id"], country=r["country"], since=_day(r["since"]),
+                              until=_day(r["until"]))
                    for r in b.memberships.to_dict("records")])
         s.add_all([Country(iso3="LBY", name="Libya", un_group="African"),
                    Country(iso3="SYR", name="Syrian Arab Republic", un_group="Asia-Pacific")])
@@ -50,10 +56,26 @@ def seed(engine, outcomes=True, shipped_outcomes=False) -> None:
                        for r in shipped.to_dict("records")])
         bump_version(s)
     invalidate()
+    return researcher(engine)
 
 
-def page(name: str, **query) -> AppTest:
+def _day(value) -> dt.date | None:
+    return None if pd.isna(value) else value.date()
+
+
+def researcher(engine) -> int:
+    """A researcher account (created after the first admin), whose id signs a session in."""
+    from prevention import auth
+
+    with session_scope(engine) as s:
+        admin = auth.add_account(s, None, "admin", "admin", PASSWORD)
+        return auth.add_account(s, admin, "researcher", "researcher", PASSWORD).id
+
+
+def page(name: str, account: int | None = None, **query) -> AppTest:
     at = AppTest.from_file(str(UI / name), default_timeout=60)
+    if account is not None:
+        at.session_state["account_id"] = account
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
@@ -64,8 +86,8 @@ def no_exception(at: AppTest) -> None:
 
 
 def test_backtest_page(engine):
-    seed(engine)
-    at = page("backtest.py")
+    who = seed(engine)
+    at = page("backtest.py", who)
     no_exception(at)
     labels = {m.label: m.value for m in at.metric}
     # CIV and LBY warned, SYR not: 2 of 3 outcomes with a State.
@@ -86,8 +108,8 @@ def test_backtest_page(engine):
 
 
 def test_backtest_page_says_when_a_sweep_input_is_wrong(engine):
-    seed(engine)
-    at = page("backtest.py")
+    who = seed(engine)
+    at = page("backtest.py", who)
     at.text_input(key="bt_x_values").set_value("90, a lot")
     next(b for b in at.button if b.label == "Run sweep").click()
     at.run()
@@ -96,8 +118,8 @@ def test_backtest_page_says_when_a_sweep_input_is_wrong(engine):
 
 
 def test_backtest_page_reads_its_settings_from_the_url(engine):
-    seed(engine)
-    at = page("backtest.py", bt_start="2011-01-01", bt_end="2011-12-31", bt_lookback="2")
+    who = seed(engine)
+    at = page("backtest.py", who, bt_start="2011-01-01", bt_end="2011-12-31", bt_lookback="2")
     no_exception(at)
     assert at.number_input(key="bt_lookback").value == 2
     outcomes = at.dataframe[1].value.set_index("ISO3")
@@ -106,16 +128,16 @@ def test_backtest_page_reads_its_settings_from_the_url(engine):
 
 
 def test_backtest_page_without_outcomes(engine):
-    seed(engine, outcomes=False)
-    at = page("backtest.py")
+    who = seed(engine, outcomes=False)
+    at = page("backtest.py", who)
     no_exception(at)
     assert any("No Council outcomes are stored" in i.value for i in at.info)
 
 
 def test_consistency_page(engine):
-    seed(engine)
+    who = seed(engine)
     # The period comes from the URL, as in a shared link.
-    at = page("consistency.py", cons_start="2010-01-01", cons_end="2011-12-31")
+    at = page("consistency.py", who, cons_start="2010-01-01", cons_end="2011-12-31")
     no_exception(at)
     table = at.dataframe[0].value.set_index("ISO3")
     assert table.loc["LBY", "Finding"] == "criteria met, Council acted"
@@ -125,8 +147,8 @@ def test_consistency_page(engine):
 
 
 def test_track_record_page(engine):
-    seed(engine)
-    at = page("track_record.py")
+    who = seed(engine)
+    at = page("track_record.py", who)
     no_exception(at)
     text = " ".join(m.value for m in at.markdown)
     assert "the Council acted 3 times on a State" in text
@@ -138,11 +160,11 @@ def test_track_record_follows_the_published_rule_set(engine):
     from prevention.models.review import RuleSetPublication
     from prevention.rulesets import list_rule_sets
 
-    seed(engine)
+    who = seed(engine)
     list_rule_sets(engine)  # seeds the shipped rule sets into the store
     with session_scope(engine) as s:
         s.add(RuleSetPublication(rule_set_id="hrc20-2012", rule_set_version=1, published_by="admin"))
-    at = page("track_record.py")
+    at = page("track_record.py", who)
     no_exception(at)
     assert "**HRC20 joint statement (2012)** (version 1)" in " ".join(m.value for m in at.markdown)
 
@@ -152,18 +174,27 @@ def test_track_record_follows_the_published_rule_set(engine):
     ("track_record.py", "No Council outcomes are stored yet, so there is no record"),
 ])
 def test_pages_without_outcomes(engine, name, message):
-    seed(engine, outcomes=False)
-    at = page(name, cons_start="2025-01-01")
+    who = seed(engine, outcomes=False)
+    at = page(name, who, cons_start="2025-01-01")
     no_exception(at)
     assert any(message in i.value for i in at.info)
 
 
 def test_track_record_on_the_shipped_council_outcomes(engine):
-    seed(engine, outcomes=False, shipped_outcomes=True)
-    at = page("track_record.py")
+    who = seed(engine, outcomes=False, shipped_outcomes=True)
+    at = page("track_record.py", who)
     no_exception(at)
     text = " ".join(m.value for m in at.markdown)
     # The sample bundle holds the Libya and Côte d'Ivoire signals: S-14, S-15 and the Libya
     # inquiry (same resolution as S-15) are warned.
     assert "3 of them" in text
     assert "Libya" in at.dataframe[0].value["State"].tolist()
+
+
+@pytest.mark.parametrize("name", ["backtest.py", "consistency.py", "track_record.py"])
+def test_pages_refuse_an_anonymous_visitor(engine, name):
+    seed(engine)
+    at = page(name)
+    no_exception(at)
+    assert at.error and "Sign in" in at.error[0].value
+    assert not at.dataframe
