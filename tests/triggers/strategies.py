@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pandas as pd
@@ -10,6 +11,15 @@ from hypothesis import strategies as st
 from triggers.bundle import validate_frames
 from triggers.rules import parse_rule_set
 from triggers.vocabulary import ISSUER_KINDS, NGO_SCOPES, NGO_STATUSES, NHRI_STATUSES
+
+# Example counts are kept modest so the suite runs in seconds; raise them for a deeper search
+# with e.g. TRIGGERS_PROPERTY_SCALE=10 make test.
+SCALE = float(os.environ.get("TRIGGERS_PROPERTY_SCALE", "1"))
+
+
+def examples(n: int) -> int:
+    return max(1, int(n * SCALE))
+
 
 BASE = date(2020, 1, 1)
 SPAN = 20  # signals fall on BASE .. BASE+SPAN; small so windows and boundaries collide often
