@@ -302,7 +302,8 @@ def parse(path: Path, mapping: dict | str | Path | None = None, source: str = "t
         cols = _check_mapping(mapping if mapping is not None else
                               _default_mapping(list(frame.columns)), list(frame.columns))
     except MappingError as exc:
-        rejected.append(file_problem(path, str(exc)))
+        # Nothing can be read without a mapping: row problems found while reading are moot.
+        parsed.rejected = [r for r in rejected if r.row is None] + [file_problem(path, str(exc))]
         return parsed
     parsed.rows_read = rows_read
     if frame.empty:
@@ -429,8 +430,7 @@ def _hashed(get, codes, day, links, prefix: str, need: np.ndarray) -> list[str]:
     sub = links[need[links["_pos"].to_numpy()]]
     joined = sub.groupby("_pos")["issuer_id"].agg(lambda v: ";".join(sorted(v)))
     rows = np.flatnonzero(need)
-    keys = (day.iloc[rows].astype(str) + "|" + codes.iloc[rows] + "|" +
-            pd.Series(rows, index=day.index[rows]).map(joined).fillna("") + "|" +
-            get["title"].iloc[rows])
+    keys = [f"{d}|{c}|{joined.get(pos, '')}|{t}" for pos, d, c, t in zip(
+        rows, day.iloc[rows], codes.iloc[rows], get["title"].iloc[rows])]
     return [prefix + "h" + hashlib.sha1(k.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             for k in keys]
