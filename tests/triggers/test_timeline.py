@@ -84,3 +84,14 @@ def test_a_single_day_and_a_reversed_range():
     assert timeline(BUNDLE, RULES, "2021-01-03", "2021-01-03").status.shape == (2, 1)
     with pytest.raises(ValueError, match="before start"):
         timeline(BUNDLE, RULES, "2021-01-03", "2021-01-02")
+
+
+def test_an_empty_bundle_evaluates_to_nothing_or_clear():
+    from triggers.bundle import validate_frames
+    empty = validate_frames(pd.DataFrame(columns=["signal_id", "date", "country", "issuers"]),
+                            pd.DataFrame(columns=["issuer_id", "name", "kind"]))
+    result = evaluate(empty, RULES, "2021-01-01")
+    assert result.table.empty and list(result.table.columns)[:3] == ["country", "status", "criteria_met"]
+    assert evaluate(empty, RULES, "2021-01-01", countries=["SYR"]).table["status"].tolist() == ["clear"]
+    tl = timeline(empty, RULES, "2021-01-01", "2021-01-05")
+    assert tl.frame().empty and tl.episodes().empty
