@@ -22,7 +22,7 @@ PAGES: dict[str, str] = {
     "lab": "Threshold lab: change parameters, save scenarios",
     "backtest": "Back-tests against Council outcomes",
     "consistency": "Consistency of the Council's response across similar situations (research)",
-    "track_record": "The criteria's track record against Council outcomes (research)",
+    "track_record": "The criteria's track record against Council outcomes (public)",
     "data": "Imports, quarantine and coverage",
     "review": "The Bureau's confidential review queue and cases",
     "admin": "Accounts and the audit log",
@@ -50,7 +50,8 @@ ACTIONS: dict[str, str] = {
     "audit.export": "export the audit log",
 }
 
-_PUBLIC_PAGES = {"overview", "country", "about", "account"}
+# Track record is for everyone (issue 6): the published criteria's record is public.
+_PUBLIC_PAGES = {"overview", "country", "about", "account", "track_record"}
 _VIEWER_PAGES = _PUBLIC_PAGES | {"watchlists"}
 _CASE_ACTIONS = {"case.view", "case.sync", "case.assign", "case.comment", "case.assess",
                  "case.transition", "case.decide", "brief.export"}

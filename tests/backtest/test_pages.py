@@ -191,10 +191,17 @@ def test_track_record_on_the_shipped_council_outcomes(engine):
     assert "Libya" in at.dataframe[0].value["State"].tolist()
 
 
-@pytest.mark.parametrize("name", ["backtest.py", "consistency.py", "track_record.py"])
-def test_pages_refuse_an_anonymous_visitor(engine, name):
+@pytest.mark.parametrize("name", ["backtest.py", "consistency.py"])
+def test_research_pages_refuse_an_anonymous_visitor(engine, name):
     seed(engine)
     at = page(name)
     no_exception(at)
     assert at.error and "Sign in" in at.error[0].value
     assert not at.dataframe
+
+
+def test_track_record_is_public(engine):
+    seed(engine)
+    at = page("track_record.py")  # nobody signed in
+    no_exception(at)
+    assert not at.error and at.dataframe

@@ -12,10 +12,11 @@ from prevention.db import session_scope
 
 # Written down by hand from issue 5, so that a change to the matrix in access.py has to be made
 # twice on purpose. Roles are not a ladder: researchers do not see confidential reviews.
+# Track record is public by issue 6 ("Track record (everyone)").
 EXPECTED_PAGES = {
-    ANONYMOUS: {"overview", "country", "about", "account"},
-    "viewer": {"overview", "country", "about", "account", "watchlists"},
-    "reviewer": {"overview", "country", "about", "account", "watchlists", "review"},
+    ANONYMOUS: {"overview", "country", "about", "account", "track_record"},
+    "viewer": {"overview", "country", "about", "account", "watchlists", "track_record"},
+    "reviewer": {"overview", "country", "about", "account", "watchlists", "review", "track_record"},
     "researcher": {"overview", "country", "about", "account", "watchlists", "lab", "backtest",
                    "consistency", "track_record"},
     "admin": set(PAGES),
