@@ -100,10 +100,14 @@ def test_signal_fields_link_to_the_digital_library(since_2006):
     assert sorted(multi["country"]) == ["PSE", "SYR"] and multi["source_row"].nunique() == 1
 
 
-def test_without_since_reads_every_year():
-    p = undl.parse(RESOLUTIONS)
-    assert not any(k.startswith("adopted before") for k in p.skipped)
-    assert p.signals["date"].min() < "1960-01-01"
+def test_since_skips_earlier_resolutions_and_counts_them(tmp_path):
+    path = write(tmp_path / "r.csv", HEADER + (
+        "1,A/RES/1/1,GA,1950-01-01,Situation of human rights in Myanmar,,,,\n"
+        "2,A/RES/1/2,GA,2006-01-01,Situation of human rights in Myanmar,,,,\n"))
+    assert len(undl.parse(path).signals) == 2
+    p = undl.parse(path, since="2006-01-01")
+    assert p.signals["signal_id"].tolist() == ["undl:2:MMR"]
+    assert p.skipped == {"adopted before 2006-01-01 (option since)": 1}
     assert_accounted(p)
 
 
