@@ -13,7 +13,6 @@ reference, so re-importing the same or an overlapping export adds nothing.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import re
 from datetime import date
@@ -175,8 +174,3 @@ def issuers(ids: set[str] | list[str]) -> pd.DataFrame:
                          "kind": "sp_mandate", "country": "", "accreditation": "",
                          "scope": ""})[ISSUER_RECORD_COLUMNS].reset_index(drop=True)
 
-
-def write_issuers(path: Path) -> None:
-    """Every mandate as an issuers.csv of a bundle (for users who keep bundles by hand)."""
-    frame = issuers(mandate_table()["mandate_id"].tolist())
-    frame.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
