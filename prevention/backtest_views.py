@@ -54,11 +54,11 @@ def _names(codes, names: dict[str, str] | None) -> list[str]:
     return [names.get(c) or country_name(c) for c in codes]
 
 
-def _pct(value) -> str:
+def pct(value) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
-def _days(value) -> str:
+def days_text(value) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.0f}"
 
 
@@ -69,15 +69,15 @@ def metrics_display(result: BacktestResult) -> pd.DataFrame:
         "Method": m["label"].str.capitalize(),
         "Outcomes": m["outcomes"],
         "Warned": m["warned"],
-        "Recall": [_pct(v) for v in m["recall"]],
+        "Recall": [pct(v) for v in m["recall"]],
         "Episodes": m["episodes"],
         "Followed": m["followed"],
-        "Precision": [_pct(v) for v in m["precision"]],
-        "Median lead (days)": [_days(v) for v in m["lead_days_median"]],
-        "Lead, quartiles (days)": [f"{_days(a)}–{_days(b)}" if a is not None and not pd.isna(a) else "—"
+        "Precision": [pct(v) for v in m["precision"]],
+        "Median lead (days)": [days_text(v) for v in m["lead_days_median"]],
+        "Lead, quartiles (days)": [f"{days_text(a)}–{days_text(b)}" if a is not None and not pd.isna(a) else "—"
                                    for a, b in zip(m["lead_days_q1"], m["lead_days_q3"])],
         "False alarms a year": [f"{v:.1f}" for v in m["false_alarms_per_year"]],
-        "State-days triggered": [_pct(v) for v in m["triggered_share"]],
+        "State-days triggered": [pct(v) for v in m["triggered_share"]],
     })
 
 
@@ -154,14 +154,14 @@ def track_record_sentences(result: BacktestResult) -> list[str]:
                     f"between {m['lead_days_q1']:.0f} and {m['lead_days_q3']:.0f} days)")
         out.append(f"From {result.start} to {result.end} the Council acted {m['outcomes']} times on a "
                    f"State (special sessions, inquiries, fact-finding missions, urgent debates). In the "
-                   f"{L} days before {m['warned']} of them ({_pct(m['recall'])}) the criteria were met"
+                   f"{L} days before {m['warned']} of them ({pct(m['recall'])}) the criteria were met"
                    f"{lead}.")
     else:
         out.append(f"No Council outcome on a State is recorded from {result.start} to {result.end}.")
     if m["episodes"]:
         out.append(f"The criteria were met in {m['episodes']} separate periods; the Council acted on "
                    f"the State during or within {H} days after {m['followed']} of them "
-                   f"({_pct(m['precision'])}). The other {m['false_alarms']} "
+                   f"({pct(m['precision'])}). The other {m['false_alarms']} "
                    f"({m['false_alarms_per_year']:.1f} a year) were not followed by Council action, "
                    f"which is what the criteria are meant to make visible, not necessarily an error.")
     for method, what in (("previous_outcome", "Simply expecting the Council to return to States it acted "
@@ -169,8 +169,8 @@ def track_record_sentences(result: BacktestResult) -> list[str]:
                          ("any_signal", "Treating any expression of concern as a warning")):
         b = result.scores.get(method)
         if b is not None and b.metrics["outcomes"]:
-            out.append(f"{what} would have warned {_pct(b.metrics['recall'])} of the outcomes, with a "
-                       f"precision of {_pct(b.metrics['precision'])}.")
+            out.append(f"{what} would have warned {pct(b.metrics['recall'])} of the outcomes, with a "
+                       f"precision of {pct(b.metrics['precision'])}.")
     return out
 
 
@@ -218,7 +218,7 @@ def sweep_figure(table: pd.DataFrame, x: str, y: str, labels: dict[str, str] | N
                         horizontal_spacing=0.12)
     for col, metric in enumerate(("recall", "precision"), start=1):
         grid = table.pivot(index=y, columns=x, values=metric).astype(float)
-        text = [[_pct(v) for v in row] for row in grid.to_numpy()]
+        text = [[pct(v) for v in row] for row in grid.to_numpy()]
         fig.add_trace(go.Heatmap(z=grid.to_numpy(), x=[str(v) for v in grid.columns],
                                  y=[str(v) for v in grid.index], zmin=0, zmax=1,
                                  colorscale="Blues", text=text, texttemplate="%{text}",

@@ -85,13 +85,13 @@ if result.warnings:
 m = result.score.metrics
 base = result.scores
 k1, k2, k3, k4 = st.columns(4)
-k1.metric("Recall (outcomes warned)", bv._pct(m["recall"]),
-          help=f"Previous-outcome baseline {bv._pct(base['previous_outcome'].metrics['recall'])}; "
-               f"any-signal baseline {bv._pct(base['any_signal'].metrics['recall'])}.")
-k2.metric("Precision (episodes followed)", bv._pct(m["precision"]),
-          help=f"Previous-outcome baseline {bv._pct(base['previous_outcome'].metrics['precision'])}; "
-               f"any-signal baseline {bv._pct(base['any_signal'].metrics['precision'])}.")
-k3.metric("Median lead (days)", bv._days(m["lead_days_median"]))
+k1.metric("Recall (outcomes warned)", bv.pct(m["recall"]),
+          help=f"Previous-outcome baseline {bv.pct(base['previous_outcome'].metrics['recall'])}; "
+               f"any-signal baseline {bv.pct(base['any_signal'].metrics['recall'])}.")
+k2.metric("Precision (episodes followed)", bv.pct(m["precision"]),
+          help=f"Previous-outcome baseline {bv.pct(base['previous_outcome'].metrics['precision'])}; "
+               f"any-signal baseline {bv.pct(base['any_signal'].metrics['precision'])}.")
+k3.metric("Median lead (days)", bv.days_text(m["lead_days_median"]))
 k4.metric("False alarms a year", f"{m['false_alarms_per_year']:.1f}")
 st.subheader(f"{rules.title} ({rules.label}) and two baselines, {result.start} to {result.end}")
 metrics = bv.metrics_display(result)
