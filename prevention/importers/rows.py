@@ -75,6 +75,12 @@ def rows_from_text(text: str, path: Path, required: list[str], optional: list[st
         rejected.append(file_problem(path, f"empty file; expected a header row with "
                                            f"{', '.join(required)}"))
         return None
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        rejected.append(file_problem(path, f"column(s) {', '.join(map(repr, repeated))} appear "
+                                           "more than once in the header; which one is meant is "
+                                           "unclear: rename or remove the extra column"))
+        return None
     missing = [c for c in required if c not in header]
     if missing:
         allowed = ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")

@@ -34,7 +34,7 @@ import pandas as pd
 
 from prevention import countries
 from prevention.importers.base import ParsedImport, Rejected
-from prevention.importers.dates import ALLOWED, DateProblem, to_day
+from prevention.importers.dates import DateProblem, to_day
 from prevention.importers.reference import slug
 from prevention.importers.rows import MAX_FIELD, decode, file_problem, rows_from_text
 from triggers.vocabulary import ISSUER_KINDS

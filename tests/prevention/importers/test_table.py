@@ -142,3 +142,8 @@ def test_malformed_csv_rows_are_rejected_one_by_one(tmp_path):
     assert p.signals["source_row"].tolist() == [2, 5]
     assert [(r.row, "cells" in r.reason) for r in p.rejected] == [(3, True), (4, True)]
     assert_accounted(p)
+
+
+def test_a_repeated_column_name_is_a_file_problem(tmp_path):
+    p = table.parse(write(tmp_path / "t.csv", "date,date,country,issuers\n2021-01-01,x,SYR,a\n"))
+    assert p.rows_read == 0 and "more than once" in p.rejected[0].reason
