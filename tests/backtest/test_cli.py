@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from triggers.__main__ import main
 
-SAMPLE = "data/sample"
+SAMPLE = str(Path(__file__).resolve().parents[2] / "data" / "sample")
 
 
 @pytest.fixture
