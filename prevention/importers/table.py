@@ -122,8 +122,8 @@ def _read_csv(path: Path, rejected: list[Rejected]):
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                             skip_blank_lines=True)
         frame.columns = [str(c).strip() for c in frame.columns]
-        if frame.isna().to_numpy().any() or len(set(frame.columns)) != len(frame.columns) or \
-                any(c.startswith("Unnamed: ") for c in frame.columns):
+        header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+        if frame.isna().to_numpy().any() or header != list(frame.columns):
             raise ValueError("short rows or an odd header: read row by row")
         if len(frame) and max((frame[c].str.len().max() for c in frame.columns),
                               default=0) > MAX_FIELD:
