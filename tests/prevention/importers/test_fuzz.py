@@ -4,6 +4,7 @@ Whatever the file, a parser returns (never raises) and accounts for every row it
 """
 
 import csv
+import datetime as dt
 import io
 import json
 import tempfile
@@ -112,4 +113,37 @@ def test_table_json_records(records):
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "f.json"
         path.write_text(json.dumps(records), encoding="utf-8")
+        _check("table", path)
+
+
+@settings(**QUICK)
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".xlsx", ".json", ".csv"]))
+def test_table_random_bytes_as_workbook_json_or_csv(data, suffix):
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"f{suffix}"
+        path.write_bytes(data)
+        _check("table", path)
+
+
+xlsx_cells = st.one_of(plausible.filter(lambda v: v not in ("\x00",)), st.none(), st.integers(),
+                       st.floats(allow_nan=False, allow_infinity=False),
+                       st.datetimes(min_value=dt.datetime(1900, 1, 2)),
+                       st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+                               max_size=20))
+
+
+@settings(deadline=None, max_examples=25,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(xlsx_cells, max_size=9), max_size=12))
+def test_table_random_workbook_cells(rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(HEADERS["table"])
+    for r in rows:
+        ws.append(r)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "f.xlsx"
+        book.save(path)
         _check("table", path)
