@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from prevention import geo
 from prevention.views import STATUS_COLOURS, STATUS_SHAPES, status_label
 from triggers.outcomes import OUTCOME_LABELS
 
@@ -14,14 +15,25 @@ _COLOURS = {status_label(s): c for s, c in STATUS_COLOURS.items()}
 
 
 def status_map(table: pd.DataFrame, title: str = "") -> go.Figure:
-    """World map of status, one colour per status with the shape and word in the legend."""
+    """World map of status, one colour per status with the shape and word in the legend.
+
+    Outlines come from the vendored file in prevention.geo (no CDN); very small States are not
+    in the 1:110m outlines and appear in the table only."""
+    world = geo.world()
     fig = px.choropleth(
-        table, locations="ISO3", color="Status", hover_name="State",
-        hover_data={"ISO3": True, "Status": True, "Criteria met": True},
+        table, geojson=world, featureidkey="id", locations="ISO3", color="Status",
+        hover_name="State", hover_data={"ISO3": True, "Status": True, "Criteria met": True},
         category_orders={"Status": _ORDER}, color_discrete_map=_COLOURS,
     )
-    fig.update_geos(showcountries=True, countrycolor="#666", showframe=False,
-                    projection_type="natural earth", showland=True, landcolor="#eee")
+    # Every outline in grey underneath: territories not evaluated still show as land.
+    ids = [f["id"] for f in world["features"]]
+    fig.add_trace(go.Choropleth(geojson=world, featureidkey="id", locations=ids, z=[0] * len(ids),
+                                colorscale=[[0, "#e6e6e6"], [1, "#e6e6e6"]], showscale=False,
+                                hoverinfo="skip", marker_line_color="#999", marker_line_width=0.3))
+    fig.data = (fig.data[-1], *fig.data[:-1])
+    fig.update_traces(marker_line_color="#555", marker_line_width=0.4, selector=dict(type="choropleth"))
+    fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85],
+                    showframe=False)
     fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), title_text=title,
                       legend_title_text="Status", height=420)
     return fig

@@ -141,6 +141,7 @@ def url_date(label: str, key: str, default: date, **kw) -> date:
         st.session_state[key] = _initial(key, date.fromisoformat, default)
     value = st.date_input(label, key=key, format="YYYY-MM-DD", **kw)
     _sync(key, value.isoformat())
+    _remember(key, value)  # the date itself: the next page's widget needs a date, not text
     return value
 
 

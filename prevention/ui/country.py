@@ -50,7 +50,7 @@ link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open s
 st.subheader("Criteria")
 crit = views.country_criteria(result, iso3, no_data)
 for row in crit.itertuples():
-    mark = {"met": "✅ met", "not met": "— not met", views.NO_DATA: "∅ no data",
+    mark = {"met": "✓ met", "not met": "— not met", views.NO_DATA: "∅ no data",
             "disabled": "disabled"}[row.result]
     with st.container(border=True):
         # Titles come from rule sets users can edit: shown as text, never as markdown.

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from prevention import charts, views
+from prevention import charts, geo, views
 from prevention.ui import common
 
 d = common.header("Overview", "Which situations meet the prevention threshold. The criteria are "
@@ -39,7 +39,7 @@ if no_data:
                  "Data page.", icon="⚠️")
 
 fig = charts.status_map(shown)
-st.plotly_chart(fig, key="map", config={"displaylogo": False})
+st.plotly_chart(fig, key="map", config={"displaylogo": False, "topojsonURL": geo.TOPOJSON_URL})
 
 st.subheader(f"States ({len(shown)}) — {rules.title}, as of {views.iso(as_of)}")
 st.caption("Click a column header to sort; open a State with its link, or select its row.")

@@ -109,13 +109,14 @@ def chromium_path() -> str:
 def server(chromium_path, tmp_path_factory):
     from prevention.db import dispose_engine, get_engine
     from prevention.migrate import upgrade
-    from tests.ui.seeding import seed_real
+    from tests.ui.seeding import seed_accounts, seed_real
 
     folder = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{folder / 'e2e.sqlite3'}"
     engine = get_engine(url)
     upgrade(engine)
     seed_real(engine, folder)
+    seed_accounts(engine)
     dispose_engine(url)
     srv = start_server(url, folder)
     yield srv
@@ -162,3 +163,17 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, server, role: str) -> None:
+    """Sign in on the Account page with the seeded account of `role`."""
+    from tests.ui.seeding import ACCOUNTS, PASSWORD
+
+    page.goto(f"{server.url}/account")
+    settle(page, server)
+    form = page.locator('[data-testid="stForm"]')
+    form.get_by_role("textbox", name="Username").fill(ACCOUNTS[role])
+    form.get_by_role("textbox", name="Password").fill(PASSWORD)
+    form.get_by_role("button", name="Sign in").click()
+    settle(page, server)
+    page.get_by_text("Signed in as").first.wait_for()

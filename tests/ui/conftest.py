@@ -8,36 +8,22 @@ import shutil
 import pytest
 
 from prevention.frames import invalidate
+from tests.ui.seeding import ACCOUNTS
 
 
 @pytest.fixture(scope="session")
 def seeded_template(_templates, tmp_path_factory):
     from prevention.db import dispose_engine, get_engine
-    from tests.ui.seeding import seed_real
+    from tests.ui.seeding import seed_accounts, seed_real
 
     folder = tmp_path_factory.mktemp("seeded")
     path = folder / "seeded.sqlite3"
     shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
     seed_real(get_engine(url), folder)
-    _accounts(get_engine(url))
+    seed_accounts(get_engine(url))
     dispose_engine(url)
     return path
-
-
-PASSWORD = "correct horse battery staple"
-ACCOUNTS = {"admin": "ada", "researcher": "rosa", "viewer": "vera"}
-
-
-def _accounts(engine) -> None:
-    """One account per role (the first, an admin, creates the others)."""
-    from prevention import auth
-    from prevention.db import session_scope
-
-    with session_scope(engine) as s:
-        admin = auth.add_account(s, None, ACCOUNTS["admin"], "admin", PASSWORD)
-        for role in ("researcher", "viewer"):
-            auth.add_account(s, admin, ACCOUNTS[role], role, PASSWORD)
 
 
 def account_id(role: str) -> int:

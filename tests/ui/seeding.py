@@ -47,9 +47,14 @@ def special_sessions() -> pd.DataFrame:
 
 
 def _data_dir(tmp: Path) -> Path:
+    """The project's reference tables (countries with UN groups, memberships, Council
+    outcomes) without the large seed files, so a test database is ready in about a second."""
     data = tmp / "data"
     (data / "reference").mkdir(parents=True, exist_ok=True)
-    shutil.copy(SHARED / "reference" / "un_regional_groups.csv", data / "reference")
+    for name in ("countries.csv", "memberships.csv", "council_outcomes.csv", "un_regional_groups.csv"):
+        src = REPO / "data" / "reference" / name
+        if src.exists():
+            shutil.copy(src, data / "reference")
     return data
 
 
@@ -64,8 +69,11 @@ def _outcomes(engine: Engine, frame: pd.DataFrame) -> None:
 
 def seed_real(engine: Engine, tmp: Path | None = None) -> None:
     tmp = Path(tmp or tempfile.mkdtemp(prefix="seed-"))
-    seed_reference(engine, _data_dir(tmp), say=lambda _m: None)
+    data = _data_dir(tmp)
+    seed_reference(engine, data, say=lambda _m: None)
     import_file(SAMPLE, "bundle", user="seed", engine=engine)
+    if (data / "reference" / "council_outcomes.csv").exists():
+        return  # seeded above from the project's own outcomes table
     outcomes = special_sessions()
     path = tmp / "council_outcomes.csv"
     outcomes.to_csv(path, index=False)
@@ -80,3 +88,18 @@ def seed_synthetic(engine: Engine, bundle: Bundle, tmp: Path | None = None) -> N
     seed_reference(engine, _data_dir(tmp), say=lambda _m: None)
     write_bundle(bundle, tmp / "synthetic")
     import_file(tmp / "synthetic", "bundle", user="benchmark", engine=engine)
+
+
+PASSWORD = "correct horse battery staple"
+ACCOUNTS = {"admin": "ada", "researcher": "rosa", "viewer": "vera"}
+
+
+def seed_accounts(engine: Engine) -> None:
+    """One account per role (the first, an admin, creates the others)."""
+    from prevention import auth
+    from prevention.db import session_scope
+
+    with session_scope(engine) as s:
+        admin = auth.add_account(s, None, ACCOUNTS["admin"], "admin", PASSWORD)
+        for role in ("researcher", "viewer"):
+            auth.add_account(s, admin, ACCOUNTS[role], role, PASSWORD)

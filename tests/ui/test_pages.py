@@ -203,3 +203,13 @@ def test_restricted_pages_check_the_role_on_the_server(ui_db, name, role, allowe
         # Either the navigation does not offer the page, or the page refuses itself.
         shown = [t.value for t in at.title]
         assert PAGES[name] not in shown or any("may not" in e.value for e in at.error)
+
+
+def test_as_of_date_carries_over_to_the_next_page(ui_db):
+    # Regression: the remembered date was stored as text and broke the next page's date widget.
+    at = page("overview", as_of="2011-03-01")
+    at.switch_page("prevention/ui/about.py").run()
+    at.query_params.clear()
+    at.switch_page("prevention/ui/country.py").run()
+    no_exception(at)
+    assert str(at.sidebar.date_input[0].value) == "2011-03-01"
