@@ -141,3 +141,22 @@ def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
     published = entries["ruleset.publish"]
     assert published.actor == "ada" and published.entity_id == f"{saved.id}@{saved.version}"
     assert '"rule_set_id": "glion-iii-2016", "version": 1' in published.before
+
+
+def test_quarantine_fixes_and_edits_are_audited(engine, users, tmp_path):
+    from prevention.ingest import import_file
+    from prevention.quarantine import list_quarantine, resubmit
+    from tests.prevention.bundles import ISSUERS, SIGNALS, write_bundle
+
+    bad = ["late", "2011-02-31", "LBY", "ohchr-hc", "true", "HC again", "", "", "", "en"]
+    import_file(write_bundle(tmp_path / "b", SIGNALS + [bad], ISSUERS), "bundle", user="t",
+                engine=engine)
+    row = list_quarantine(engine=engine).iloc[0]
+    resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-30"}, user="fixer", engine=engine)
+    resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-28"}, user="fixer", engine=engine)
+    with session_scope(engine) as s:
+        entries = audit.query(s, users["admin"], audit.AuditFilter(entity_type="quarantine"))
+    assert [(e.action, e.actor) for e in entries] == [("quarantine.fix", "fixer"),
+                                                     ("quarantine.edit", "fixer")]
+    assert '"2011-02-31"' in entries[1].before and '"2011-02-30"' in entries[1].after
+    assert '"2011-02-30"' in entries[0].before and '"2011-02-28"' in entries[0].after
