@@ -109,6 +109,11 @@ def _session_states(number: int, title: str, agenda: str) -> list[str]:
     return found
 
 
+def _url(symbol: str) -> str:
+    """The UN's symbol resolver for a document symbol; none for a descriptive reference."""
+    return f"https://undocs.org/{symbol}" if symbol.startswith("A/HRC/") else ""
+
+
 def outcomes() -> None:
     src = SHARED / "hrc" / "hrc_special_sessions_2006_2026.csv"
     rows = []
@@ -120,8 +125,8 @@ def outcomes() -> None:
             title = re.sub(r"\s*:\s*(resolution|decision)\s*/\s*$", "", r["title"])
             title = f"Special session S-{number}: " + re.sub(r"\s+", " ", title).strip()
             for code in _session_states(number, r["title"], r["agenda"]) or [""]:
-                rows.append([code, r["first_date"], "special_session", symbol, title, ""])
-    rows += [[c, d, k, ref, t, ""] for c, d, k, ref, t in BRIEF_OUTCOMES]
+                rows.append([code, r["first_date"], "special_session", symbol, title, _url(symbol)])
+    rows += [[c, d, k, ref, t, _url(ref)] for c, d, k, ref, t in BRIEF_OUTCOMES]
     with open(HERE / "council_outcomes.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["country", "date", "kind", "reference", "title", "url"])
