@@ -33,9 +33,21 @@ NATIONAL = [
 ]
 
 
+_BUNDLES: dict = {}
+
+
+def bundle_of(signals, memberships=None):
+    # Reading a bundle costs more than evaluating it; cases that check several criteria on the
+    # same signals share one (bundles are immutable frames the engine never writes to).
+    key = repr((signals, memberships))
+    if key not in _BUNDLES:
+        _BUNDLES[key] = make_bundle(signals, NATIONAL, memberships)
+    return _BUNDLES[key]
+
+
 def check(signals, criterion, as_of=T, memberships=None, country="SYR", **settings):
     """Evaluate one criterion as of a day; assert the timeline agrees; return the result row."""
-    bundle = make_bundle(signals, NATIONAL, memberships)
+    bundle = bundle_of(signals, memberships)
     rules = make_rules(criterion, **settings)
     result = evaluate(bundle, rules, as_of)
     r = row(result, country, criterion["id"])
