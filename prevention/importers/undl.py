@@ -41,6 +41,7 @@ PLACES = {
     "occupied syrian golan": "SYR", "syrian golan": "SYR",
     "darfur": "SDN", "crimea": "UKR", "sevastopol": "UKR", "abkhazia": "GEO",
     "south ossetia": "GEO", "te d ivoire": "CIV", "r d congo": "COD",
+    "libyan arab jamahiriya": "LBY",  # Libya's UN name until September 2011
 }
 
 # Skip reasons, shared by GA and SC.
@@ -94,7 +95,7 @@ _GA_CONCERN = re.compile(
     r"israeli? (practices|settlements|actions|military operations)|illegal israeli|"
     r"applicability of the geneva convention|occupied palestinian territory|"
     r"investigation and prosecution|missing persons in|suspension of the rights of membership|"
-    r"syrian golan|fact-finding mission",
+    r"syrian golan|fact-finding mission|protection of (the )?(\w+ )?civilian|\bceasefire\b",
     re.IGNORECASE)
 _GA_NOT_CONCERN = re.compile(r"\bembargo\b|\bcooperation between\b|\bassistance to\b|"
                              r"\bsovereignty\b|\bregister of damage\b", re.IGNORECASE)

@@ -46,6 +46,10 @@ CASES = [
     ("S/RES/2023(2011)", ("ERI",)),  # measures against Eritrea: the title's State only
     ("S/RES/2230(2015)", undl.RENEWAL),  # UNISFA extension
     ("S/RES/2148(2014)", ("SDN",)),  # UNAMID strategy: Darfur -> Sudan
+    ("S/RES/1970(2011)", ("LBY",)),  # Libya under its UN name of the time
+    ("S/RES/1973(2011)", ("LBY",)),
+    ("A/RES/ES-10/21", ("PSE",)),  # protection of civilians: the State from the subjects
+    ("A/RES/66/11", undl.PROCEDURAL),  # HRC membership of Libya restored
     # SC: skipped
     ("S/RES/2108(2013)", undl.RENEWAL),  # UNDOF
     ("S/RES/2405(2018)", undl.RENEWAL),  # UNAMA
@@ -78,9 +82,9 @@ def test_real_file_since_2006(since_2006):
     p = since_2006
     assert p.rows_read == 9836 and p.rejected == []
     assert p.skipped["adopted before 2006-01-01 (option since)"] == 7213
-    assert p.signals["source_row"].nunique() == 373 and len(p.signals) == 399
+    assert p.signals["source_row"].nunique() == 380 and len(p.signals) == 406
     assert p.skipped["SC: " + undl.RENEWAL] == 708
-    assert p.skipped["GA: " + undl.THEMATIC] == 824
+    assert p.skipped["GA: " + undl.THEMATIC] == 819
     assert p.skipped["GA: " + undl.DECOLONIZATION] == 99
     assert_accounted(p)
     assert p.signals["signal_id"].is_unique and (p.signals["date"] >= "2006-01-01").all()
