@@ -50,6 +50,11 @@ ISO_LOCALES = ("fr", "es", "ru", "zh_CN", "ar")
 PRIMARY_GROUP = {"TUR": "WEOG"}
 
 
+# The longest UN formal names are under 80 characters; longer cells are not names, and
+# matching them against every regex and name would only cost time.
+MAX_NAME = 200
+
+
 @dataclass(frozen=True)
 class Match:
     """The result of one lookup: an ISO3 code, or why not and what was probably meant."""
@@ -144,6 +149,9 @@ def to_iso3(value: str) -> Match:
     text = raw.strip()
     if not text:
         return Match(raw, None, "empty; give a country name or an ISO 3166-1 code")
+    if len(text) > MAX_NAME:
+        return Match(raw, None, f"longer than {MAX_NAME} characters: not a country name; is this "
+                                "the right column?")
     if text.isascii() and text.isalpha() and len(text) in (2, 3):
         code = text.upper()
         if len(code) == 3 and code in COUNTRY_CODES:

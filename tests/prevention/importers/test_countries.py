@@ -88,3 +88,8 @@ def test_countries_table_has_every_un_member_with_its_group():
     assert by["TUR"]["un_groups"] == "WEOG;Asia-Pacific Group"
     assert by["CIV"]["name_ru"] == "Кот-д’Ивуар" and by["SYR"]["name_zh"] == "阿拉伯叙利亚共和国"
     assert "XKX" in by and all(r["name_en"] for r in rows)
+
+
+def test_a_long_text_is_not_a_country_name():
+    match = countries.to_iso3("Syria " * 100)
+    assert match.iso3 is None and "longer than" in match.reason

@@ -109,3 +109,16 @@ def test_missing_columns_are_named(tmp_path):
 def test_options_are_refused(tmp_path, fn):
     with pytest.raises(TypeError):
         fn(write(tmp_path / "x.csv", "a\n1\n"), since="2020-01-01")
+
+
+def test_real_ecosoc_list_lacks_status_and_country():
+    """The shared ECOSOC list (names and committee dates only) is not a registry: it is
+    refused as a whole, saying which column is missing, rather than guessed."""
+    from pathlib import Path
+
+    path = Path("/work/shared/data/ngo/ecosoc_consultative_status_granted.csv")
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    p = reference.parse_ngos(path)
+    assert p.rows_read == 0 and len(p.rejected) == 1
+    assert "missing column(s) status" in p.rejected[0].reason
