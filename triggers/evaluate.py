@@ -102,17 +102,17 @@ def evaluate(data: Bundle | Prepared, rules: RuleSet, as_of, countries: list[str
     status = status_from(criteria_met, watch, rules.min_criteria)
     table["status"] = np.asarray(STATUSES, dtype=object)[status]
     table["criteria_met"] = criteria_met
-    frame = pd.DataFrame(table)
     first = ["country", "status", "criteria_met"]
-    frame = frame[first + [c for c in frame.columns if c not in first]]
+    frame = pd.DataFrame({c: table[c] for c in first + [c for c in table if c not in first]})
     # One frame from the concatenated columns: building a frame per criterion and
-    # concatenating them cost more than the evaluation itself.
-    long = pd.DataFrame({col: (sum((part[col] for part in long_parts), [])
-                               if isinstance(long_parts[0][col], list)
-                               else np.concatenate([part[col] for part in long_parts]))
+    # concatenating them cost more than the evaluation itself. The scalar columns are text
+    # even with no rows (as broadcast scalars were).
+    text = {"criterion_id", "type", "window_start"}
+    long = pd.DataFrame({col: ([x for part in long_parts for x in part[col]])
+                         if isinstance(long_parts[0][col], list)
+                         else pd.Series(np.concatenate([part[col] for part in long_parts]),
+                                        dtype="str" if col in text else None)
                          for col in long_parts[0]})
-    # Broadcast scalars were text columns even with no rows; keep them so.
-    long = long.astype({"criterion_id": "str", "type": "str", "window_start": "str"})
     return Evaluation(rules=rules, as_of=from_day(day), table=frame, criteria=long,
                       signals=prep.bundle.signals)
 
@@ -125,14 +125,27 @@ def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences:
     ids = prep.signal_ids
     has = res.has_nhri if res.has_nhri is not None else np.zeros(prep.n_countries, dtype=bool)
     evidence, texts = [], []
+    values, has_list, reached = res.value.tolist(), has.tolist(), res.met.tolist()
+    bounds = bounds.tolist()
+    # With no evidence a sentence depends only on (value, has, reached): most countries on
+    # most days, written once per criterion instead of once per country.
+    no_evidence: dict = {}
     for ci in range(prep.n_countries):
-        mine = ev_idx[bounds[ci]:bounds[ci + 1]]
-        evidence.append(ids[mine].tolist())
+        lo, hi = bounds[ci], bounds[ci + 1]
+        mine = ev_idx[lo:hi]
+        evidence.append(ids[mine].tolist() if hi > lo else [])
+        if not with_sentences:
+            texts.append("")
+            continue
         # The sentence says whether the threshold was reached (res.met), not whether the
         # criterion counts: a disabled one reads "Disabled ..." and must not claim more is needed.
-        texts.append(sentence(rule, prep, f, day, int(res.value[ci]), bool(has[ci]), bool(res.met[ci]),
-                              mine)
-                     if with_sentences else "")
+        args = (values[ci], has_list[ci], reached[ci])
+        if hi > lo:
+            texts.append(sentence(rule, prep, f, day, *args, mine))
+        else:
+            if args not in no_evidence:
+                no_evidence[args] = sentence(rule, prep, f, day, *args, mine)
+            texts.append(no_evidence[args])
     n = prep.n_countries
     return {
         "country": np.asarray(prep.countries, dtype=object),
