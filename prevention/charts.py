@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from prevention import geo
@@ -14,24 +13,31 @@ _ORDER = [status_label(s) for s in ("triggered", "watch", "clear")]
 _COLOURS = {status_label(s): c for s, c in STATUS_COLOURS.items()}
 
 
-def status_map(table: pd.DataFrame, title: str = "") -> go.Figure:
+def status_map(table: pd.DataFrame, title: str = "", outlines: str | None = None) -> go.Figure:
     """World map of status, one colour per status with the shape and word in the legend.
 
-    Outlines come from the vendored file in prevention.geo (no CDN); very small States are not
-    in the 1:110m outlines and appear in the table only."""
-    world = geo.world()
-    fig = px.choropleth(
-        table, geojson=world, featureidkey="id", locations="ISO3", color="Status",
-        hover_name="State", hover_data={"ISO3": True, "Status": True, "Criteria met": True},
-        category_orders={"Status": _ORDER}, color_discrete_map=_COLOURS,
-    )
-    # Every outline in grey underneath: territories not evaluated still show as land.
-    ids = [f["id"] for f in world["features"]]
-    fig.add_trace(go.Choropleth(geojson=world, featureidkey="id", locations=ids, z=[0] * len(ids),
-                                colorscale=[[0, "#e6e6e6"], [1, "#e6e6e6"]], showscale=False,
-                                hoverinfo="skip", marker_line_color="#999", marker_line_width=0.3))
-    fig.data = (fig.data[-1], *fig.data[:-1])
-    fig.update_traces(marker_line_color="#555", marker_line_width=0.4, selector=dict(type="choropleth"))
+    Outlines come from the vendored file in prevention.geo (no CDN): inline by default (a
+    figure that works on its own, for exports), or the URL the app serves them at, which keeps
+    the page's figure small. Very small States are not in the 1:110m outlines; the table has
+    them."""
+    world = outlines or geo.world()
+    # Built from graph objects, not plotly.express: express costs a few hundred ms a render.
+    ids = geo.world_ids()
+    traces = [go.Choropleth(geojson=world, featureidkey="id", locations=ids, z=[0] * len(ids),
+                            colorscale=[[0, "#e6e6e6"], [1, "#e6e6e6"]], showscale=False,
+                            hoverinfo="skip", showlegend=False,
+                            marker={"line": {"color": "#999", "width": 0.3}})]
+    for label in _ORDER:
+        part = table[table["Status"] == label]
+        traces.append(go.Choropleth(
+            geojson=world, featureidkey="id", locations=part["ISO3"].tolist(), z=[1] * len(part),
+            colorscale=[[0, _COLOURS[label]], [1, _COLOURS[label]]], showscale=False,
+            name=label, showlegend=True, legendgroup=label,
+            customdata=list(zip(part["State"], part["Criteria met"])),
+            hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>" + label
+                          + "<br>criteria met: %{customdata[1]}<extra></extra>",
+            marker={"line": {"color": "#555", "width": 0.4}}))
+    fig = go.Figure(traces)
     fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85],
                     showframe=False)
     fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), title_text=title,

@@ -68,7 +68,14 @@ def world() -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+@lru_cache(maxsize=1)
+def world_ids() -> list[str]:
+    return [f["id"] for f in world()["features"]]
+
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+GEOJSON_NAME = "world_110m.geojson"
+GEOJSON_URL = "app/static/" + GEOJSON_NAME
 PLOTLY_TOPOJSON = "world_110m.json"
 TOPOJSON_URL = "app/static/"  # Streamlit serves ./static there (server.enableStaticServing)
 
@@ -91,4 +98,5 @@ def write_static(folder: Path = STATIC_DIR) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / PLOTLY_TOPOJSON
     path.write_text(json.dumps(plotly_topojson(), separators=(",", ":")), encoding="utf-8")
+    (folder / GEOJSON_NAME).write_text(json.dumps(world(), separators=(",", ":")), encoding="utf-8")
     return path

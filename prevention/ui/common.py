@@ -222,33 +222,35 @@ def _user_field() -> None:
 
 
 def downloads(table: pd.DataFrame, stem: str, synthetic: bool, key: str) -> None:
-    """CSV and XLSX buttons for a table (source URLs are columns of the table itself)."""
+    """CSV and XLSX buttons for a table (source URLs are columns of the table itself). The
+    files are built only when a button is clicked: an XLSX costs far more than the page."""
     a, b, _ = st.columns([1, 1, 4])
     suffix = "-SYNTHETIC" if synthetic else ""
-    a.download_button("CSV", exports.to_csv(table, synthetic), f"{stem}{suffix}.csv",
-                      "text/csv", key=f"{key}_csv", icon=":material/download:")
-    b.download_button("XLSX", exports.to_xlsx(table, stem, synthetic), f"{stem}{suffix}.xlsx",
+    a.download_button("CSV", lambda: exports.to_csv(table, synthetic), f"{stem}{suffix}.csv",
+                      "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    b.download_button("XLSX", lambda: exports.to_xlsx(table, stem, synthetic), f"{stem}{suffix}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      key=f"{key}_xlsx", icon=":material/download:")
+                      key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
 
-def figure_downloads(fig, stem: str, synthetic: bool, key: str) -> None:
-    """HTML at once; PNG/SVG on request, since rendering starts a browser (seconds)."""
+def figure_downloads(make_fig, stem: str, synthetic: bool, key: str) -> None:
+    """Chart downloads, each built on click from `make_fig()` (a figure with its outlines
+    inline, so the file works on its own): HTML at once, PNG/SVG through kaleido and the
+    system Chromium (a few seconds, as it starts a browser)."""
     suffix = "-SYNTHETIC" if synthetic else ""
     cols = st.columns([1, 1, 1, 3])
-    cols[0].download_button("Chart HTML", exports.figure_html(fig, synthetic), f"{stem}{suffix}.html",
-                            "text/html", key=f"{key}_html")
+    cols[0].download_button("Chart HTML", lambda: exports.figure_html(make_fig(), synthetic),
+                            f"{stem}{suffix}.html", "text/html", key=f"{key}_html", on_click="ignore")
     for col, fmt in zip(cols[1:3], ("png", "svg")):
-        ready = st.session_state.get(f"{key}_{fmt}")
-        if ready is None:
-            if col.button(f"Make {fmt.upper()}", key=f"{key}_make_{fmt}"):
-                with st.spinner(f"Rendering {fmt.upper()}…"):
-                    try:
-                        st.session_state[f"{key}_{fmt}"] = exports.figure_image(fig, fmt, synthetic)
-                    except exports.ImageExportUnavailable as exc:
-                        st.session_state[f"{key}_{fmt}"] = b""
-                        st.warning(str(exc))
-                st.rerun()
-        elif ready:
-            col.download_button(f"{fmt.upper()}", ready, f"{stem}{suffix}.{fmt}",
-                                "image/png" if fmt == "png" else "image/svg+xml", key=f"{key}_{fmt}_dl")
+
+        def render(fmt=fmt):
+            try:
+                return exports.figure_image(make_fig(), fmt, synthetic)
+            except exports.ImageExportUnavailable as exc:
+                # The download then holds the reason instead of an image.
+                return f"Image export failed: {exc}".encode()
+
+        col.download_button(fmt.upper(), render, f"{stem}{suffix}.{fmt}",
+                            "image/png" if fmt == "png" else "image/svg+xml",
+                            key=f"{key}_{fmt}", on_click="ignore",
+                            help="Rendered on click by a headless Chromium: allow a few seconds.")

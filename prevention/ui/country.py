@@ -89,7 +89,7 @@ else:
     st.plotly_chart(fig, key="timeline", config={"displaylogo": False})
     st.caption("Bars: signals per month by issuer kind. Line: criteria met (weekly). Shaded: "
                "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries).")
-    common.figure_downloads(fig, f"timeline-{iso3}-{rules.id}", d["synthetic"],
+    common.figure_downloads(lambda: fig, f"timeline-{iso3}-{rules.id}", d["synthetic"],
                             f"tl-{iso3}-{param}-{views.iso(as_of)}")
 
 st.subheader("Add to watchlist")

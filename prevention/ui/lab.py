@@ -27,6 +27,9 @@ with st.sidebar:
                                  float(base.watch_ratio), 0.05, key=f"{k}_watch"),
     }
 
+# Results sit above the parameters so a change shows its effect without scrolling; they are
+# filled in once every widget below has been read.
+results = st.container()
 changes: dict[str, dict] = {}
 st.subheader("Criteria")
 cols = st.columns(2)
@@ -71,32 +74,33 @@ except RuleSetError as exc:
     st.error(f"These settings are not a valid rule set; change them:\n\n{exc}")
     st.stop()
 
-official_eval = common.evaluation(official, as_of, sentences=False)
-scenario_eval = common.evaluation(scenario, as_of, sentences=False)
-diff = views.status_changes(official_eval, scenario_eval, d["countries"])
-counts_o = views.status_counts(official_eval.table)
-counts_s = views.status_counts(scenario_eval.table)
-m = st.columns(4)
-m[0].metric(f"▲ triggered (official {official.label})", counts_o["triggered"])
-m[1].metric("▲ triggered (this scenario)", counts_s["triggered"],
-            delta=counts_s["triggered"] - counts_o["triggered"], delta_color="off")
-m[2].metric("Enter the list", int((diff["Change"] == "enters").sum()))
-m[3].metric("Leave the list", int((diff["Change"] == "leaves").sum()))
+with results:
+    official_eval = common.evaluation(official, as_of, sentences=False)
+    scenario_eval = common.evaluation(scenario, as_of, sentences=False)
+    diff = views.status_changes(official_eval, scenario_eval, d["countries"])
+    counts_o = views.status_counts(official_eval.table)
+    counts_s = views.status_counts(scenario_eval.table)
+    m = st.columns(4)
+    m[0].metric(f"▲ triggered (official {official.label})", counts_o["triggered"])
+    m[1].metric("▲ triggered (this scenario)", counts_s["triggered"],
+                delta=counts_s["triggered"] - counts_o["triggered"], delta_color="off")
+    m[2].metric("Enter the list", int((diff["Change"] == "enters").sum()))
+    m[3].metric("Leave the list", int((diff["Change"] == "leaves").sum()))
 
-st.subheader(f"Who changes against the official rule set ({len(diff)})")
-if diff.empty:
-    st.caption("No State changes status: this scenario gives the same list as the official rule set.")
-else:
-    st.dataframe(diff, hide_index=True, width="stretch", key="lab_diff")
-    common.downloads(diff, f"lab-changes-{views.iso(as_of)}", d["synthetic"], "lab_diff")
+    st.subheader(f"Who changes against the official rule set ({len(diff)})")
+    if diff.empty:
+        st.caption("No State changes status: this scenario gives the same list as the official rule set.")
+    else:
+        st.dataframe(diff, hide_index=True, width="stretch", key="lab_diff")
+        common.downloads(diff, f"lab-changes-{views.iso(as_of)}", d["synthetic"], "lab_diff")
 
-no_data = views.criteria_without_data(scenario, d["kinds"])
-table = views.overview_table(scenario_eval, d["countries"], no_data, param)
-with st.expander(f"Every State under this scenario ({len(table)})"):
-    shown = table.drop(columns=["status"])
-    st.dataframe(shown, hide_index=True, width="stretch", key="lab_table",
-                 column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
-    common.downloads(shown, f"lab-scenario-{views.iso(as_of)}", d["synthetic"], "lab_table")
+    no_data = views.criteria_without_data(scenario, d["kinds"])
+    table = views.overview_table(scenario_eval, d["countries"], no_data, param)
+    with st.expander(f"Every State under this scenario ({len(table)})"):
+        shown = table.drop(columns=["status"])
+        st.dataframe(shown, hide_index=True, width="stretch", key="lab_table",
+                     column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
+        common.downloads(shown, f"lab-scenario-{views.iso(as_of)}", d["synthetic"], "lab_table")
 
 st.download_button("Export this scenario as YAML", rule_set_to_yaml(scenario), f"{scenario.id}-scenario.yaml",
                    "application/yaml", key="lab_yaml")

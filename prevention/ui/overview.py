@@ -38,7 +38,7 @@ if no_data:
                + ". These criteria show **no data** (not \"not met\"): import those sources on the "
                  "Data page.", icon="⚠️")
 
-fig = charts.status_map(shown)
+fig = charts.status_map(shown, outlines=geo.GEOJSON_URL)
 st.plotly_chart(fig, key="map", config={"displaylogo": False, "topojsonURL": geo.TOPOJSON_URL})
 
 st.subheader(f"States ({len(shown)}) — {rules.title}, as of {views.iso(as_of)}")
@@ -60,7 +60,7 @@ if rows or opened:
                    query_params={"country": iso3, "rules": param, "as_of": views.iso(as_of)})
 
 common.downloads(display, f"overview-{rules.id}-{views.iso(as_of)}", d["synthetic"], "overview")
-common.figure_downloads(fig, f"map-{rules.id}-{views.iso(as_of)}", d["synthetic"],
+common.figure_downloads(lambda: charts.status_map(shown), f"map-{rules.id}-{views.iso(as_of)}", d["synthetic"],
                         f"map-{param}-{views.iso(as_of)}")
 
 st.subheader("Sources loaded")
