@@ -25,7 +25,7 @@ def later_signals(draw, issuers, after):
     return out
 
 
-@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=bundles(), rules=rule_sets(), as_of=st.integers(0, SPAN), choose=st.data())
 def test_signals_after_t_never_change_the_result_as_of_t(data, rules, as_of, choose):
     signals, issuers, memberships = data

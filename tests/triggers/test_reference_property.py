@@ -32,7 +32,7 @@ def assert_same_as_reference(evaluation, expected):
                 (country, cid, exp)
 
 
-@settings(max_examples=examples(60), **QUICK)
+@settings(max_examples=examples(45), **QUICK)
 @given(data=bundles(), rules=rule_sets(), choose=st.data())
 def test_evaluate_matches_reference(data, rules, choose):
     signals, issuers, memberships = data
@@ -43,7 +43,7 @@ def test_evaluate_matches_reference(data, rules, choose):
         assert_same_as_reference(evaluate(prep, rules, as_of, sentences=False), expected)
 
 
-@settings(max_examples=examples(25), **QUICK)
+@settings(max_examples=examples(20), **QUICK)
 @given(data=bundles(), rules=rule_sets(), start=st.integers(-3, SPAN), length=st.integers(0, 20))
 def test_timeline_matches_reference(data, rules, start, length):
     signals, issuers, memberships = data
@@ -58,7 +58,7 @@ def test_timeline_matches_reference(data, rules, start, length):
         assert {cid: bool(r[f"{cid}_met"]) for cid in met} == met, key
 
 
-@settings(max_examples=examples(15), **QUICK)
+@settings(max_examples=examples(12), **QUICK)
 @given(data=bundles(), rules=rule_sets(), choose=st.data())
 def test_evaluate_with_sentences_agrees_with_the_table(data, rules, choose):
     """Sentences and evidence are built without error for any input, and evidence stays in the window."""
