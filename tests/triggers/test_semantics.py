@@ -112,8 +112,13 @@ def test_window_defaults_to_365_days():
         "ga-and-sc-each-count", "ngos-2-of-3", "ngos-3-of-3"])
 def test_exact_thresholds(signals, criterion, value, met):
     r = check(signals, criterion)
-    assert (r["value"], r["met"], r["threshold"]) == (value, met, r["threshold"])
-    assert r["progress"] == pytest.approx(1.0 if met else r["progress"])
+    threshold = criterion.get("min_issuers") or criterion.get("min_ngos") or criterion.get("min_signals", 1)
+    assert (r["value"], r["met"], r["threshold"]) == (value, met, threshold)
+    if criterion["type"] == "nhri_with_ngos":  # every case here has the NHRI
+        progress = (1 + min(value, threshold)) / (1 + threshold)
+    else:
+        progress = min(value, threshold) / threshold
+    assert r["progress"] == pytest.approx(progress)
 
 
 # --- concern flag ------------------------------------------------------------------------------
