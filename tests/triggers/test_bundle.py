@@ -243,7 +243,8 @@ def test_round_trip_of_the_sample(tmp_path):
 
 
 def test_round_trip_keeps_false_concern_and_membership_periods(tmp_path):
-    path = write(tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path,
+    (tmp_path / "a").mkdir()
+    path = write(tmp_path / "a",
                  SIGNALS_HEADER + "s1,2021-03-01,SYR,las;hc,false,\"A, quoted title\",,,,\n",
                  memberships=MEMBERSHIP_HEADER + "las,SYR,,2011-11-16\nlas,SYR,2023-05-07,\n")
     first = read_bundle(path)
