@@ -639,6 +639,10 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
              options: dict | None = None, progress: Progress | None = None) -> None:
     """Store inside the caller's transaction (the quarantine's re-submission uses this)."""
     options = options or {}
+    if conn.dialect.name == "sqlite":
+        # A bigger page cache for this connection keeps the indexes of a big import in memory
+        # (the default, 2 MB, makes each insert of a million-row import read pages from disk).
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
     imports = Import.__table__
     import_id = conn.execute(sa.insert(imports).values(
         user_name=user[:120], created_at=datetime.now(timezone.utc),
@@ -688,9 +692,13 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
                 for r in national.to_dict("records")])
     if len(new_signals):
         keep = new_signals[~new_signals["key"].isin(w.blocked)]
+        # Key order turns primary-key index inserts into appends: several times faster for
+        # a million rows than random order.
+        keep = keep.iloc[np.argsort(keep["signal_id"].to_numpy(dtype=str), kind="stable")]
         w.insert_frame("signals", "signals", keep, ["signal_id", *SIGNAL_FIELDS],
                        import_id=import_id)
         links = new_links[new_links["signal_id"].isin(keep["signal_id"])]
+        links = links.sort_values(["signal_id", "issuer_id"])
         w.insert_frame("links", "signal_issuers", links, ["signal_id", "issuer_id"])
     for write in w.pending:
         write()

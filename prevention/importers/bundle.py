@@ -218,6 +218,14 @@ def _repeats(table: _Table) -> dict[int, int]:
     return {pos: first_pos[first[pos]] for pos in np.flatnonzero(dup)}
 
 
+def _placeholders(cells: pd.Series, candidates: set[str]) -> list[str]:
+    """Stored issuer ids the signals reference without defining them in issuers.csv."""
+    if not candidates or cells.empty:
+        return []
+    combos = pd.Series(cells.unique()).str.split(";").explode().str.strip()
+    return sorted(set(combos) & candidates)
+
+
 def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) -> ParsedImport:
     empty = {n: _Table(n, pd.DataFrame({c: pd.Series(dtype=object) for c in FILES[n][0]}),
                        np.zeros(0, np.int64), pd.DataFrame()) for n in FILES}
@@ -234,8 +242,8 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
         frames = {n: tables[n].frame[alive[n]] for n in FILES}
         positions = {n: np.flatnonzero(alive[n]) for n in FILES}
         issuers = frames["issuers.csv"]
-        referenced = set(frames["signals.csv"]["issuers"].str.split(";").explode().str.strip())
-        placeholders = sorted((referenced & known) - set(issuers["issuer_id"]))
+        placeholders = _placeholders(frames["signals.csv"]["issuers"],
+                                     known - set(issuers["issuer_id"].str.strip()))
         if placeholders:
             issuers = pd.concat([issuers, pd.DataFrame(
                 {"issuer_id": placeholders, "name": placeholders, "kind": "other",

@@ -140,11 +140,9 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=20), nullable=False),
     sa.Column('import_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['import_id'], ['imports.id'], name=op.f('fk_signals_import_id_imports')),
-    sa.PrimaryKeyConstraint('signal_id', name=op.f('pk_signals'))
+    sa.PrimaryKeyConstraint('signal_id', name=op.f('pk_signals')),
+    sqlite_with_rowid=False
     )
-    with op.batch_alter_table('signals', schema=None) as batch_op:
-        batch_op.create_index('ix_signals_country_date', ['country', 'date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_signals_import_id'), ['import_id'], unique=False)
 
     op.create_table('issuer_accreditations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -166,27 +164,19 @@ def upgrade() -> None:
     sa.Column('issuer_id', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['issuer_id'], ['issuers.issuer_id'], name=op.f('fk_signal_issuers_issuer_id_issuers')),
     sa.ForeignKeyConstraint(['signal_id'], ['signals.signal_id'], name=op.f('fk_signal_issuers_signal_id_signals')),
-    sa.PrimaryKeyConstraint('signal_id', 'issuer_id', name=op.f('pk_signal_issuers'))
+    sa.PrimaryKeyConstraint('signal_id', 'issuer_id', name=op.f('pk_signal_issuers')),
+    sqlite_with_rowid=False
     )
-    with op.batch_alter_table('signal_issuers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_signal_issuers_issuer_id'), ['issuer_id'], unique=False)
 
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('signal_issuers', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_signal_issuers_issuer_id'))
-
     op.drop_table('signal_issuers')
     with op.batch_alter_table('issuer_accreditations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_issuer_accreditations_issuer_id'))
         batch_op.drop_index(batch_op.f('ix_issuer_accreditations_import_id'))
 
     op.drop_table('issuer_accreditations')
-    with op.batch_alter_table('signals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_signals_import_id'))
-        batch_op.drop_index('ix_signals_country_date')
-
     op.drop_table('signals')
     with op.batch_alter_table('quarantine', schema=None) as batch_op:
         batch_op.drop_index('ix_quarantine_status')
