@@ -33,6 +33,16 @@ st.caption("Confidential. A case opens when a State becomes triggered under the 
 rules = review.published_rule_set()
 d = common.data()
 
+# Cases open by themselves: once per browser session and data version, the queue is brought up
+# to date as of today (recorded in the audit log under the reviewer who opened the page).
+auto_key = f"_review_auto_sync_{common.db_key()}_{rules.label}"
+if can(user, "case.sync") and auto_key not in st.session_state:
+    with session_scope() as s:
+        report = review.sync_cases(s, user, common.evaluation(rules, date.today()), d["bundle"].links)
+    st.session_state[auto_key] = True
+    if report.opened or report.reopened:
+        st.session_state["_review_sync"] = report.summary()
+
 with st.sidebar:
     as_of = st.date_input("Open cases as of", value=date.today(), key="review_as_of",
                           min_value=date(2006, 1, 1), max_value=date.today())

@@ -113,7 +113,7 @@ def test_case_lifecycle_through_the_pages(seeded, engine):
     at = _page("review", rey)
     assert not at.exception, at.exception
     at.date_input[0].set_value(__import__("datetime").date(2011, 2, 25))
-    at.button[0].click().run()  # Check for newly triggered States
+    next(b for b in at.button if b.label == "Check for newly triggered States").click().run()
     assert not at.exception, at.exception
     assert "2 case(s) opened (CIV, LBY)" in _texts(at)
     # Move the first case into review and assess access.
