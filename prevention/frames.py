@@ -75,7 +75,11 @@ def _query(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
             cursor.close()
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
+    # One 2-D object array, sliced into columns: DataFrame.from_records spends more time
+    # checking row lengths than the database spends reading them.
+    table = np.empty((len(rows), len(columns)), dtype=object)
+    table[:] = rows
+    return pd.DataFrame({c: table[:, i] for i, c in enumerate(columns)})
 
 
 def _dates(values: pd.Series) -> pd.Series:
