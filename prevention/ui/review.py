@@ -215,14 +215,18 @@ with st.form(f"comment_{case.id}", clear_on_submit=True):
             st.error(str(exc))
 
 st.subheader("Situation brief")
-brief_key = f"_brief_{case.id}_{case.version}"
-if brief_key not in st.session_state:
-    if st.button("Prepare the brief", help="A print-ready page (print it or save it as PDF from "
-                                            "the browser). Preparing it is recorded in the audit log."):
-        with session_scope() as s:
-            st.session_state[brief_key] = briefs.case_brief_html(
-                s, user, case.id, d["bundle"], review.snapshot_rule_set(snap), new_since=fresh)
-        st.rerun()
-else:
-    st.download_button("Download the brief (HTML)", st.session_state[brief_key],
-                       f"brief-{case.country}-case{case.id}.html", "text/html")
+snapshot_rules = review.snapshot_rule_set(snap)
+bundle = d["bundle"]
+
+
+def _brief() -> str:
+    # Made when the button is clicked (not on every rerun): that is when a brief leaves the
+    # building, so that is what the audit log records.
+    with session_scope() as s:
+        return briefs.case_brief_html(s, user, case.id, bundle, snapshot_rules, new_since=fresh)
+
+
+st.download_button("Download the situation brief", _brief, f"brief-{case.country}-case{case.id}.html",
+                   "text/html", on_click="ignore", icon=":material/download:",
+                   help="One print-ready page (print it, or save it as PDF, from the browser). "
+                        "Each download is recorded in the audit log.")

@@ -129,11 +129,12 @@ def test_case_lifecycle_through_the_pages(seeded, engine):
     next(b for b in at.button if b.label == "Record the decision").click().run()
     assert not at.exception, at.exception
     assert "Continued monitoring" in _texts(at)
-    next(b for b in at.button if b.label == "Prepare the brief").click().run()
-    assert not at.exception, at.exception
+    # The brief is made when its button is clicked, in the browser (tests/review/test_e2e_review.py).
+    assert [b.label for b in at.get("download_button")] == ["Download the situation brief"]
     with session_scope(engine) as s:
         actions = [e.action for e in audit.query(s, seeded["admin"])]
-    assert {"case.open", "case.update", "case.decide", "brief.export"} <= set(actions)
+    assert {"case.open", "case.update", "case.decide"} <= set(actions)
+    assert "brief.export" not in actions  # nothing left the building yet
 
 
 def test_admin_page_adds_an_account_and_filters_the_log(seeded, engine):
