@@ -172,3 +172,13 @@ def test_a_session_token_gives_its_own_account_and_nothing_more(engine, users):
         row.expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
     with session_scope(engine) as s:
         assert auth.user_for_session(s, fresh) is None  # expired
+
+
+def test_the_server_listens_on_localhost_by_default():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] in ("localhost", "127.0.0.1")
+    assert "HOST ?= localhost" in (root / "Makefile").read_text(encoding="utf-8")
