@@ -151,3 +151,26 @@ def test_admin_page_adds_an_account_and_filters_the_log(seeded, engine):
     frames = [df.value for df in at.dataframe]
     log = next(f for f in frames if "action" in f.columns and "entity_type" in f.columns)
     assert set(log["actor"]) == {"ada"} and "account.add" in set(log["action"])
+
+
+def test_two_reviewers_saving_the_same_case_in_the_page(seeded, engine):
+    rey, rita = seeded["reviewer"], seeded["reviewer2"]
+    first = _page("review", rey)   # opens the cases (as of today) and shows case #1
+    second = _page("review", rita)  # rita opens the same case at the same version
+    next(s for s in first.selectbox if s.label == "Status").select("in_review")
+    next(b for b in first.button if b.label == "Save").click().run()
+    assert not first.exception, first.exception
+
+    next(s for s in second.selectbox if s.label.startswith("Access")).select("negative")
+    next(t for t in second.text_area if t.label == "Reasons (access)").input("Media expelled.")
+    next(b for b in second.button if b.label == "Save").click().run()
+    assert not second.exception, second.exception
+    shown = _texts(second)
+    assert "was changed by rey" in shown and "status new -> in_review" in shown
+    # Nothing is lost: rita's entries are still in the form, and nothing of hers was written.
+    assert next(t for t in second.text_area if t.label == "Reasons (access)").value == "Media expelled."
+    with session_scope(engine) as s:
+        from prevention import review
+
+        case = review.get_case(s, rey, review.queue(s, rey)[0]["case"])
+    assert case.status == "in_review" and "access" not in case.assessments
