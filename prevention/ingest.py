@@ -151,8 +151,9 @@ class _Rows:
         self.conflicts: dict[str, _Conflict] = {}
 
     def add(self, keys: Iterable[str], new: Iterable[bool]) -> None:
-        self.frames.append(pd.DataFrame({"key": list(keys) if not isinstance(keys, pd.Series)
-                                         else keys.to_numpy(), "state": np.asarray(new, dtype=np.int8)}))
+        keys = keys.to_numpy(dtype=object) if isinstance(keys, pd.Series) else list(keys)
+        self.frames.append(pd.DataFrame({"key": pd.Series(keys, dtype=object),
+                                         "state": np.asarray(new, dtype=np.int8)}))
 
     def conflict(self, c: _Conflict) -> None:
         self.conflicts.setdefault(c.key, c)
@@ -212,8 +213,9 @@ def _signals_frame(parsed: ParsedImport) -> pd.DataFrame:
     for c in ["country", "title", "url", "reference", "summary", "language"]:
         out[c] = _text(sig[c]) if c in sig.columns else ""
     out["concern"] = _concern(sig["concern"]) if "concern" in sig.columns else True
-    out["key"] = (sig["source_row"].astype(str).to_numpy() if "source_row" in sig.columns
-                  else out["signal_id"].to_numpy())
+    out["key"] = pd.Series(sig["source_row"].astype(str).to_numpy(dtype=object)
+                           if "source_row" in sig.columns else out["signal_id"].to_numpy(),
+                           dtype=object, index=out.index)
     return out.reset_index(drop=True)
 
 

@@ -93,3 +93,15 @@ def test_cache_returns_the_same_object_until_the_data_changes(engine):
     assert second is not first and len(second.signals) == 2
     invalidate()
     assert load_bundle(engine) is not second
+
+
+def test_the_arrow_and_dbapi_readers_agree(engine):
+    from prevention import frames
+
+    _store(engine)
+    sql = ("SELECT signal_id, CAST(date AS TEXT), country, concern, title FROM signals "
+           "ORDER BY signal_id")
+    cols = ["signal_id", "date", "country", "concern", "title"]
+    a = frames._query(engine, sql, cols)
+    b = frames._query_dbapi(engine, sql, cols)
+    assert a.astype(str).to_numpy().tolist() == b.astype(str).to_numpy().tolist()
