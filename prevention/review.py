@@ -195,6 +195,9 @@ def evidence_hashes(signals: pd.DataFrame, links: pd.DataFrame | None, ids) -> d
 
 def _snapshot_payload(evaluation: Evaluation, country: str, links) -> dict:
     result = evaluation.country(country)
+    if any(not c.sentence for c in result.criteria):
+        # A frozen record must say what the Bureau read; a status-only evaluation cannot.
+        raise ValueError("open cases from an evaluation made with sentences (sentences=True)")
     criteria = [c.model_dump(include={"criterion_id", "type", "enabled", "met", "value", "threshold",
                                       "window_start", "sentence", "evidence"})
                 for c in result.criteria]

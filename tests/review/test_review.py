@@ -204,3 +204,11 @@ def test_one_open_case_per_state_even_when_two_syncs_race(engine, users):
             s.flush()
     with session_scope(engine) as s:
         assert s.scalar(select(CaseSnapshot.seq)) == 1
+
+
+def test_a_status_only_evaluation_cannot_freeze_a_record(engine, users):
+    bundle = make_bundle(BASE)
+    bare = evaluate(bundle, RULES, "2021-02-10", sentences=False)
+    with session_scope(engine) as s:
+        with pytest.raises(ValueError, match="sentences"):
+            review.sync_cases(s, users["reviewer"], bare, bundle.links)
