@@ -17,111 +17,119 @@ official_id = base.id.split(".")[0]
 official = common.rule_set(official_id)
 k = f"lab_{param}"  # widget keys per base rule set: loading another one resets the widgets
 
-with st.sidebar:
-    st.subheader("Whole rule set")
-    top = {
-        "window_days": st.number_input("Window (days)", 1, 36500, base.window_days, key=f"{k}_window"),
-        "min_criteria": st.number_input("Criteria needed to trigger (min_criteria)", 1,
-                                        len(base.criteria), base.min_criteria, key=f"{k}_min"),
-        "watch_ratio": st.slider("Watch at this share of a threshold", 0.05, 1.0,
-                                 float(base.watch_ratio), 0.05, key=f"{k}_watch"),
-    }
+# A fragment: changing a parameter reruns only the workbench (parameters, results, save),
+# not the page's header, rule-set loading or the comparison below.
+@st.fragment
+def workbench() -> None:
+    # Results sit above the parameters so a change shows its effect without scrolling; they are
+    # filled in once every widget below has been read.
+    results = st.container()
+    with st.expander("Whole rule set: window, criteria needed, watch level", expanded=True):
+        w1, w2, w3 = st.columns(3)
+        top = {
+            "window_days": w1.number_input("Window (days)", 1, 36500, base.window_days, key=f"{k}_window"),
+            "min_criteria": w2.number_input("Criteria needed to trigger (min_criteria)", 1,
+                                            len(base.criteria), base.min_criteria, key=f"{k}_min"),
+            "watch_ratio": w3.slider("Watch at this share of a threshold", 0.05, 1.0,
+                                     float(base.watch_ratio), 0.05, key=f"{k}_watch"),
+        }
 
-# Results sit above the parameters so a change shows its effect without scrolling; they are
-# filled in once every widget below has been read.
-results = st.container()
-changes: dict[str, dict] = {}
-st.subheader("Criteria")
-cols = st.columns(2)
-for i, crit in enumerate(base.criteria):
-    ck = f"{k}_{crit.id}"
-    with cols[i % 2].container(border=True):
-        st.text(crit.title or crit.id)
-        c = {"enabled": st.checkbox("Enabled", crit.enabled, key=f"{ck}_on")}
-        own = st.number_input("Own window (days; 0 = the rule set's)", 0, 36500,
-                              crit.window_days or 0, key=f"{ck}_win")
-        c["window_days"] = own or None
-        if isinstance(crit, (StatementBy, JointGroup)):
-            c["issuer_kinds"] = st.multiselect("Issuer kinds", ISSUER_KINDS, crit.issuer_kinds,
-                                               format_func=lambda x: KIND_LABELS.get(x, x), key=f"{ck}_kinds")
-        if isinstance(crit, StatementBy):
-            c["min_signals"] = st.number_input("Statements needed", 1, 1000, crit.min_signals, key=f"{ck}_n")
-            c["members_only"] = st.checkbox("Only organisations the State belongs to", crit.members_only,
-                                            key=f"{ck}_members")
-        elif isinstance(crit, JointGroup):
-            c["min_issuers"] = st.number_input("Distinct issuers needed", 1, 100, crit.min_issuers,
-                                               key=f"{ck}_n")
-            c["mode"] = st.radio("Mode", ["joint", "cumulative"], ["joint", "cumulative"].index(crit.mode),
-                                 horizontal=True, key=f"{ck}_mode",
-                                 help="joint: in one statement; cumulative: across the window")
-        elif isinstance(crit, NhriWithNgos):
-            c["min_ngos"] = st.number_input("National NGOs needed with the NHRI", 1, 100, crit.min_ngos,
-                                            key=f"{ck}_n")
-            c["mode"] = st.radio("Mode", ["joint", "window"], ["joint", "window"].index(crit.mode),
-                                 horizontal=True, key=f"{ck}_mode")
-            c["nhri_status"] = st.multiselect("Eligible NHRI accreditation", NHRI_STATUSES, crit.nhri_status,
-                                              key=f"{ck}_nhri")
-            c["ngo_status"] = st.multiselect("Eligible NGO ECOSOC status", NGO_STATUSES, crit.ngo_status,
-                                             key=f"{ck}_ngo")
-            scopes = ["any", *NGO_SCOPES]
-            scope = st.selectbox("NGO scope", scopes, scopes.index(crit.ngo_scope or "any"), key=f"{ck}_scope")
-            c["ngo_scope"] = None if scope == "any" else scope
-        changes[crit.id] = c
+    changes: dict[str, dict] = {}
+    st.subheader("Criteria")
+    cols = st.columns(2)
+    for i, crit in enumerate(base.criteria):
+        ck = f"{k}_{crit.id}"
+        with cols[i % 2].container(border=True):
+            st.text(crit.title or crit.id)
+            c = {"enabled": st.checkbox("Enabled", crit.enabled, key=f"{ck}_on")}
+            own = st.number_input("Own window (days; 0 = the rule set's)", 0, 36500,
+                                  crit.window_days or 0, key=f"{ck}_win")
+            c["window_days"] = own or None
+            if isinstance(crit, (StatementBy, JointGroup)):
+                c["issuer_kinds"] = st.multiselect("Issuer kinds", ISSUER_KINDS, crit.issuer_kinds,
+                                                   format_func=lambda x: KIND_LABELS.get(x, x), key=f"{ck}_kinds")
+            if isinstance(crit, StatementBy):
+                c["min_signals"] = st.number_input("Statements needed", 1, 1000, crit.min_signals, key=f"{ck}_n")
+                c["members_only"] = st.checkbox("Only organisations the State belongs to", crit.members_only,
+                                                key=f"{ck}_members")
+            elif isinstance(crit, JointGroup):
+                c["min_issuers"] = st.number_input("Distinct issuers needed", 1, 100, crit.min_issuers,
+                                                   key=f"{ck}_n")
+                c["mode"] = st.radio("Mode", ["joint", "cumulative"], ["joint", "cumulative"].index(crit.mode),
+                                     horizontal=True, key=f"{ck}_mode",
+                                     help="joint: in one statement; cumulative: across the window")
+            elif isinstance(crit, NhriWithNgos):
+                c["min_ngos"] = st.number_input("National NGOs needed with the NHRI", 1, 100, crit.min_ngos,
+                                                key=f"{ck}_n")
+                c["mode"] = st.radio("Mode", ["joint", "window"], ["joint", "window"].index(crit.mode),
+                                     horizontal=True, key=f"{ck}_mode")
+                c["nhri_status"] = st.multiselect("Eligible NHRI accreditation", NHRI_STATUSES, crit.nhri_status,
+                                                  key=f"{ck}_nhri")
+                c["ngo_status"] = st.multiselect("Eligible NGO ECOSOC status", NGO_STATUSES, crit.ngo_status,
+                                                 key=f"{ck}_ngo")
+                scopes = ["any", *NGO_SCOPES]
+                scope = st.selectbox("NGO scope", scopes, scopes.index(crit.ngo_scope or "any"), key=f"{ck}_scope")
+                c["ngo_scope"] = None if scope == "any" else scope
+            changes[crit.id] = c
 
-try:
-    scenario = views.rules_with(base, top, changes)
-except RuleSetError as exc:
-    st.error(f"These settings are not a valid rule set; change them:\n\n{exc}")
-    st.stop()
+    try:
+        scenario = views.rules_with(base, top, changes)
+    except RuleSetError as exc:
+        st.error(f"These settings are not a valid rule set; change them:\n\n{exc}")
+        return
 
-with results:
-    official_eval = common.evaluation(official, as_of, sentences=False)
-    scenario_eval = common.evaluation(scenario, as_of, sentences=False)
-    diff = views.status_changes(official_eval, scenario_eval, d["countries"])
-    counts_o = views.status_counts(official_eval.table)
-    counts_s = views.status_counts(scenario_eval.table)
-    m = st.columns(4)
-    m[0].metric(f"▲ triggered (official {official.label})", counts_o["triggered"])
-    m[1].metric("▲ triggered (this scenario)", counts_s["triggered"],
-                delta=counts_s["triggered"] - counts_o["triggered"], delta_color="off")
-    m[2].metric("Enter the list", int((diff["Change"] == "enters").sum()))
-    m[3].metric("Leave the list", int((diff["Change"] == "leaves").sum()))
+    with results:
+        official_eval = common.evaluation(official, as_of, sentences=False)
+        scenario_eval = common.evaluation(scenario, as_of, sentences=False)
+        diff = views.status_changes(official_eval, scenario_eval, d["countries"])
+        counts_o = views.status_counts(official_eval.table)
+        counts_s = views.status_counts(scenario_eval.table)
+        m = st.columns(4)
+        m[0].metric(f"▲ triggered (official {official.label})", counts_o["triggered"])
+        m[1].metric("▲ triggered (this scenario)", counts_s["triggered"],
+                    delta=counts_s["triggered"] - counts_o["triggered"], delta_color="off")
+        m[2].metric("Enter the list", int((diff["Change"] == "enters").sum()))
+        m[3].metric("Leave the list", int((diff["Change"] == "leaves").sum()))
 
-    st.subheader(f"Who changes against the official rule set ({len(diff)})")
-    if diff.empty:
-        st.caption("No State changes status: this scenario gives the same list as the official rule set.")
-    else:
-        st.dataframe(diff, hide_index=True, width="stretch", key="lab_diff")
-        common.downloads(diff, f"lab-changes-{views.iso(as_of)}", d["synthetic"], "lab_diff")
+        st.subheader(f"Who changes against the official rule set ({len(diff)})")
+        if diff.empty:
+            st.caption("No State changes status: this scenario gives the same list as the official rule set.")
+        else:
+            st.dataframe(diff, hide_index=True, width="stretch", key="lab_diff")
+            common.downloads(diff, f"lab-changes-{views.iso(as_of)}", d["synthetic"], "lab_diff")
 
-    no_data = views.criteria_without_data(scenario, d["kinds"])
-    table = views.overview_table(scenario_eval, d["countries"], no_data, param)
-    with st.expander(f"Every State under this scenario ({len(table)})"):
-        shown = table.drop(columns=["status"])
-        st.dataframe(shown, hide_index=True, width="stretch", key="lab_table",
-                     column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
-        common.downloads(shown, f"lab-scenario-{views.iso(as_of)}", d["synthetic"], "lab_table")
+        no_data = views.criteria_without_data(scenario, d["kinds"])
+        table = views.overview_table(scenario_eval, d["countries"], no_data, param)
+        with st.expander(f"Every State under this scenario ({len(table)})"):
+            shown = table.drop(columns=["status"])
+            st.dataframe(shown, hide_index=True, width="stretch", key="lab_table",
+                         column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
+            common.downloads(shown, f"lab-scenario-{views.iso(as_of)}", d["synthetic"], "lab_table")
 
-st.download_button("Export this scenario as YAML", rule_set_to_yaml(scenario), f"{scenario.id}-scenario.yaml",
-                   "application/yaml", key="lab_yaml")
+    st.download_button("Export this scenario as YAML", rule_set_to_yaml(scenario), f"{scenario.id}-scenario.yaml",
+                       "application/yaml", key="lab_yaml")
 
-st.subheader("Save as a named scenario")
-user = actor.username if actor and can(actor, "scenario.save") else ""
-with st.form("save_scenario", clear_on_submit=False):
-    name = st.text_input("Scenario name", placeholder="e.g. Special Procedures: three mandates")
-    note = st.text_area("Note (why these values)")
-    if st.form_submit_button("Save scenario", disabled=not user):
-        try:
-            require(actor, "scenario.save")
-            sid = views.scenario_id(official_id, name)
-            saved = rulesets.save_rule_set_version(
-                views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=user, note=note)
-            st.success(f"Saved {saved.label}. Load it with the rule-set selector in the sidebar; "
-                       "its link carries it.")
-        except (ValueError, rulesets.RuleSetConflict, PermissionDenied) as exc:
-            st.error(str(exc))
-if not user:
-    st.caption("Saving scenarios needs a researcher or admin account.")
+    st.subheader("Save as a named scenario")
+    user = actor.username if actor and can(actor, "scenario.save") else ""
+    with st.form("save_scenario", clear_on_submit=False):
+        name = st.text_input("Scenario name", placeholder="e.g. Special Procedures: three mandates")
+        note = st.text_area("Note (why these values)")
+        if st.form_submit_button("Save scenario", disabled=not user):
+            try:
+                require(actor, "scenario.save")
+                sid = views.scenario_id(official_id, name)
+                saved = rulesets.save_rule_set_version(
+                    views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=user, note=note)
+                st.success(f"Saved {saved.label}. Load it with the rule-set selector in the sidebar; "
+                           "its link carries it.")
+            except (ValueError, rulesets.RuleSetConflict, PermissionDenied) as exc:
+                st.error(str(exc))
+    if not user:
+        st.caption("Saving scenarios needs a researcher or admin account.")
+
+
+
+workbench()
 
 st.subheader("Compare two rule sets")
 choices = common.rule_set_choices()

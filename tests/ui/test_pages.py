@@ -93,14 +93,14 @@ def test_lab_recomputes_when_a_threshold_changes(ui_db):
     before = metrics(at)
     assert before["Enter the list"] == "0" and before["Leave the list"] == "0"
     # Require 3 criteria at once: most triggered States leave the list.
-    at.sidebar.number_input(key="lab_glion-iii-2016_min").set_value(3).run()
+    at.number_input(key="lab_glion-iii-2016_min").set_value(3).run()
     no_exception(at)
     after = metrics(at)
     assert int(after["Leave the list"]) > 0
     diff = at.dataframe[0].value
     assert set(diff["Change"]) == {"leaves"}
     # A lower Special Procedures threshold makes States enter instead.
-    at.sidebar.number_input(key="lab_glion-iii-2016_min").set_value(1).run()
+    at.number_input(key="lab_glion-iii-2016_min").set_value(1).run()
     at.number_input(key="lab_glion-iii-2016_special_procedures_n").set_value(1).run()
     no_exception(at)
     diff = at.dataframe[0].value
