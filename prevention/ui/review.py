@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import IntegrityError
 
 from prevention import briefs, review
 from prevention.access import PermissionDenied, can, require_page
@@ -35,10 +36,22 @@ d = common.data()
 
 # Cases open by themselves: once per browser session and data version, the queue is brought up
 # to date as of today (recorded in the audit log under the reviewer who opened the page).
+def _sync(as_of) -> review.SyncReport:
+    evaluation = common.evaluation(rules, as_of)
+    for attempt in (1, 2):
+        try:
+            with session_scope() as s:
+                return review.sync_cases(s, user, evaluation, d["bundle"].links)
+        except IntegrityError:
+            # Another reviewer's page opened the same case a moment earlier (the database
+            # allows one open case per State): run again, and that case counts as already open.
+            if attempt == 2:
+                raise
+
+
 auto_key = f"_review_auto_sync_{common.db_key()}_{rules.label}"
 if can(user, "case.sync") and auto_key not in st.session_state:
-    with session_scope() as s:
-        report = review.sync_cases(s, user, common.evaluation(rules, date.today()), d["bundle"].links)
+    report = _sync(date.today())
     st.session_state[auto_key] = True
     if report.opened or report.reopened:
         st.session_state["_review_sync"] = report.summary()
@@ -47,10 +60,7 @@ with st.sidebar:
     as_of = st.date_input("Open cases as of", value=date.today(), key="review_as_of",
                           min_value=date(2006, 1, 1), max_value=date.today())
     if st.button("Check for newly triggered States", disabled=not can(user, "case.sync")):
-        evaluation = common.evaluation(rules, as_of)
-        with session_scope() as s:
-            report = review.sync_cases(s, user, evaluation, d["bundle"].links)
-        st.session_state["_review_sync"] = report.summary()
+        st.session_state["_review_sync"] = _sync(as_of).summary()
     if "_review_sync" in st.session_state:
         st.info(st.session_state["_review_sync"])
     st.caption(f"Published rule set: {rules.label} ({rules.title}).")
