@@ -343,6 +343,19 @@ def status_since(status: np.ndarray, countries: np.ndarray, first_day: np.dateti
     return out
 
 
+def whats_new_table(new: pd.DataFrame) -> pd.DataFrame:
+    """Signals that arrived since a visit (prevention.watchlists.arrived_since), for display."""
+    return pd.DataFrame({
+        "Date": [iso(x) for x in new["date"]],
+        "ISO3": new["country"].to_numpy(),
+        "Reference": new["reference"].to_numpy(),
+        "Title": new["title"].to_numpy(),
+        "Source": new["url"].to_numpy(),
+        "Imported": [iso(x) for x in new["imported_at"]],
+        "Signal id": new["signal_id"].to_numpy(),
+    })
+
+
 def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: dict[str, str],
                 new_signals: dict[str, int], rule_param: str) -> pd.DataFrame:
     """A watchlist's States: status, criteria met, the date the status last changed, and the

@@ -52,10 +52,10 @@ def show_list(info, owner_view: bool) -> None:
     if new.empty:
         st.caption("No new signals about these States.")
     else:
-        new_show = new.assign(date=[views.iso(x) for x in new["date"]],
-                              imported_at=[views.iso(x) for x in new["imported_at"]])
+        new_show = views.whats_new_table(new)
         st.dataframe(new_show, hide_index=True, width="stretch", key=f"new_{info.id}",
-                     column_config={"url": st.column_config.LinkColumn("Source", display_text="open source ↗")})
+                     column_config={"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")})
+        common.downloads(new_show, f"watchlist-{info.name}-new", d["synthetic"], f"new_{info.id}")
     recent = watchlists.arrived_since(info.countries, None).head(50)
     feed = feeds.watchlist_feed(info.name, info.share_token, table, recent, as_of=views.iso(as_of),
                                 synthetic=d["synthetic"])

@@ -159,6 +159,13 @@ def settle(page, server=None, timeout: float = 30_000) -> None:
 
 
 def shot(page, name: str) -> Path:
+    """A screenshot for a person to look at, once tables have replaced their placeholders."""
+    try:
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
+                               timeout=10_000)
+        page.wait_for_timeout(300)  # the data grid paints its canvas after mounting
+    except Exception:
+        pass  # a screenshot of a slow page is still worth having
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
