@@ -223,6 +223,13 @@ def _signals_frame(parsed: ParsedImport) -> pd.DataFrame:
 # Looking up what is stored
 
 
+def _isin(series, values) -> np.ndarray:
+    """series.isin(values) as a boolean array, skipping the hashing when values is empty."""
+    if len(values) == 0:
+        return np.zeros(len(series), dtype=bool)
+    return np.asarray(series.isin(values), dtype=bool)
+
+
 def _chunks(values: list, size: int = 900) -> Iterable[list]:
     # 900 stays under SQLite's default limit of 999 bound parameters per statement.
     for i in range(0, len(values), size):
@@ -350,7 +357,7 @@ def _store_issuers(conn, parsed: ParsedImport, rows: _Rows, notes: list[str]) ->
         keyed = frame[frame["key"] != ""]
         rows.add(keyed["key"], is_new[frame["key"].to_numpy() != ""])
     conflicted = set(rows.conflicts)
-    new = frame[is_new & ~frame["key"].isin(conflicted).to_numpy()]
+    new = frame[is_new & ~_isin(frame["key"], conflicted)]
     return new, set(stored) | set(new["issuer_id"])
 
 
@@ -384,13 +391,17 @@ def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[s
                           "issuer_id": _text(parsed.links["issuer_id"])}).drop_duplicates()
     if sig.empty:
         return sig, links
-    sig = sig[~sig["key"].isin(blocked)].reset_index(drop=True)
+    sig = sig[~_isin(sig["key"], blocked)].reset_index(drop=True)
     state = np.ones(len(sig), dtype=np.int8)
 
     # Links to issuers that exist neither in the file nor in the database.
-    missing = links.loc[~links["issuer_id"].isin(known_issuers), "issuer_id"].unique()
-    known_issuers = known_issuers | _stored_ids(conn, "issuers", "issuer_id", missing)
-    unknown = links[~links["issuer_id"].isin(known_issuers)]
+    known_mask = _isin(links["issuer_id"], known_issuers)
+    if not known_mask.all():
+        missing = links.loc[~known_mask, "issuer_id"].unique()
+        stored = _stored_ids(conn, "issuers", "issuer_id", missing)
+        if stored:
+            known_mask |= _isin(links["issuer_id"], stored)
+    unknown = links[~known_mask]
     if len(unknown):
         first = unknown.drop_duplicates("signal_id").set_index("signal_id")["issuer_id"]
         bad = sig["signal_id"].isin(first.index).to_numpy()
@@ -410,7 +421,7 @@ def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[s
     # Repeats inside the file and records already stored: compare content only for those.
     repeated = sig["signal_id"].duplicated(keep="first").to_numpy()
     stored_ids = _stored_ids(conn, "signals", "signal_id", sig["signal_id"].to_numpy())
-    in_db = sig["signal_id"].isin(stored_ids).to_numpy()
+    in_db = _isin(sig["signal_id"], stored_ids)
     check = repeated | in_db
     if check.any():
         ids = sig.loc[check, "signal_id"].unique().tolist()
@@ -451,7 +462,9 @@ def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[s
     rows.add(sig["key"], np.where(state == 2, 0, state))
     new = sig[state == 1]
     new = new[~new["signal_id"].duplicated()]
-    return new, links[links["signal_id"].isin(new["signal_id"])]
+    if len(new) < len(sig):
+        links = links[_isin(links["signal_id"], new["signal_id"])]
+    return new, links
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,7 +560,7 @@ def _store_accreditations(conn, parsed, rows, w: _Writer, kind: str) -> int:
 def _write_accreditations(conn, w: _Writer, new: pd.DataFrame, kind: str) -> None:
     if new.empty:
         return
-    new = new[~new["key"].isin(w.blocked)]
+    new = new[~_isin(new["key"], w.blocked)]
     stored = {r[0] for r in _fetch_in(conn, "SELECT issuer_id FROM issuers", "issuer_id",
                                       new["issuer_id"].unique().tolist())}
     for issuer_id, group in new.sort_values("reviewed_on").groupby("issuer_id", sort=False):
@@ -574,7 +587,7 @@ def _write_accreditations(conn, w: _Writer, new: pd.DataFrame, kind: str) -> Non
 def _deferred(w: _Writer, stage: str, table, frame: pd.DataFrame, columns: list[str]) -> int:
     # Written after every row's fate is known, so a quarantined row stores nothing.
     def write() -> None:
-        keep = frame[~frame["key"].isin(w.blocked)]
+        keep = frame[~_isin(frame["key"], w.blocked)]
         w.insert_frame(stage, table, keep, columns, import_id=w.import_id)
     w.pending.append(write)
     return len(frame)
@@ -670,7 +683,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
 
     states = rows.states()
     # A row the parser rejected cannot also count as accepted or duplicate.
-    states = states[~states.index.isin(rejected_keys)]
+    states = states[~_isin(states.index, rejected_keys)]
     w.blocked = set(states.index[states.to_numpy() == 2])
     report.accepted = int((states == 1).sum())
     report.duplicates = int((states == 0).sum())
@@ -693,13 +706,14 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
                  "scope": r["scope"], "reviewed_on": None, "import_id": import_id}
                 for r in national.to_dict("records")])
     if len(new_signals):
-        keep = new_signals[~new_signals["key"].isin(w.blocked)]
+        keep = new_signals[~_isin(new_signals["key"], w.blocked)]
         # Key order turns primary-key index inserts into appends: several times faster for
         # a million rows than random order.
         keep = keep.iloc[np.argsort(keep["signal_id"].to_numpy(dtype=str), kind="stable")]
         w.insert_frame("signals", "signals", keep, ["signal_id", *SIGNAL_FIELDS],
                        import_id=import_id)
-        links = new_links[new_links["signal_id"].isin(keep["signal_id"])]
+        links = new_links if len(keep) == len(new_signals) else \
+            new_links[_isin(new_links["signal_id"], keep["signal_id"])]
         links = links.sort_values(["signal_id", "issuer_id"])
         w.insert_frame("links", "signal_issuers", links, ["signal_id", "issuer_id"])
     for write in w.pending:
