@@ -49,6 +49,8 @@ if not country_signals.any():
 link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")}
 st.subheader("Criteria")
 crit = views.country_criteria(result, iso3, no_data)
+# One lookup for every criterion's evidence (each lookup joins against all stored signals).
+all_ev = views.evidence_table(result, d["bundle"], iso3)
 for row in crit.itertuples():
     mark = {"met": "✓ met", "not met": "— not met", views.NO_DATA: "∅ no data",
             "disabled": "disabled"}[row.result]
@@ -60,7 +62,7 @@ for row in crit.itertuples():
                        "judged: import that source on the Data page.")
         else:
             st.text(row.sentence)
-        ev = views.evidence_table(result, d["bundle"], iso3, row.criterion_id)
+        ev = all_ev[all_ev["Criterion"] == row.criterion_id]
         if not ev.empty:
             st.dataframe(ev.drop(columns=["Criterion"]), hide_index=True, width="stretch",
                          column_config=link_col, key=f"ev_{row.criterion_id}")
@@ -69,7 +71,6 @@ for row in crit.itertuples():
                 # Escaped by views.md_text: only the link itself is markup.
                 st.markdown("Sources: " + links)
 
-all_ev = views.evidence_table(result, d["bundle"], iso3)
 if not all_ev.empty:
     common.downloads(all_ev, f"evidence-{iso3}-{rules.id}-{views.iso(as_of)}", d["synthetic"], "evidence")
 

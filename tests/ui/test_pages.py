@@ -213,3 +213,15 @@ def test_as_of_date_carries_over_to_the_next_page(ui_db):
     at.switch_page("prevention/ui/country.py").run()
     no_exception(at)
     assert str(at.sidebar.date_input[0].value) == "2011-03-01"
+
+
+@pytest.mark.parametrize("name", ["overview", "country", "about"])
+def test_synthetic_data_is_marked_on_every_screen(empty_db, tmp_path, name):
+    from benchmarks.synth import make_bundle
+    from prevention.db import get_engine
+    from tests.ui.seeding import seed_synthetic
+
+    seed_synthetic(get_engine(), make_bundle(300, n_countries=10, years=2), tmp_path)
+    at = page(name)
+    no_exception(at)
+    assert any("SYNTHETIC DATA" in e.value for e in at.error)
