@@ -92,9 +92,8 @@ def test_database_refuses_raw_sql(engine, users, statement):
                             {"i": entry_id}).scalar() == "ada"
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has no TRUNCATE
 def test_postgresql_refuses_truncate(engine, users):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("TRUNCATE exists on PostgreSQL only")
     _one_entry(engine, users)
     with pytest.raises(DBAPIError, match="append-only"):
         with engine.begin() as conn:
