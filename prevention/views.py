@@ -356,6 +356,21 @@ def whats_new_table(new: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Open quarantined rows (prevention.quarantine.list_quarantine) for display: where each
+    came from and why it was refused."""
+    return pd.DataFrame({
+        "Row id": rows["id"].to_numpy(),
+        "Import": rows["import_id"].to_numpy(),
+        "File": rows["file_name"].to_numpy(),
+        "Kind": rows["kind"].to_numpy(),
+        "Line": rows["row"].astype("Int64").to_numpy(),
+        "Field": rows["field"].fillna("").to_numpy(),
+        "Value": rows["value"].fillna("").astype(str).to_numpy(),
+        "Reason": rows["reason"].to_numpy(),
+    })
+
+
 def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: dict[str, str],
                 new_signals: dict[str, int], rule_param: str) -> pd.DataFrame:
     """A watchlist's States: status, criteria met, the date the status last changed, and the

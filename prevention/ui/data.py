@@ -70,8 +70,9 @@ open_rows = quarantine.list_quarantine("open")
 if open_rows.empty:
     st.caption("No rows are waiting: every imported row was accepted, a duplicate, or skipped.")
 else:
-    shown = open_rows.drop(columns=["raw", "suggestions", "status"]).astype({"row": "Int64"})
+    shown = views.quarantine_table(open_rows)
     st.dataframe(shown, hide_index=True, width="stretch", key="quarantine")
+    common.downloads(shown, "quarantine", d["synthetic"], "quarantine")
     qid = st.selectbox("Fix row", open_rows["id"].tolist(),
                        format_func=lambda i: f"#{i}: " + str(open_rows.set_index("id").loc[i, "reason"])[:90])
     row = open_rows.set_index("id").loc[qid]
