@@ -97,6 +97,27 @@ def country_url(iso3: str, rule_set: str, as_of: str) -> str:
     return "country?" + urlencode({"country": iso3, "rules": rule_set, "as_of": as_of})
 
 
+def app_base(url: str | None, page_path: str) -> str:
+    """The app's address without the current page ('http://host:8501' or with a base path),
+    from the browser's URL of a page whose url_path is `page_path` ('' for the default)."""
+    if not url:
+        return ""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    segments = [p for p in parts.path.split("/") if p]
+    if page_path and segments and segments[-1] == page_path:
+        segments = segments[:-1]
+    return urlunsplit((parts.scheme, parts.netloc, "/".join([""] + segments), "", "")).rstrip("/")
+
+
+def absolute_links(table: pd.DataFrame, base: str, column: str = "Page") -> pd.DataFrame:
+    """A copy whose relative in-app links in `column` are full addresses (for exports)."""
+    if not base or column not in table.columns:
+        return table
+    return table.assign(**{column: [f"{base}/{v}" if v and "://" not in v else v for v in table[column]]})
+
+
 def criterion_cell(met: bool, value: int, threshold: int, no_data: bool) -> str:
     if no_data:
         return NO_DATA

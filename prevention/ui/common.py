@@ -204,6 +204,7 @@ def guard(page_id: str):
     from prevention.access import PermissionDenied, require_page
 
     user = signed_in()
+    st.session_state["_page_id"] = page_id
     try:
         require_page(user, page_id)
     except PermissionDenied as exc:
@@ -222,8 +223,10 @@ def _user_field() -> None:
 
 
 def downloads(table: pd.DataFrame, stem: str, synthetic: bool, key: str) -> None:
-    """CSV and XLSX buttons for a table (source URLs are columns of the table itself). The
-    files are built only when a button is clicked: an XLSX costs far more than the page."""
+    """CSV and XLSX buttons for a table (source URLs are columns of the table itself; in-app
+    links are made absolute). The files are built only when a button is clicked: an XLSX
+    costs far more than the page."""
+    table = views.absolute_links(table, _base())
     a, b, _ = st.columns([1, 1, 4])
     suffix = "-SYNTHETIC" if synthetic else ""
     a.download_button("CSV", lambda: exports.to_csv(table, synthetic), f"{stem}{suffix}.csv",
@@ -231,6 +234,19 @@ def downloads(table: pd.DataFrame, stem: str, synthetic: bool, key: str) -> None
     b.download_button("XLSX", lambda: exports.to_xlsx(table, stem, synthetic), f"{stem}{suffix}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+
+
+DEFAULT_PAGE = "overview"  # served at the app's root, so its URL has no page segment
+
+
+def _base() -> str:
+    """The app's address for absolute links in exports ('' outside a browser session)."""
+    try:
+        url = st.context.url
+    except Exception:  # no browser context (AppTest): links stay relative
+        return ""
+    page = st.session_state.get("_page_id", "")
+    return views.app_base(url, "" if page == DEFAULT_PAGE else page)
 
 
 def figure_downloads(make_fig, stem: str, synthetic: bool, key: str) -> None:

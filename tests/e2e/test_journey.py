@@ -38,7 +38,7 @@ def test_newcomer_journey(page, server):
     table = pd.read_csv(io.BytesIO(open(dl.value.path(), "rb").read()))
     assert len(table) == 193
     assert {"State", "ISO3", "Status", "Page"} <= set(table.columns)
-    assert table["Page"].str.startswith("country?country=").all()
+    assert table["Page"].str.startswith(f"{server.url}/country?country=").all()
     assert set(table.loc[table["Status"] == "▲ triggered", "ISO3"]) >= {"RUS"}
 
     # 2. Pick a triggered State.

@@ -153,3 +153,21 @@ def test_md_text_and_links_are_inert():
     ev.loc[1, "Source"] = "https://spcommreports.ohchr.org/x?gId=(1)"
     assert views.source_links(ev) == ("[2026\\-01\\-02 · JAL RUS 2/2026 ↗]"
                                       "(https://spcommreports.ohchr.org/x?gId=%281%29)")
+
+
+@pytest.mark.parametrize("url,page,base", [
+    ("http://localhost:8501/", "", "http://localhost:8501"),
+    ("http://localhost:8501/country", "country", "http://localhost:8501"),
+    ("https://un.example/dash/watchlists", "watchlists", "https://un.example/dash"),
+    ("https://un.example/dash/", "", "https://un.example/dash"),
+    (None, "", ""),
+])
+def test_app_base(url, page, base):
+    assert views.app_base(url, page) == base
+
+
+def test_absolute_links_in_exports():
+    t = pd.DataFrame({"Page": ["country?country=LBY", "https://x.example/a", ""]})
+    out = views.absolute_links(t, "http://h:1")
+    assert out["Page"].tolist() == ["http://h:1/country?country=LBY", "https://x.example/a", ""]
+    assert views.absolute_links(t, "") is t
