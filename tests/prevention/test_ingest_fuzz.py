@@ -60,7 +60,11 @@ def _encode(rows: list[list[str]], header: list[str], encoding: str) -> bytes:
                                      min_size=6, max_size=6), max_size=3),
        junk=st.one_of(st.none(), st.binary(max_size=64)))
 def test_any_bundle_is_stored_whole_rows_or_nothing(engine, rows, encoding, issuer_rows, junk):
-    folder = Path(tempfile.mkdtemp(prefix="fuzz-")) / str(next(_folders))
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        _check(engine, Path(tmp) / str(next(_folders)), rows, encoding, issuer_rows, junk)
+
+
+def _check(engine, folder: Path, rows, encoding, issuer_rows, junk) -> None:
     folder.mkdir(parents=True)
     (folder / "signals.csv").write_bytes(junk if junk is not None else
                                          _encode(rows, SIGNAL_HEADER, encoding))

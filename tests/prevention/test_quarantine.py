@@ -55,3 +55,23 @@ def test_a_fix_that_clashes_with_a_stored_signal_stays_open(engine, tmp_path):
 def test_unknown_quarantine_id(engine):
     with pytest.raises(QuarantineError, match="no quarantined row #99"):
         resubmit(99, {}, user="x", engine=engine)
+
+
+def test_a_conflicting_outcome_can_be_fixed_through_its_parser(engine, tmp_path):
+    from tests.prevention.bundles import write_csv
+
+    header = ["country", "date", "kind", "reference", "title", "url"]
+    write_csv(tmp_path / "a.csv", header, [["LBY", "2011-02-25", "special_session",
+                                            "A/HRC/RES/S-15/1", "S-15", ""]])
+    write_csv(tmp_path / "b.csv", header, [["LBY", "2011-03-01", "special_session",
+                                            "A/HRC/RES/S-15/1", "S-15", ""]])
+    import_file(tmp_path / "a.csv", "outcomes", user="t", engine=engine)
+    assert import_file(tmp_path / "b.csv", "outcomes", user="t", engine=engine).quarantined == 1
+    row = list_quarantine(engine=engine).iloc[0]
+    assert row["kind"] == "outcomes" and "already stored" in row["reason"]
+    fixed = resubmit(int(row["id"]), row["raw"] | {"kind": "urgent_debate",
+                                                   "reference": "A/HRC/RES/16/99"},
+                     user="fixer", engine=engine)
+    assert fixed.fixed, fixed.reason
+    from prevention.frames import load_outcomes
+    assert set(load_outcomes(engine)["kind"]) == {"special_session", "urgent_debate"}
