@@ -135,6 +135,10 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser, server):
+    from playwright.sync_api import expect
+
+    # The machine is shared: assertions wait for the page longer than Playwright's 5 s default.
+    expect.set_options(timeout=20_000)
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
