@@ -98,9 +98,10 @@ def workbench() -> None:
             st.dataframe(diff, hide_index=True, width="stretch", key="lab_diff")
             common.downloads(diff, f"lab-changes-{views.iso(as_of)}", d["synthetic"], "lab_diff")
 
-        no_data = views.criteria_without_data(scenario, d["kinds"])
-        table = views.overview_table(scenario_eval, d["countries"], no_data, param)
-        with st.expander(f"Every State under this scenario ({len(table)})"):
+        # Off by default: sending every State's row on each change slows the lab down.
+        if st.toggle(f"Show every State under this scenario ({len(scenario_eval.table)})", key="lab_all"):
+            no_data = views.criteria_without_data(scenario, d["kinds"])
+            table = views.overview_table(scenario_eval, d["countries"], no_data, param)
             shown = table.drop(columns=["status"])
             st.dataframe(shown, hide_index=True, width="stretch", key="lab_table",
                          column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
