@@ -1,7 +1,8 @@
 """A case's life in a real browser: sign in, trigger -> case -> review -> decision -> brief.
 
-Uses the dashboard's browser fixtures (tests/e2e/conftest.py): a `streamlit run app.py` on a
-database seeded with the real data and one account per role, and headless Chromium.
+Uses the browser fixtures of tests/e2e/conftest.py (one server and one browser for the whole
+session): a `streamlit run app.py` on a database seeded with the real data and one account per
+role, and headless Chromium. Issue 5's own tests are in tests/review/.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.e2e.conftest import browser, chromium_path, page, server, settle, shot, sign_in  # noqa: E402,F401
+from tests.e2e.conftest import settle, shot, sign_in  # noqa: E402
 
 
 class _Text(HTMLParser):
