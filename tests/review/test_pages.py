@@ -129,7 +129,7 @@ def test_case_lifecycle_through_the_pages(seeded, engine):
     next(b for b in at.button if b.label == "Record the decision").click().run()
     assert not at.exception, at.exception
     assert "Continued monitoring" in _texts(at)
-    # The brief is made when its button is clicked, in the browser (tests/review/test_e2e_review.py).
+    # The brief is made when its button is clicked, in the browser (tests/e2e/test_review_journey.py).
     assert [b.label for b in at.get("download_button")] == ["Download the situation brief"]
     with session_scope(engine) as s:
         actions = [e.action for e in audit.query(s, seeded["admin"])]
