@@ -143,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
             page.wait_for_selector(IDLE)
             page.evaluate(WATCH_STATE)
             field = page.get_by_label("Distinct issuers needed")
+            try:
+                field.wait_for(timeout=60_000)
+            except Exception:
+                page.screenshot(path=str(folder / "lab-failed.png"), full_page=True)
+                raise SystemExit(f"the lab did not show its parameters; see {folder}/lab-failed.png")
             # Each value is new to the cache, so every change evaluates 193 States again.
             values = [5, 6, 3, 7, 2, 8, 9, 10][: max(args.repeat, 3)]
             times = [change(page, field, str(v)) for v in values]
