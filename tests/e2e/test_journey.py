@@ -97,7 +97,11 @@ def test_data_and_about_pages(page, server):
     sign_in(page, server, "admin")
     page.goto(f"{server.url}/data")
     settle(page, server)
-    expect(page.get_by_role("heading", name="Import history")).to_be_visible()
+    try:
+        expect(page.get_by_role("heading", name="Import history")).to_be_visible()
+    except AssertionError:
+        shot(page, "data-failed")  # for a person to see what the admin got instead
+        raise
     shot(page, "data")
     page.goto(f"{server.url}/about")
     settle(page, server)
