@@ -188,3 +188,12 @@ def sign_in(page, server, role: str) -> None:
     form.get_by_role("button", name="Sign in").click()
     settle(page, server)
     page.get_by_text("Signed in as").first.wait_for()
+    # The session cookie is written by a small script after the page shows "Signed in as";
+    # a test that loads another URL at once would otherwise race it and arrive signed out.
+    from prevention.ui.login import COOKIE
+
+    deadline = time.monotonic() + 20
+    while not any(c["name"] == COOKIE for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"signed in, but the {COOKIE} cookie was never written")
+        page.wait_for_timeout(100)
