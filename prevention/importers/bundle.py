@@ -99,6 +99,7 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     full = _read_fast(text, header)
     if full is None:
         full, lines = _read_slow(text, header, name, rejected)
+        full = full.astype(str)
     else:
         lines = np.arange(2, len(full) + 2, dtype=np.int64)
     rows_read = len(full) + sum(1 for r in rejected if r.row is not None
@@ -117,19 +118,19 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
             full, lines = full[~too_long].reset_index(drop=True), lines[~too_long]
     first = {c: header.index(c) for c in columns if c in header}
     frame = pd.DataFrame({c: (full.iloc[:, first[c]] if c in first else "")
-                          for c in columns}, index=full.index).astype(object)
+                          for c in columns}, index=full.index).astype(str)
     return _Table(name, frame, lines, full), rows_read
 
 
 def _read_fast(text: str, header: list[str]) -> pd.DataFrame | None:
-    """pandas' C reader; None when a row has more cells than the header (the slow path then
-    finds which rows, one by one)."""
+    """pandas' C reader, into Arrow-backed strings (what the checks and the store work on);
+    None when a row has more cells than the header (the slow path then finds which rows,
+    one by one)."""
     try:
-        full = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                            na_filter=False, header=0, names=_unique(header), engine="c")
     except (pd.errors.ParserError, ValueError, csv.Error):
         return None
-    return full.astype(object)
 
 
 def _unique(header: list[str]) -> list[str]:
@@ -202,11 +203,17 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
     return _validate(parsed, tables, set(known_issuers or ()))
 
 
+KEYS = {"signals.csv": "signal_id", "issuers.csv": "issuer_id"}
+
+
 def _repeats(table: _Table) -> dict[int, int]:
     """Rows that exactly repeat an earlier row: position -> position of the first."""
     f = table.frame
     if f.empty:
         return {}
+    key = KEYS.get(table.name)
+    if key and f[key].is_unique:
+        return {}  # an exact repeat repeats its key; comparing whole rows costs far more
     dup = f.duplicated(keep="first").to_numpy()
     if not dup.any():
         return {}
@@ -299,8 +306,7 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
     sig_take, sig_rows = source_rows("signals.csv")
     order = pd.Index(np.flatnonzero(alive["signals.csv"]))
     signals = bundle.signals.iloc[order.get_indexer(sig_take)].reset_index(drop=True)
-    signals["source_row"] = [f"signals.csv:{line}" for line in
-                             tables["signals.csv"].lines[sig_rows]]
+    signals["source_row"] = _source_rows("signals.csv", tables["signals.csv"].lines[sig_rows])
     parsed.signals = signals
     parsed.links = bundle.links[["signal_id", "issuer_id"]]
 
@@ -308,8 +314,7 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
     in_file = bundle.issuers.iloc[:int(alive["issuers.csv"].sum())]  # placeholders come last
     order = pd.Index(np.flatnonzero(alive["issuers.csv"]))
     issuers = in_file.iloc[order.get_indexer(iss_take)].reset_index(drop=True)
-    issuers["source_row"] = [f"issuers.csv:{line}" for line in
-                             tables["issuers.csv"].lines[iss_rows]]
+    issuers["source_row"] = _source_rows("issuers.csv", tables["issuers.csv"].lines[iss_rows])
     parsed.issuers = issuers
 
     if has_memberships and len(tables["memberships.csv"].frame):
@@ -318,7 +323,13 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
         mem_take, mem_rows = source_rows("memberships.csv")
         mem = tables["memberships.csv"].frame.iloc[mem_take].reset_index(drop=True)
         mem = mem.apply(lambda col: col.astype(str).str.strip())
-        mem["source_row"] = [f"memberships.csv:{line}" for line in
-                             tables["memberships.csv"].lines[mem_rows]]
+        mem["source_row"] = _source_rows("memberships.csv",
+                                         tables["memberships.csv"].lines[mem_rows])
         parsed.records = mem
     return parsed
+
+
+def _source_rows(name: str, lines: np.ndarray) -> pd.Series:
+    """'signals.csv:12' per row: the key ingest accounts each source row by."""
+    return pd.Series(name + ":" + pd.Series(lines, dtype=np.int64).astype(str).to_numpy(dtype=object),
+                     dtype=object)
