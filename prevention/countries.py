@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -227,9 +228,13 @@ def find_in_text(text: str, extra: dict[str, str] | None = None) -> list[str]:
 
 def map_names(values: pd.Series) -> tuple[pd.Series, dict[str, Match]]:
     """Map a column: (ISO3 codes, "" where no match; the failed Match per distinct value)."""
-    text = values.astype(object).where(values.notna(), "").astype(str)
-    matches = {v: to_iso3(v) for v in pd.unique(text)}
-    codes = text.map({v: (m.iso3 or "") for v, m in matches.items()})
+    text = values if isinstance(values.dtype, pd.StringDtype) and not values.hasnans else \
+        values.astype(object).where(values.notna(), "").astype(str)
+    # Each distinct name is looked up once; a million rows name a few hundred States.
+    position, names = pd.factorize(text)
+    matches = {v: to_iso3(v) for v in names}
+    iso3 = np.array([matches[v].iso3 or "" for v in names] + [""], dtype=object)
+    codes = pd.Series(iso3[position], index=values.index, dtype=object)
     return codes, {v: m for v, m in matches.items() if not m.ok}
 
 

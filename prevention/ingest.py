@@ -175,15 +175,22 @@ class _Rows:
 # Normalising parser frames
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Stripped Python strings in an object column: hash lookups (isin, duplicated) on
-    object columns are an order of magnitude faster than on Arrow-backed strings."""
+def _arrow_text(series: pd.Series) -> pd.Series:
+    """Stripped Arrow-backed strings, '' for missing: the checks run in Arrow compute, with
+    no Python call per cell."""
     if not isinstance(series.dtype, pd.StringDtype):
         series = series.astype(object).where(series.notna(), "").astype(str)
-    text = series.fillna("").str.strip()  # Arrow compute: no Python call per cell
+    text = series.fillna("").str.strip()
     if text.str.contains("\x00", regex=False).any():
-        text = text.map(_clean_text)
-    return text.astype(object)
+        text = text.map(_clean_text).astype(str)
+    return text
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Stripped Python strings in an object column: hash lookups (isin, duplicated) on
+    object columns are an order of magnitude faster than on Arrow-backed strings, and the
+    database driver takes Python strings anyway."""
+    return _arrow_text(series).astype(object)
 
 
 _TRUE = {"true", "1", "yes", ""}
@@ -199,13 +206,13 @@ def _iso_dates(series: pd.Series, what: str) -> pd.Series:
     """Dates as YYYY-MM-DD text ('' for none); a parser that passed anything else has a bug."""
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.dt.strftime("%Y-%m-%d").fillna("")
-    text = _text(series)
+    text = _arrow_text(series)
     ok = (text == "") | text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
     if not ok.all():
         bad = text[~ok].iloc[0]
         raise IngestError(f"the parser passed {what} {bad!r}, not YYYY-MM-DD; this is a bug in "
                           "the importer, please report it with the file")
-    return text
+    return text.astype(object)
 
 
 def _signals_frame(parsed: ParsedImport) -> pd.DataFrame:
@@ -379,59 +386,92 @@ def _raw_signal(rec: dict, issuers: str) -> dict:
     return raw
 
 
-def _joined_issuers(links: pd.DataFrame, ids: Iterable[str]) -> dict[str, str]:
-    ids = set(ids)
-    sub = links[links["signal_id"].isin(ids)]
-    return {sid: ";".join(sorted(set(g))) for sid, g in sub.groupby("signal_id")["issuer_id"]}
+def _joined_issuers(links: pd.DataFrame, u: Iterable[int]) -> dict[int, str]:
+    """The ';'-joined issuer ids of the signals at positions `u` (as _u), for messages."""
+    sub = links[np.isin(links["_u"].to_numpy(), np.asarray(list(u), dtype=np.int64))]
+    return {int(k): ";".join(sorted(set(g))) for k, g in sub.groupby("_u")["issuer_id"]}
+
+
+@dataclass
+class _NewSignals:
+    """The signals of an import that are new, and their links, both keyed by `_u`: the
+    position of the signal id among the import's distinct ids. Filtering and ordering links
+    by that integer avoids hashing millions of id strings again."""
+
+    signals: pd.DataFrame  # new signals, one row per id, with key and _u
+    links: pd.DataFrame  # signal_id, issuer_id, _u, _issuer (code into issuer_ids)
+    issuer_ids: pd.Index  # distinct issuer ids of the links
+    n_ids: int  # distinct signal ids of the import
+
+    def writable(self, blocked: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Signals not blocked by a quarantined row, in signal_id order, and their links in
+        (signal_id, issuer_id) order: key order turns primary-key inserts into appends,
+        several times faster for a million rows than random order."""
+        keep = self.signals[~_isin(self.signals["key"], blocked)]
+        keep = keep.iloc[np.argsort(keep["signal_id"].to_numpy(dtype=str), kind="stable")]
+        rank = np.full(self.n_ids, -1, dtype=np.int64)
+        rank[keep["_u"].to_numpy()] = np.arange(len(keep))
+        signal_rank = rank[self.links["_u"].to_numpy()]
+        kept = signal_rank >= 0
+        issuer_rank = np.argsort(np.argsort(self.issuer_ids.to_numpy(dtype=str), kind="stable"))
+        links = self.links[kept]
+        order = np.lexsort((issuer_rank[links["_issuer"].to_numpy()], signal_rank[kept]))
+        return keep, links.iloc[order]
 
 
 def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[str],
-                   blocked: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Classify signals; return (new signals, their links) not yet filtered for row conflicts."""
+                   blocked: set[str]) -> _NewSignals:
+    """Classify signals: new, duplicate (same content stored or earlier in the file) or in
+    conflict (recorded in `rows`); return the new ones, not yet filtered for row conflicts."""
     sig = _signals_frame(parsed)
-    links = pd.DataFrame({"signal_id": _text(parsed.links["signal_id"]),
-                          "issuer_id": _text(parsed.links["issuer_id"])}).drop_duplicates()
-    if sig.empty:
-        return sig, links
     sig = sig[~_isin(sig["key"], blocked)].reset_index(drop=True)
+    # _u: each signal id's position among the distinct ids, first occurrence first.
+    u, ids = pd.factorize(sig["signal_id"])
+    sig["_u"] = u
+    ids = pd.Index(ids, dtype=object)
+    links, issuer_ids = _links_frame(parsed, ids)
     state = np.ones(len(sig), dtype=np.int8)
+    if sig.empty:
+        return _NewSignals(sig, links, issuer_ids, 0)
 
     # Links to issuers that exist neither in the file nor in the database.
-    known_mask = _isin(links["issuer_id"], known_issuers)
-    if not known_mask.all():
-        missing = links.loc[~known_mask, "issuer_id"].unique()
-        stored = _stored_ids(conn, "issuers", "issuer_id", missing)
-        if stored:
-            known_mask |= _isin(links["issuer_id"], stored)
-    unknown = links[~known_mask]
+    known = _isin(issuer_ids, known_issuers)
+    if not known.all():
+        known |= _isin(issuer_ids, _stored_ids(conn, "issuers", "issuer_id",
+                                               issuer_ids[~known].to_numpy()))
+    unknown = links[~known[links["_issuer"].to_numpy()]]
     if len(unknown):
-        first = unknown.drop_duplicates("signal_id").set_index("signal_id")["issuer_id"]
-        bad = sig["signal_id"].isin(first.index).to_numpy()
-        joined = _joined_issuers(links, sig.loc[bad, "signal_id"])
+        first = unknown.drop_duplicates("_u").set_index("_u")["issuer_id"]
+        bad = np.zeros(len(ids), dtype=bool)
+        bad[first.index.to_numpy()] = True
+        bad = bad[u]
+        joined = _joined_issuers(links, sig.loc[bad, "_u"])
         for rec in sig[bad].to_dict("records"):
-            rows.conflict(_Conflict(rec["key"], "issuers", first[rec["signal_id"]],
+            rows.conflict(_Conflict(rec["key"], "issuers", first[rec["_u"]],
                                     "unknown issuer id; add the issuer first (issuers.csv of a "
                                     "bundle, or the reference import) or correct the id",
-                                    _raw_signal(rec, joined.get(rec["signal_id"], ""))))
+                                    _raw_signal(rec, joined.get(rec["_u"], ""))))
         state[bad] = 2
-    no_link = ~sig["signal_id"].isin(links["signal_id"]).to_numpy()
+    has_link = np.zeros(len(ids), dtype=bool)
+    has_link[links["_u"].to_numpy()] = True
+    no_link = ~has_link[u]
     for rec in sig[no_link].to_dict("records"):
         rows.conflict(_Conflict(rec["key"], "issuers", "", "a signal needs at least one issuer",
                                 _raw_signal(rec, "")))
     state[no_link] = 2
 
     # Repeats inside the file and records already stored: compare content only for those.
-    repeated = sig["signal_id"].duplicated(keep="first").to_numpy()
-    stored_ids = _stored_ids(conn, "signals", "signal_id", sig["signal_id"].to_numpy())
-    in_db = _isin(sig["signal_id"], stored_ids)
+    repeated = pd.Series(u).duplicated(keep="first").to_numpy()
+    stored_ids = _stored_ids(conn, "signals", "signal_id", ids.to_numpy())
+    in_db = _isin(ids, stored_ids)[u] if stored_ids else np.zeros(len(sig), dtype=bool)
     check = repeated | in_db
     if check.any():
-        ids = sig.loc[check, "signal_id"].unique().tolist()
-        joined = _joined_issuers(links, ids)
+        checked = np.unique(u[check])
+        joined = _joined_issuers(links, checked)
         reference: dict[str, tuple[dict, str]] = {}
         for r in _fetch_in(conn, "SELECT signal_id, CAST(date AS TEXT), country, concern, title, "
                                  "url, reference, summary, language, import_id FROM signals",
-                           "signal_id", [i for i in ids if i in stored_ids]):
+                           "signal_id", [i for i in ids[checked] if i in stored_ids]):
             reference[r[0]] = (dict(zip(["signal_id", *SIGNAL_FIELDS], r[:9])) |
                                {"concern": bool(r[3])}, f"import #{r[9]}")
         stored_links = _fetch_in(conn, "SELECT signal_id, issuer_id FROM signal_issuers",
@@ -444,7 +484,7 @@ def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[s
         first_rows = sig[~repeated].set_index("signal_id")
         for i in np.flatnonzero(check):
             rec = sig.iloc[i].to_dict()
-            rec["issuers"] = joined.get(rec["signal_id"], "")
+            rec["issuers"] = joined.get(rec["_u"], "")
             if rec["signal_id"] in reference:
                 before, where = reference[rec["signal_id"]]
                 where = f"already stored ({where})"
@@ -462,11 +502,27 @@ def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[s
                                         "give it a new signal_id if it is a different signal",
                                         _raw_signal(rec, rec["issuers"])))
     rows.add(sig["key"], np.where(state == 2, 0, state))
-    new = sig[state == 1]
-    new = new[~new["signal_id"].duplicated()]
-    if len(new) < len(sig):
-        links = links[_isin(links["signal_id"], new["signal_id"])]
-    return new, links
+    new = sig[(state == 1) & ~repeated]
+    is_new = np.zeros(len(ids), dtype=bool)
+    is_new[new["_u"].to_numpy()] = True
+    return _NewSignals(new, links[is_new[links["_u"].to_numpy()]], issuer_ids, len(ids))
+
+
+def _links_frame(parsed: ParsedImport, ids: pd.Index) -> tuple[pd.DataFrame, pd.Index]:
+    """The parser's links to the signals `ids`, each (signal, issuer) pair once, with _u (the
+    signal's position in `ids`) and _issuer (a code into the distinct issuer ids returned)."""
+    sid = _text(parsed.links["signal_id"])
+    u = ids.get_indexer(sid) if len(ids) else np.full(len(sid), -1, dtype=np.int64)
+    issuer, issuer_ids = pd.factorize(_text(parsed.links["issuer_id"]))
+    issuer_ids = pd.Index(issuer_ids, dtype=object)
+    # A link to a signal that is not in the frame belongs to a rejected row.
+    ok = (u >= 0) & (issuer >= 0)
+    pair = pd.Series(u.astype(np.int64) * max(len(issuer_ids), 1) + issuer)
+    ok &= ~pair.duplicated().to_numpy()
+    links = pd.DataFrame({"signal_id": sid.to_numpy()[ok],
+                          "issuer_id": issuer_ids.to_numpy()[issuer[ok]],
+                          "_u": u[ok], "_issuer": issuer[ok]})
+    return links, issuer_ids
 
 
 # ---------------------------------------------------------------------------------------------
@@ -672,7 +728,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
     rejected_keys = {rejected_key(r) for r in parsed.rejected} - {None}
 
     new_issuers, known = _store_issuers(conn, parsed, rows, report.notes)
-    new_signals, new_links = _store_signals(conn, parsed, rows, known, rejected_keys)
+    new_signals = _store_signals(conn, parsed, rows, known, rejected_keys)
     if parsed.records is not None:
         if parsed.kind in ("memberships", "bundle"):
             _store_memberships(conn, parsed, rows, w)
@@ -707,16 +763,10 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
                 {"issuer_id": r["issuer_id"], "status": r["accreditation"] or "none",
                  "scope": r["scope"], "reviewed_on": None, "import_id": import_id}
                 for r in national.to_dict("records")])
-    if len(new_signals):
-        keep = new_signals[~_isin(new_signals["key"], w.blocked)]
-        # Key order turns primary-key index inserts into appends: several times faster for
-        # a million rows than random order.
-        keep = keep.iloc[np.argsort(keep["signal_id"].to_numpy(dtype=str), kind="stable")]
+    if len(new_signals.signals):
+        keep, links = new_signals.writable(w.blocked)
         w.insert_frame("signals", "signals", keep, ["signal_id", *SIGNAL_FIELDS],
                        import_id=import_id)
-        links = new_links if len(keep) == len(new_signals) else \
-            new_links[_isin(new_links["signal_id"], keep["signal_id"])]
-        links = links.sort_values(["signal_id", "issuer_id"])
         w.insert_frame("links", "signal_issuers", links, ["signal_id", "issuer_id"])
     for write in w.pending:
         write()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from prevention.importers.base import ParsedImport, Rejected
 from triggers.bundle import (
@@ -107,6 +109,8 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     if len(full):
         too_long = np.zeros(len(full), dtype=bool)
         for c in full.columns:
+            if _max_bytes(full[c]) <= MAX_FIELD:
+                continue  # no cell has more bytes, so none has more characters
             long = (full[c].str.len() > MAX_FIELD).to_numpy()
             for pos in np.flatnonzero(long & ~too_long):
                 rejected.append(Rejected(
@@ -120,6 +124,12 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     frame = pd.DataFrame({c: (full.iloc[:, first[c]] if c in first else "")
                           for c in columns}, index=full.index).astype(str)
     return _Table(name, frame, lines, full), rows_read
+
+
+def _max_bytes(cells: pd.Series) -> int:
+    """The longest cell's UTF-8 size, read from the Arrow offsets without touching the text."""
+    lengths = pc.binary_length(pa.array(cells))
+    return int(pc.max(lengths).as_py() or 0)
 
 
 def _read_fast(text: str, header: list[str]) -> pd.DataFrame | None:
