@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
@@ -205,7 +207,11 @@ def _concern(series: pd.Series) -> np.ndarray:
 def _iso_dates(series: pd.Series, what: str) -> pd.Series:
     """Dates as YYYY-MM-DD text ('' for none); a parser that passed anything else has a bug."""
     if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime("%Y-%m-%d").fillna("")
+        # Arrow's cast is C; strftime formats one Python call per day.
+        days = pc.cast(pc.cast(pc.floor_temporal(pa.array(series), unit="day"), pa.date32()),
+                       pa.string())
+        return pd.Series(pc.fill_null(days, "").to_numpy(zero_copy_only=False),
+                         index=series.index, dtype=object)
     text = _arrow_text(series)
     ok = (text == "") | text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
     if not ok.all():
@@ -511,18 +517,39 @@ def _store_signals(conn, parsed: ParsedImport, rows: _Rows, known_issuers: set[s
 def _links_frame(parsed: ParsedImport, ids: pd.Index) -> tuple[pd.DataFrame, pd.Index]:
     """The parser's links to the signals `ids`, each (signal, issuer) pair once, with _u (the
     signal's position in `ids`) and _issuer (a code into the distinct issuer ids returned)."""
-    sid = _text(parsed.links["signal_id"])
-    u = ids.get_indexer(sid) if len(ids) else np.full(len(sid), -1, dtype=np.int64)
-    issuer, issuer_ids = pd.factorize(_text(parsed.links["issuer_id"]))
-    issuer_ids = pd.Index(issuer_ids, dtype=object)
+    sid = _arrow_text(parsed.links["signal_id"])
+    u = _in_signal_order(sid, ids)
+    if u is None:
+        u = ids.get_indexer(sid.astype(object)) if len(ids) else \
+            np.full(len(sid), -1, dtype=np.int64)
+    issuer, issuer_ids = pd.factorize(_arrow_text(parsed.links["issuer_id"]))
+    issuer_ids = pd.Index(np.asarray(issuer_ids, dtype=object), dtype=object)
     # A link to a signal that is not in the frame belongs to a rejected row.
     ok = (u >= 0) & (issuer >= 0)
     pair = pd.Series(u.astype(np.int64) * max(len(issuer_ids), 1) + issuer)
     ok &= ~pair.duplicated().to_numpy()
-    links = pd.DataFrame({"signal_id": sid.to_numpy()[ok],
+    # The id strings are taken from the distinct values: no text is converted per link.
+    links = pd.DataFrame({"signal_id": ids.to_numpy()[u[ok]],
                           "issuer_id": issuer_ids.to_numpy()[issuer[ok]],
                           "_u": u[ok], "_issuer": issuer[ok]})
     return links, issuer_ids
+
+
+def _in_signal_order(sid: pd.Series, ids: pd.Index) -> np.ndarray | None:
+    """Each link's signal position when the links come in runs, one per distinct signal id,
+    in the order of `ids` (as the bundle and table parsers write them); None otherwise. It is
+    checked, not assumed, and saves looking a million id strings up one by one."""
+    if len(sid) == 0 or len(ids) == 0:
+        return None
+    text = pa.array(sid)
+    start = np.ones(len(sid), dtype=bool)
+    start[1:] = pc.not_equal(text[1:], text[:-1]).to_numpy(zero_copy_only=False)
+    heads = pc.filter(text, start)
+    if len(heads) != len(ids):
+        return None
+    if not pc.all(pc.equal(heads, pa.array(ids.to_numpy(), type=text.type))).as_py():
+        return None
+    return np.cumsum(start) - 1
 
 
 # ---------------------------------------------------------------------------------------------

@@ -181,3 +181,39 @@ def test_a_parser_that_loses_rows_is_refused(engine):
         ingest.store(ParsedImport(kind="table", file_name="x.csv", rows_read=5), user="t",
                      engine=engine)
     assert table_counts(engine)["imports"] == 0
+
+
+def _parsed(links: list[tuple[str, str]]):
+    import pandas as pd
+
+    from prevention.importers.base import ParsedImport
+
+    ids = ["s1", "s2", "s3"]
+    signals = pd.DataFrame({"signal_id": ids, "date": ["2011-02-22"] * 3,
+                            "country": ["LBY", "SYR", "MMR"], "concern": [True] * 3,
+                            "title": ["a", "b", "c"], "url": "", "reference": "", "summary": "",
+                            "language": "en", "source_row": ["1", "2", "3"]})
+    issuers = pd.DataFrame({"issuer_id": ["ohchr-hc", "las", "unsc"],
+                            "name": ["HC", "LAS", "SC"],
+                            "kind": ["high_commissioner", "regional_org", "security_council"],
+                            "country": "", "accreditation": "", "scope": ""})
+    return ParsedImport(kind="table", file_name="t.csv", rows_read=3, signals=signals,
+                        issuers=issuers, links=pd.DataFrame(links, columns=["signal_id",
+                                                                             "issuer_id"]))
+
+
+@pytest.mark.parametrize("links", [
+    # in signal order, one run per signal: matched by position
+    [("s1", "las"), ("s1", "ohchr-hc"), ("s2", "unsc"), ("s3", "las"), ("s3", "unsc")],
+    # shuffled, a repeated pair, a signal in two runs, and a link to a signal not in the
+    # file: matched by id
+    [("s3", "unsc"), ("s1", "ohchr-hc"), ("s2", "unsc"), ("s1", "las"), ("s3", "las"),
+     ("s3", "las"), ("gone", "las")],
+])
+def test_links_are_stored_once_in_key_order_however_the_parser_orders_them(engine, links):
+    report = ingest.store(_parsed(links), user="t", engine=engine)
+    assert (report.accepted, report.quarantined) == (3, 0)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT signal_id, issuer_id FROM signal_issuers")).all()
+    assert sorted(stored) == [("s1", "las"), ("s1", "ohchr-hc"), ("s2", "unsc"), ("s3", "las"),
+                              ("s3", "unsc")]
