@@ -3,6 +3,7 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -217,3 +218,36 @@ def test_links_are_stored_once_in_key_order_however_the_parser_orders_them(engin
         stored = conn.execute(sa.text("SELECT signal_id, issuer_id FROM signal_issuers")).all()
     assert sorted(stored) == [("s1", "las"), ("s1", "ohchr-hc"), ("s2", "unsc"), ("s3", "las"),
                               ("s3", "unsc")]
+
+
+def test_references_are_checked_even_when_the_classification_is_wrong(engine, tmp_path,
+                                                                        monkeypatch):
+    # On SQLite the import checks its references once instead of per row; a bug that let a
+    # link to an unknown issuer through must still store nothing.
+    signals = SIGNALS + [["x-1", "2011-03-01", "SYR", "nobody", "true", "t", "", "", "", "en"]]
+    folder = write_bundle(tmp_path / "b", signals=signals)
+    real = ingest._stored_ids
+    monkeypatch.setattr(ingest, "_stored_ids", lambda conn, table, column, ids:
+                        set(ids) if table == "issuers" else real(conn, table, column, ids))
+    monkeypatch.setattr("prevention.importers.bundle.validate_frames",
+                        _without_issuer_check(), raising=True)
+    with pytest.raises(IngestError, match="nobody"):
+        import_file(folder, "bundle", user="t", engine=engine)
+    assert table_counts(engine)["signals"] == 0 and table_counts(engine)["imports"] == 0
+    with engine.connect() as conn:  # the pooled connection has its per-row check back
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _without_issuer_check():
+    """The bundle's validation, but blind to the issuer "nobody" (it never reaches storage)."""
+    from triggers import bundle as tb
+
+    def validate(signals, issuers, memberships=None, source="bundle"):
+        extra = pd.DataFrame({"issuer_id": ["nobody"], "name": ["nobody"], "kind": ["other"],
+                              "country": [""], "accreditation": [""], "scope": [""]})
+        got = tb.validate_frames(signals, pd.concat([issuers, extra], ignore_index=True),
+                                 memberships, source)
+        return tb.Bundle(signals=got.signals, issuers=got.issuers.iloc[:len(issuers)],
+                         links=got.links, memberships=got.memberships)
+    return validate
