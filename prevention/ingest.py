@@ -530,8 +530,8 @@ def _links_frame(parsed: ParsedImport, ids: pd.Index) -> tuple[pd.DataFrame, pd.
     pair = pd.Series(u.astype(np.int64) * max(len(issuer_ids), 1) + issuer)
     ok &= ~pair.duplicated().to_numpy()
     # The id strings are taken from the distinct values: no text is converted per link.
-    links = pd.DataFrame({"signal_id": ids.to_numpy()[u[ok]],
-                          "issuer_id": issuer_ids.to_numpy()[issuer[ok]],
+    links = pd.DataFrame({"signal_id": pd.Series(ids.to_numpy()[u[ok]], dtype=object),
+                          "issuer_id": pd.Series(issuer_ids.to_numpy()[issuer[ok]], dtype=object),
                           "_u": u[ok], "_issuer": issuer[ok]})
     return links, issuer_ids
 

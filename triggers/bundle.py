@@ -267,8 +267,9 @@ def _check_signals(frame: pd.DataFrame, issuer_ids: set[str] | None,
     issuer_code = pd.factorize(links)[0].astype(np.int64)
     repeat = pd.Series(rows.astype(np.int64) * (int(issuer_code.max(initial=0)) + 1)
                        + issuer_code).duplicated().to_numpy()
-    link_frame = pd.DataFrame({"signal_id": frame.loc[rows[~repeat], "signal_id"].to_numpy(),
-                               "issuer_id": links.to_numpy()[~repeat]})
+    at = frame.index.get_indexer(rows[~repeat])
+    link_frame = pd.DataFrame({"signal_id": frame["signal_id"].iloc[at].reset_index(drop=True),
+                               "issuer_id": links[~repeat].reset_index(drop=True)})
     return signals, link_frame
 
 
