@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from prevention.importers.base import ParsedImport, Rejected
+from prevention.importers.rows import MAX_FIELD, max_bytes, read_fast
 from triggers.bundle import (
     ISSUER_COLUMNS,
     ISSUER_REQUIRED,
@@ -33,7 +32,6 @@ from triggers.bundle import (
 )
 
 KIND = "bundle"
-MAX_FIELD = 100_000  # characters; longer cells are rejected, not truncated
 MAX_PASSES = 10
 
 FILES = {
@@ -98,7 +96,7 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     if len(set(header)) != len(header):
         rejected.append(_file_problem(name, "a column name appears twice in the header; the "
                                             "first one is used"))
-    full = _read_fast(text, header)
+    full = read_fast(text, _unique(header))
     if full is None:
         full, lines = _read_slow(text, header, name, rejected)
         full = full.astype(str)
@@ -109,7 +107,7 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     if len(full):
         too_long = np.zeros(len(full), dtype=bool)
         for c in full.columns:
-            if _max_bytes(full[c]) <= MAX_FIELD:
+            if max_bytes(full[c]) <= MAX_FIELD:
                 continue  # no cell has more bytes, so none has more characters
             long = (full[c].str.len() > MAX_FIELD).to_numpy()
             for pos in np.flatnonzero(long & ~too_long):
@@ -124,23 +122,6 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     frame = pd.DataFrame({c: (full.iloc[:, first[c]] if c in first else "")
                           for c in columns}, index=full.index).astype(str)
     return _Table(name, frame, lines, full), rows_read
-
-
-def _max_bytes(cells: pd.Series) -> int:
-    """The longest cell's UTF-8 size, read from the Arrow offsets without touching the text."""
-    lengths = pc.binary_length(pa.array(cells))
-    return int(pc.max(lengths).as_py() or 0)
-
-
-def _read_fast(text: str, header: list[str]) -> pd.DataFrame | None:
-    """pandas' C reader, into Arrow-backed strings (what the checks and the store work on);
-    None when a row has more cells than the header (the slow path then finds which rows,
-    one by one)."""
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                           na_filter=False, header=0, names=_unique(header), engine="c")
-    except (pd.errors.ParserError, ValueError, csv.Error):
-        return None
 
 
 def _unique(header: list[str]) -> list[str]:

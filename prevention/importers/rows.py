@@ -13,11 +13,22 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
 from prevention.importers.base import Rejected
 
 MAX_FIELD = 100_000  # characters; longer cells are rejected, not truncated
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def max_bytes(cells: pd.Series) -> int:
+    """The longest cell's UTF-8 size, read from Arrow's offsets without touching the text: when
+    it is within MAX_FIELD, no cell can have more characters, and no cell needs measuring."""
+    return int(pc.max(pc.binary_length(pa.array(cells))).as_py() or 0)
 
 
 @dataclass
@@ -51,6 +62,26 @@ def decode(path: Path, rejected: list[Rejected]) -> str | None:
         rejected.append(file_problem(path, f"not UTF-8 (byte {exc.start}); save the file as "
                                            "UTF-8 CSV and import it again"))
         return None
+
+
+def read_fast(text: str, names: list[str]) -> pd.DataFrame | None:
+    """Every data row of a CSV text (its header line skipped) as Arrow-backed strings, named
+    `names`, through Arrow's CSV reader: threaded, with no Python object per cell, it reads a
+    million rows in a fraction of pandas' C reader's time. None when a row does not have
+    exactly len(names) cells: the row-by-row reader then finds which rows. Blank lines are not
+    rows; a quoted cell may hold line breaks."""
+    data = text.encode("utf-8")
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        return None
+    return table.to_pandas()
 
 
 def read_csv(path: Path, required: list[str], optional: list[str],

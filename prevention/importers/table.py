@@ -36,7 +36,14 @@ from prevention import countries
 from prevention.importers.base import ParsedImport, Rejected
 from prevention.importers.dates import DateProblem, to_day
 from prevention.importers.reference import slug
-from prevention.importers.rows import MAX_FIELD, decode, file_problem, rows_from_text
+from prevention.importers.rows import (
+    MAX_FIELD,
+    decode,
+    file_problem,
+    max_bytes,
+    read_fast,
+    rows_from_text,
+)
 from triggers.bundle import split_ids
 from triggers.vocabulary import ISSUER_KINDS
 
@@ -120,22 +127,16 @@ def _read_csv(path: Path, rejected: list[Rejected]):
     if text is None:
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=True)
-        frame.columns = [str(c).strip() for c in frame.columns]
         header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
-        if frame.isna().to_numpy().any() or header != list(frame.columns):
-            raise ValueError("short rows or an odd header: read row by row")
-        if len(frame) and max((frame[c].str.len().max() for c in frame.columns),
-                              default=0) > MAX_FIELD:
-            raise ValueError("oversized cells: read row by row")
-        lines = np.arange(2, len(frame) + 2)
-        return frame, lines, len(frame)
-    except pd.errors.EmptyDataError:
-        rejected.append(file_problem(path, "empty file; expected a header row"))
-        return None
-    except (pd.errors.ParserError, ValueError, csv.Error):
-        pass  # read row by row below, which rejects the bad rows one by one
+    except csv.Error:
+        header = []
+    # A repeated or empty column name, a row of the wrong width or an oversized cell: read
+    # row by row below, which rejects the bad rows one by one.
+    if header and all(header) and len(set(header)) == len(header):
+        frame = read_fast(text, header)
+        if frame is not None and (frame.empty or max(max_bytes(frame[c]) for c in frame.columns)
+                                  <= MAX_FIELD):
+            return frame, np.arange(2, len(frame) + 2), len(frame)
     rows = rows_from_text(text, path, [], [], rejected)
     if rows is None:
         return None
@@ -349,8 +350,9 @@ def _build(parsed: ParsedImport, frame: pd.DataFrame, lines: np.ndarray, cols: d
                             **{f: get[f] for f in TEXT_FIELDS}, "source_row": lines})
     parsed.signals = signals[ok].reset_index(drop=True)
     links = links[ok[links["_pos"].to_numpy()]]
-    parsed.links = pd.DataFrame({"signal_id": sid.to_numpy()[links["_pos"].to_numpy()],
-                                 "issuer_id": links["issuer_id"].to_numpy()})
+    parsed.links = pd.DataFrame({
+        "signal_id": sid.iloc[links["_pos"].to_numpy()].reset_index(drop=True),
+        "issuer_id": links["issuer_id"].reset_index(drop=True)})
     # Repeated (signal, issuer) pairs are dropped by the ingest step, once for all parsers.
     if issuer_rows is not None:
         keep = issuer_rows[ok[issuer_rows["_pos"].to_numpy()]]
@@ -373,7 +375,7 @@ def _split(series: pd.Series) -> pd.DataFrame:
     """';'-joined cells -> one row per item: _pos (row position), item."""
     parts = split_ids(series)
     return pd.DataFrame({"_pos": parts.index.to_numpy(dtype=np.int64),
-                         "item": parts.to_numpy(dtype=object)})
+                         "item": parts.reset_index(drop=True)})
 
 
 def _issuers(get: dict[str, pd.Series], codes: pd.Series, problems: _Problems):
