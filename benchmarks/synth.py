@@ -331,6 +331,36 @@ def _sp_references(cat, sp_size, ccode, day, dates) -> pd.Series:
     return _str(out)
 
 
+TABLE_MAPPING = {"signal_id": "Ref", "date": "Date sent", "country": "State",
+                 "issuers": "Issuer ids", "title": "Subject", "reference": "Symbol", "url": "Link"}
+
+
+def write_generic_table(bundle: Bundle, path: str | Path, seed: int = 0) -> Path:
+    """The bundle's signals as a spreadsheet a mission might keep (CSV, its own column names,
+    see TABLE_MAPPING), for the generic table importer. States are written the ways people
+    write them: the English short name (half the rows), the official name, ISO3 or ISO2 codes;
+    every form maps to one ISO3 code."""
+    rng = np.random.default_rng(seed)
+    codes = bundle.signals["country"].to_numpy(dtype=object)
+    forms = {}
+    for code in pd.unique(codes):
+        c = pycountry.countries.get(alpha_3=code)
+        forms[code] = [c.name, getattr(c, "official_name", c.name), code, c.alpha_2] if c else \
+            [code] * 4
+    choice = rng.choice(4, size=len(codes), p=[.5, .1, .25, .15])
+    state = np.array([forms[c][k] for c, k in zip(codes, choice)], dtype=object)
+    joined = bundle.links.groupby("signal_id", sort=False)["issuer_id"].agg(";".join)
+    table = pd.DataFrame({
+        "Ref": bundle.signals["signal_id"], "Date sent": bundle.signals["date"].dt.strftime("%Y-%m-%d"),
+        "State": state, "Issuer ids": bundle.signals["signal_id"].map(joined),
+        "Subject": bundle.signals["title"], "Symbol": bundle.signals["reference"],
+        "Link": bundle.signals["url"]})
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.synth",
                                  description="Write a seeded synthetic signal bundle folder.")
