@@ -197,13 +197,17 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
 KEYS = {"signals.csv": "signal_id", "issuers.csv": "issuer_id"}
 
 
-def _repeats(table: _Table) -> dict[int, int]:
+def _unique_key(table: _Table) -> bool:
+    """True when the file's key column (signal_id, issuer_id) repeats no id, as validation
+    will read it (stripped)."""
+    key = KEYS.get(table.name)
+    return bool(key) and table.frame[key].str.strip().is_unique
+
+
+def _repeats(table: _Table, unique_key: bool) -> dict[int, int]:
     """Rows that exactly repeat an earlier row: position -> position of the first."""
     f = table.frame
-    if f.empty:
-        return {}
-    key = KEYS.get(table.name)
-    if key and f[key].is_unique:
+    if f.empty or unique_key:
         return {}  # an exact repeat repeats its key; comparing whole rows costs far more
     dup = f.duplicated(keep="first").to_numpy()
     if not dup.any():
@@ -229,7 +233,8 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
                        np.zeros(0, np.int64), pd.DataFrame()) for n in FILES}
     has_memberships = "memberships.csv" in tables
     tables = {n: tables.get(n, empty[n]) for n in FILES}
-    repeats = {n: _repeats(t) for n, t in tables.items()}
+    unique = {n: _unique_key(t) for n, t in tables.items()}
+    repeats = {n: _repeats(t, unique[n]) for n, t in tables.items()}
     alive = {n: np.ones(len(t.frame), dtype=bool) for n, t in tables.items()}
     for n, rep in repeats.items():
         alive[n][list(rep)] = False
@@ -248,7 +253,8 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
                  "country": "", "accreditation": "", "scope": ""})], ignore_index=True)
         memberships = frames["memberships.csv"] if has_memberships else None
         try:
-            bundle = validate_frames(frames["signals.csv"], issuers, memberships)
+            bundle = validate_frames(frames["signals.csv"], issuers, memberships,
+                                     unique_ids=unique["signals.csv"] and unique["issuers.csv"])
             break
         except BundleError as exc:
             found = False

@@ -243,11 +243,11 @@ def _without_issuer_check():
     """The bundle's validation, but blind to the issuer "nobody" (it never reaches storage)."""
     from triggers import bundle as tb
 
-    def validate(signals, issuers, memberships=None, source="bundle"):
+    def validate(signals, issuers, memberships=None, source="bundle", **options):
         extra = pd.DataFrame({"issuer_id": ["nobody"], "name": ["nobody"], "kind": ["other"],
                               "country": [""], "accreditation": [""], "scope": [""]})
         got = tb.validate_frames(signals, pd.concat([issuers, extra], ignore_index=True),
-                                 memberships, source)
+                                 memberships, source, **options)
         return tb.Bundle(signals=got.signals, issuers=got.issuers.iloc[:len(issuers)],
                          links=got.links, memberships=got.memberships)
     return validate

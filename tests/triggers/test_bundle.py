@@ -278,3 +278,15 @@ def test_validate_frames_reports_rows_as_spreadsheet_lines():
     assert [(p.row, p.field, p.value) for p in exc.value.problems] == [(3, "date", "soon"),
                                                                        (4, "issuers", "who")]
     assert "in import" in str(exc.value)
+
+
+def test_validate_frames_told_ids_are_unique_builds_the_same_bundle():
+    signals = pd.DataFrame({"signal_id": ["s1", "s2"], "date": ["2021-03-01", "2021-03-02"],
+                            "country": ["SYR", "MMR"], "issuers": ["hc; sc", "sc;sc"]})
+    issuers = pd.DataFrame({"issuer_id": ["hc", "sc"], "name": ["HC", "SC"],
+                            "kind": ["high_commissioner", "security_council"]})
+    checked = validate_frames(signals, issuers)
+    trusted = validate_frames(signals, issuers, unique_ids=True)
+    for name in ["signals", "issuers", "links", "memberships"]:
+        pd.testing.assert_frame_equal(getattr(checked, name), getattr(trusted, name))
+    assert checked.links.values.tolist() == [["s1", "hc"], ["s1", "sc"], ["s2", "sc"]]
