@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -721,63 +720,17 @@ def store(parsed: ParsedImport, *, user: str, sha256: str = "", options: dict | 
     if nothing_read(parsed):
         return report
     try:
-        with (engine or get_engine()).connect() as conn, _references_checked_once(conn):
-            with conn.begin():
-                store_in(conn, parsed, report, user=user, options=options, progress=progress)
-                audit.record(conn, user, "import.run", "import", report.import_id,
-                             detail=parsed.file_name,
-                             after={k: getattr(report, k) for k in AUDITED_COUNTS})
+        with (engine or get_engine()).begin() as conn:
+            store_in(conn, parsed, report, user=user, options=options, progress=progress)
+            audit.record(conn, user, "import.run", "import", report.import_id,
+                         detail=parsed.file_name,
+                         after={k: getattr(report, k) for k in AUDITED_COUNTS})
     except sa.exc.IntegrityError as exc:
         raise IngestError(
             f"{parsed.file_name}: the database refused the import ({exc.orig}); nothing was "
             "stored. If another import ran at the same time, run this one again.") from exc
     invalidate()
     return report
-
-
-@contextmanager
-def _references_checked_once(conn: Connection) -> Iterator[None]:
-    """On SQLite, check the import's references once, for the distinct keys it writes
-    (`_check_references`), instead of once per row: the per-row check of 1.7 million links
-    was a tenth of a million-signal import. SQLite switches the check only outside a
-    transaction, so this wraps the import's transaction; the connection gets it back after."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    raw = conn.connection.driver_connection
-    raw.execute("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:
-        try:
-            raw.execute("PRAGMA foreign_keys = ON")
-        except Exception:
-            conn.invalidate()  # never hand a connection without the check back to the pool
-            raise
-
-
-def _check_references(conn: Connection, import_id: int, link_issuers: Iterable[str]) -> None:
-    """What SQLite's foreign keys would have checked row by row, for what this import wrote:
-    the small tables whole; signals and their links by construction (every signal carries
-    this import's id, every link one of the signals just written), and the distinct issuers
-    the links name, looked up here."""
-    problems = []
-    for table in ["issuers", "issuer_accreditations", "memberships", "outcomes",
-                  "quarantine"]:
-        bad = conn.exec_driver_sql(f"PRAGMA foreign_key_check({table})").fetchall()
-        if bad:
-            problems.append(f"{len(bad)} row(s) of {table} point at records that do not exist "
-                            f"(first: row {bad[0][1]} -> {bad[0][2]})")
-    wanted = sorted(set(link_issuers))
-    found = {r[0] for r in _fetch_in(conn, "SELECT issuer_id FROM issuers", "issuer_id", wanted)}
-    missing = [i for i in wanted if i not in found]
-    if missing:
-        problems.append(f"links to {len(missing)} issuer(s) that are not stored "
-                        f"(first: {missing[0]!r})")
-    if problems:
-        raise IngestError(f"import #{import_id} would break the database's references: "
-                          f"{'; '.join(problems)}. Nothing was stored; this is a bug in the "
-                          "importer, please report it with the file")
 
 
 def new_report(parsed: ParsedImport, sha256: str) -> ImportReport:
@@ -865,13 +818,11 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
                 {"issuer_id": r["issuer_id"], "status": r["accreditation"] or "none",
                  "scope": r["scope"], "reviewed_on": None, "import_id": import_id}
                 for r in national.to_dict("records")])
-    link_issuers: Iterable[str] = ()
     if len(new_signals.signals):
         keep, links = new_signals.writable(w.blocked)
         w.insert_frame("signals", "signals", keep, ["signal_id", *SIGNAL_FIELDS],
                        import_id=import_id)
         w.insert_frame("links", "signal_issuers", links, ["signal_id", "issuer_id"])
-        link_issuers = new_signals.issuer_ids[np.unique(links["_issuer"].to_numpy())]
     for write in w.pending:
         write()
 
@@ -883,8 +834,6 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
         quarantined=report.quarantined, skipped=report.skipped,
         problems={"skipped": report.skipped_by_reason, "problem_count": len(problems),
                   "problems": report.problems, "notes": report.notes[:SHOWN_PROBLEMS]}))
-    if conn.dialect.name == "sqlite" and not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        _check_references(conn, import_id, link_issuers)
     bump_version(conn)
 
 
