@@ -183,9 +183,21 @@ def _arrow_text(series: pd.Series) -> pd.Series:
     if not isinstance(series.dtype, pd.StringDtype):
         series = series.astype(object).where(series.notna(), "").astype(str)
     text = series.fillna("").str.strip()
-    if text.str.contains("\x00", regex=False).any():
+    if _may_hold_nul(text) and text.str.contains("\x00", regex=False).any():
         text = text.map(_clean_text).astype(str)
     return text
+
+
+def _may_hold_nul(text: pd.Series) -> bool:
+    """False when no string of `text` holds a NUL character: a NUL byte in UTF-8 is only ever
+    that character, so one scan of Arrow's character buffers answers for the whole column,
+    far faster than searching each string."""
+    values = pa.array(text)
+    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
+        data = chunk.buffers()[2]
+        if data is not None and not np.frombuffer(data, dtype=np.uint8).all():
+            return True
+    return False
 
 
 def _text(series: pd.Series) -> pd.Series:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from prevention.importers.base import ParsedImport, Rejected
-from prevention.importers.rows import MAX_FIELD, max_bytes, read_fast
+from prevention.importers.rows import MAX_FIELD, header_cells, max_bytes, read_fast
 from triggers.bundle import (
     ISSUER_COLUMNS,
     ISSUER_REQUIRED,
@@ -74,7 +74,7 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
                                             "UTF-8 CSV and import it again"))
         return None
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")), None)
+        header = header_cells(text)
     except csv.Error as exc:
         rejected.append(_file_problem(name, f"unreadable header: {exc}"))
         return None

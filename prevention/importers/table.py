@@ -40,6 +40,7 @@ from prevention.importers.rows import (
     MAX_FIELD,
     decode,
     file_problem,
+    header_cells,
     max_bytes,
     read_fast,
     rows_from_text,
@@ -127,7 +128,7 @@ def _read_csv(path: Path, rejected: list[Rejected]):
     if text is None:
         return None
     try:
-        header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+        header = [h.strip() for h in header_cells(text) or []]
     except csv.Error:
         header = []
     # A repeated or empty column name, a row of the wrong width or an oversized cell: read
