@@ -1,8 +1,11 @@
 """Reading a CSV file into raw rows for the per-source parsers, without losing any row.
 
-A row that cannot be read as a row (wrong number of cells, an oversized cell) is rejected here
-with its line; blank lines are not rows. Problems with the whole file (not UTF-8, no header,
-missing columns) are file-level `Rejected` entries (row None) and nothing is read.
+Two readers that read the same rows (a property test holds them to it): `read_fast`, Arrow's
+reader, for a whole well-formed file at once, and `rows_from_text`, row by row, which parsers
+fall back to when a file has bad rows. A row that cannot be read as a row (wrong number of
+cells, an oversized cell) is rejected there with its line; blank lines are not rows. Problems
+with the whole file (not UTF-8, no header, missing columns) are file-level `Rejected` entries
+(row None) and nothing is read.
 """
 
 from __future__ import annotations
