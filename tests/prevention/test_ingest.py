@@ -224,8 +224,10 @@ def test_references_are_checked_even_when_the_classification_is_wrong(engine, tm
     # through must still store nothing.
     signals = SIGNALS + [["x-1", "2011-03-01", "SYR", "nobody", "true", "t", "", "", "", "en"]]
     folder = write_bundle(tmp_path / "b", signals=signals)
-    real = ingest._stored_ids
-    monkeypatch.setattr(ingest, "_stored_ids", lambda conn, table, column, ids:
+    from prevention.ingest import signals as stored_signals
+
+    real = stored_signals.find_stored
+    monkeypatch.setattr(stored_signals, "find_stored", lambda conn, table, column, ids:
                         set(ids) if table == "issuers" else real(conn, table, column, ids))
     monkeypatch.setattr("prevention.importers.bundle.validate_frames",
                         _without_issuer_check(), raising=True)

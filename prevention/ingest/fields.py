@@ -1,0 +1,4 @@
+"""The stored fields of signals and issuers, in the order they are written."""
+
+SIGNAL_FIELDS = ["date", "country", "concern", "title", "url", "reference", "summary", "language"]
+ISSUER_FIELDS = ["name", "kind", "country", "accreditation", "scope"]
