@@ -117,8 +117,8 @@ def rows_from_text(text: str, path: Path, required: list[str], optional: list[st
         return None
     header = [h.strip() for h in header or []]
     if not any(header):
-        rejected.append(file_problem(path, f"empty file; expected a header row with "
-                                           f"{', '.join(required)}"))
+        wanted = f" with {', '.join(required)}" if required else ""
+        rejected.append(file_problem(path, f"empty file; expected a header row{wanted}"))
         return None
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:

@@ -201,7 +201,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
 
 
 def quarantine_rows(w: Writer, rejected: list[Rejected], conflicts: dict[str, Conflict],
-                blocked: set[str]) -> list[str]:
+                    blocked: set[str]) -> list[str]:
     """Every rejected row and every conflicting row into quarantine; returns problem texts."""
     records, problems = [], []
     for r in sorted(rejected, key=lambda r: (r.row is not None, rejected_key(r) or "")):

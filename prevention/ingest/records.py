@@ -23,7 +23,7 @@ def records_frame(parsed: ParsedImport, columns: list[str]) -> pd.DataFrame:
 
 
 def store_keyed(conn, rows: RowOutcomes, frame: pd.DataFrame, what: str, key_cols: list[str],
-           content_cols: list[str], stored_sql: str) -> pd.DataFrame:
+                content_cols: list[str], stored_sql: str) -> pd.DataFrame:
     """Generic natural-key store: new / duplicate / conflicting content. Returns new rows."""
     stored = {}
     for r in conn.execute(sa.text(stored_sql)):

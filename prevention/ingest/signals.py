@@ -122,7 +122,7 @@ class NewSignals:
 
 
 def store_signals(conn, parsed: ParsedImport, rows: RowOutcomes, known_issuers: set[str],
-                   blocked: set[str]) -> NewSignals:
+                  blocked: set[str]) -> NewSignals:
     """Classify signals: new, duplicate (same content stored or earlier in the file) or in
     conflict (recorded in `rows`); return the new ones, not yet filtered for row conflicts."""
     sig = signals_frame(parsed)

@@ -147,3 +147,9 @@ def test_malformed_csv_rows_are_rejected_one_by_one(tmp_path):
 def test_a_repeated_column_name_is_a_file_problem(tmp_path):
     p = table.parse(write(tmp_path / "t.csv", "date,date,country,issuers\n2021-01-01,x,SYR,a\n"))
     assert p.rows_read == 0 and "more than once" in p.rejected[0].reason
+
+
+def test_an_empty_csv_says_a_header_is_expected(tmp_path):
+    p = table.parse(write(tmp_path / "t.csv", ""))
+    assert p.rows_read == 0
+    assert [r.reason for r in p.rejected] == ["t.csv: empty file; expected a header row"]
