@@ -50,6 +50,9 @@ SIGNAL_RECORD_COLUMNS = ["signal_id", "date", "country", "concern", "title", "ur
                          "summary", "language", "source_row"]
 ISSUER_RECORD_COLUMNS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
 LINK_RECORD_COLUMNS = ["signal_id", "issuer_id"]
+# What the file covers (docs/coverage.md): one row per (source, issuer kind, State or "" for
+# every State, first day, last day, complete|sample). Days are ISO text, both included.
+COVERAGE_RECORD_COLUMNS = ["source", "issuer_kind", "country", "start", "end", "completeness"]
 
 
 @dataclass
@@ -68,6 +71,8 @@ class ParsedImport:
     issuers: pd.DataFrame = field(default_factory=lambda: _empty(ISSUER_RECORD_COLUMNS))
     links: pd.DataFrame = field(default_factory=lambda: _empty(LINK_RECORD_COLUMNS))
     records: pd.DataFrame | None = None  # memberships / nhri / ngos / outcomes rows, with source_row
+    # The coverage this file declares; stored with the import (no row of the file is one).
+    coverage: pd.DataFrame = field(default_factory=lambda: _empty(COVERAGE_RECORD_COLUMNS))
     rejected: list[Rejected] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
 

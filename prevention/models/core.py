@@ -165,6 +165,35 @@ class Outcome(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
 
 
+COVERAGE_COMPLETENESS = ("complete", "sample")
+
+
+class Coverage(Base):
+    """What a source was searched for: issuers of one kind, about one State (or every State,
+    country ""), on every day of [start, end] (both included). `complete`: everything the
+    source published is stored; `sample`: some of it. Declared by the import that brought
+    the data (import_id), or by a user on the Data page (declared_by). docs/coverage.md."""
+
+    __tablename__ = "coverage"
+    __table_args__ = (
+        CheckConstraint("completeness IN ('complete', 'sample')", name="completeness_known"),
+        CheckConstraint('"end" >= start', name="end_after_start"),
+        Index("ix_coverage_key", "source", "issuer_kind", "country", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    issuer_kind: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(3), default="")
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    completeness: Mapped[str] = mapped_column(String(10), default="complete")
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
+    declared_by: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class RuleSetVersion(Base):
     """One immutable version of a rule set; editing adds the next version."""
 
