@@ -6,6 +6,9 @@ import pycountry
 
 IssuerKind = Literal[
     "high_commissioner",
+    # The Office of the High Commissioner speaking as an office (spokesperson's briefing notes,
+    # regional offices), not the High Commissioner: counted by no shipped rule set.
+    "ohchr",
     "secretary_general",
     "sp_mandate",
     "regional_org",
@@ -37,6 +40,7 @@ COUNTRY_CODES: frozenset[str] = frozenset(
 # How each issuer kind reads in a sentence ("... expressed concern").
 KIND_LABELS = {
     "high_commissioner": "the High Commissioner",
+    "ohchr": "the Office of the High Commissioner (OHCHR)",
     "secretary_general": "the Secretary-General",
     "sp_mandate": "Special Procedures mandates",
     "regional_org": "a regional organisation",

@@ -72,7 +72,7 @@ ISSUER_CASES = [
     ("semicolon-id", "a;b,Someone,other,,,", "issuer_id", "a;b", ["';'"]),
     ("no-name", "x,,other,,,", "name", "", ["required"]),
     ("unknown-kind", "x,Someone,rapporteur,,,", "kind", "rapporteur",
-     ["allowed: high_commissioner, secretary_general, sp_mandate, regional_org, general_assembly, "
+     ["allowed: high_commissioner, ohchr, secretary_general, sp_mandate, regional_org, general_assembly, "
       "security_council, nhri, ngo, other"]),
     ("nhri-without-country", "x,Commission,nhri,,A,", "country", "", ["required"]),
     ("ngo-bad-country", "x,NGO,ngo,ZZZ,general,national", "country", "ZZZ", ["unknown country code"]),
