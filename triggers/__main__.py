@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             result.table.to_csv(out, index=False)
         else:
             json.dump({"rule_set_id": rules.id, "rule_set_version": rules.version,
-                       "as_of": result.as_of, "countries": result.to_records()}, out, indent=1)
+                       "as_of": result.as_of, "coverage": _coverage_records(bundle),
+                       "countries": result.to_records()}, out, indent=1)
             out.write("\n")
         return 0
     if args.step_days < 1:
@@ -92,6 +93,16 @@ def main(argv: list[str] | None = None) -> int:
                    "episodes": episodes.to_dict("records")}, out, indent=1)
         out.write("\n")
     return 0
+
+
+def _coverage_records(bundle) -> list[dict] | None:
+    """The coverage rows the evaluation read; None when the bundle has no coverage.csv (then
+    every kind counts as completely searched over all time)."""
+    if bundle.coverage is None:
+        return None
+    cov = bundle.coverage
+    return cov.assign(start=cov["start"].dt.strftime("%Y-%m-%d"),
+                      end=cov["end"].dt.strftime("%Y-%m-%d")).to_dict("records")
 
 
 def _backtest(args, bundle, rules, out) -> int:

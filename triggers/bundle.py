@@ -30,6 +30,9 @@ ISSUER_COLUMNS = ["issuer_id", "name", "kind", "country", "accreditation", "scop
 ISSUER_REQUIRED = ["issuer_id", "name", "kind"]
 MEMBERSHIP_COLUMNS = ["org_id", "country", "since", "until"]
 MEMBERSHIP_REQUIRED = ["org_id", "country"]
+COVERAGE_COLUMNS = ["source", "issuer_kind", "country", "start", "end", "completeness"]
+COVERAGE_REQUIRED = ["source", "issuer_kind", "start", "end"]
+COMPLETENESS = ("complete", "sample")
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
@@ -83,6 +86,10 @@ class Bundle:
         )
     )
     duplicates: int = 0  # exact repeats of earlier rows, counted once
+    # What was searched (coverage.csv): source, issuer_kind, country ("" = every State),
+    # start, end (days, both included), completeness. None: the bundle has no coverage.csv,
+    # which reads as complete for every kind over all time (docs/criteria.md, "Coverage").
+    coverage: pd.DataFrame | None = None
 
     @property
     def countries(self) -> list[str]:
@@ -295,9 +302,32 @@ def _check_memberships(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
     return frame.assign(since=since, until=until).drop_duplicates().reset_index(drop=True)
 
 
+def _check_coverage(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
+    f = "coverage.csv"
+    errors.rows(f, frame, frame["source"] == "", "source",
+                "a source id is required (e.g. undl-2025-10): it names what was searched")
+    kind = frame["issuer_kind"]
+    errors.rows(f, frame, kind == "", "issuer_kind",
+                f"an issuer_kind is required; allowed: {', '.join(ISSUER_KINDS)}")
+    errors.rows(f, frame, (kind != "") & ~kind.isin(ISSUER_KINDS), "issuer_kind",
+                f"unknown kind; allowed: {', '.join(ISSUER_KINDS)}")
+    # An empty country is a row for every State, so it is allowed; a bad code is not.
+    _check_countries(f, frame, "country", errors, required_mask=np.zeros(len(frame), bool))
+    start = _parse_dates(f, frame, "start", errors, required=True)
+    end = _parse_dates(f, frame, "end", errors, required=True)
+    errors.rows(f, frame, (start.notna() & end.notna() & (end < start)).to_numpy(), "end",
+                "end must be on or after start (both days are included)")
+    completeness = frame["completeness"]
+    errors.rows(f, frame, (completeness != "") & ~completeness.isin(COMPLETENESS), "completeness",
+                f"must be one of {', '.join(COMPLETENESS)} (empty means complete)")
+    out = frame.assign(start=start, end=end,
+                       completeness=completeness.where(completeness != "", "complete"))
+    return out.drop_duplicates().reset_index(drop=True)
+
+
 def validate_frames(signals: pd.DataFrame, issuers: pd.DataFrame,
                     memberships: pd.DataFrame | None = None, source: str = "bundle", *,
-                    unique_ids: bool = False) -> Bundle:
+                    coverage: pd.DataFrame | None = None, unique_ids: bool = False) -> Bundle:
     """Validate raw string frames (bundle column names) and build a Bundle, or raise BundleError.
     `unique_ids`: the caller has found every signal_id and issuer_id unique already (an
     import does, to place repeated rows), so the repeat check is skipped: it is the costliest
@@ -307,7 +337,9 @@ def validate_frames(signals: pd.DataFrame, issuers: pd.DataFrame,
     iss = _normalise(issuers, "issuers.csv", ISSUER_COLUMNS, ISSUER_REQUIRED, errors)
     mem = (None if memberships is None else
            _normalise(memberships, "memberships.csv", MEMBERSHIP_COLUMNS, MEMBERSHIP_REQUIRED, errors))
-    return _build(sig, iss, mem, errors, source, unique_ids)
+    cov = (None if coverage is None else
+           _normalise(coverage, "coverage.csv", COVERAGE_COLUMNS, COVERAGE_REQUIRED, errors))
+    return _build(sig, iss, mem, errors, source, unique_ids, cov)
 
 
 def _normalise(frame, name, columns, required, errors) -> pd.DataFrame | None:
@@ -341,10 +373,16 @@ def read_bundle(path: str | Path) -> Bundle:
     if (path / "memberships.csv").exists():
         mem = _read_csv(path / "memberships.csv", "memberships.csv", MEMBERSHIP_COLUMNS,
                         MEMBERSHIP_REQUIRED, errors)
-    return _build(sig, iss, mem, errors, str(path))
+    cov = None
+    if (path / "coverage.csv").exists():
+        # Present but unreadable is a problem reported (and so raised), never read as absent.
+        cov = _read_csv(path / "coverage.csv", "coverage.csv", COVERAGE_COLUMNS,
+                        COVERAGE_REQUIRED, errors)
+    return _build(sig, iss, mem, errors, str(path), coverage=cov)
 
 
-def _build(sig, iss, mem, errors: _Collector, source: str, unique_ids: bool = False) -> Bundle:
+def _build(sig, iss, mem, errors: _Collector, source: str, unique_ids: bool = False,
+           coverage: pd.DataFrame | None = None) -> Bundle:
     duplicates = 0
     issuer_ids = None
     if iss is not None:
@@ -360,11 +398,14 @@ def _build(sig, iss, mem, errors: _Collector, source: str, unique_ids: bool = Fa
             duplicates += dup
         sig, links = _check_signals(sig, issuer_ids, errors)
     memberships = _check_memberships(mem, errors) if mem is not None else None
+    if coverage is not None:
+        coverage = _check_coverage(coverage, errors)
     if errors.problems:
         raise BundleError(errors.problems, source)
     kwargs = {} if memberships is None else {"memberships": memberships}
     return Bundle(signals=sig.reset_index(drop=True), issuers=iss.reset_index(drop=True),
-                  links=links.reset_index(drop=True), duplicates=duplicates, **kwargs)
+                  links=links.reset_index(drop=True), duplicates=duplicates, coverage=coverage,
+                  **kwargs)
 
 
 def write_bundle(bundle: Bundle, path: str | Path) -> Path:
@@ -385,4 +426,11 @@ def write_bundle(bundle: Bundle, path: str | Path) -> Path:
         mem.assign(since=mem["since"].dt.strftime("%Y-%m-%d").fillna(""),
                    until=mem["until"].dt.strftime("%Y-%m-%d").fillna(""))[MEMBERSHIP_COLUMNS] \
             .sort_values(MEMBERSHIP_COLUMNS).to_csv(path / "memberships.csv", index=False)
+    if bundle.coverage is not None:
+        # Written even when empty: a header-only coverage.csv says "nothing was searched",
+        # which is not what a bundle without the file says.
+        cov = bundle.coverage
+        cov.assign(start=cov["start"].dt.strftime("%Y-%m-%d"),
+                   end=cov["end"].dt.strftime("%Y-%m-%d"))[COVERAGE_COLUMNS] \
+            .sort_values(COVERAGE_COLUMNS).to_csv(path / "coverage.csv", index=False)
     return path

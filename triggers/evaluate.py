@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from triggers import coverage
 from triggers.bundle import Bundle
 from triggers.criteria import bind
 from triggers.prepared import Prepared, from_day, prepare, to_day
 from triggers.rules import RuleSet
 from triggers.sentences import sentence
-from triggers.vocabulary import STATUSES
+from triggers.vocabulary import CLEAR, STATUSES, TRIGGERED, UNDETERMINED, WATCH
 
 
 class CriterionResult(BaseModel):
@@ -28,6 +29,9 @@ class CriterionResult(BaseModel):
     window_start: str  # first day inside the window
     evidence: list[str]  # signal ids that establish the value
     sentence: str
+    coverage: str = "full"  # full | partial | none (docs/criteria.md, "Coverage")
+    covered_days: int = 0  # days of the window every kind read was completely searched
+    coverage_sources: list[str] = []  # the coverage rows touching the window
 
 
 class CountryResult(BaseModel):
@@ -40,9 +44,13 @@ class CountryResult(BaseModel):
     criteria: list[CriterionResult]
 
 
-def status_from(criteria_met: np.ndarray, watch: np.ndarray, min_criteria: int) -> np.ndarray:
-    """0 clear, 1 watch, 2 triggered (indices into STATUSES)."""
-    return np.where(criteria_met >= min_criteria, 2, np.where(watch, 1, 0)).astype(np.int8)
+def status_from(criteria_met: np.ndarray, watch: np.ndarray, open_: np.ndarray | int,
+                min_criteria: int) -> np.ndarray:
+    """Status codes (indices into STATUSES). `open_`: enabled criteria not met whose coverage
+    is not full; if they could still make up the threshold, the data cannot say `clear`."""
+    undecided = criteria_met + open_ >= min_criteria
+    return np.where(criteria_met >= min_criteria, TRIGGERED,
+                    np.where(watch, WATCH, np.where(undecided, UNDETERMINED, CLEAR))).astype(np.int8)
 
 
 @dataclass(frozen=True)
@@ -87,19 +95,24 @@ def evaluate(data: Bundle | Prepared, rules: RuleSet, as_of, countries: list[str
     table = {"country": prep.countries}
     criteria_met = np.zeros(n, dtype=np.int64)
     watch = np.zeros(n, dtype=bool)
+    open_ = np.zeros(n, dtype=np.int64)
     long_parts = []
     for crit in rules.criteria:
         rule = bind(crit, rules.window_of(crit))
         f = rule.prepared_features(prep)
         res = rule.as_of(prep, f, day)
+        cov = coverage.as_of(prep.coverage, n, crit.kinds, rule.window, day)
         met = res.met & crit.enabled
         if crit.enabled:
             criteria_met += met
             watch |= res.progress >= rules.watch_ratio
+            open_ += ~met & (cov.state != coverage.FULL)
         table[f"{crit.id}_met"] = met
         table[f"{crit.id}_value"] = res.value
-        long_parts.append(_criterion_rows(prep, rule, f, res, met, day, sentences))
-    status = status_from(criteria_met, watch, rules.min_criteria)
+        table[f"{crit.id}_coverage"] = np.asarray(coverage.COVERAGE_STATES, dtype=object)[cov.state]
+        table[f"{crit.id}_covered_days"] = cov.covered_days
+        long_parts.append(_criterion_rows(prep, rule, f, res, cov, met, day, sentences))
+    status = status_from(criteria_met, watch, open_, rules.min_criteria)
     table["status"] = np.asarray(STATUSES, dtype=object)[status]
     table["criteria_met"] = criteria_met
     first = ["country", "status", "criteria_met"]
@@ -107,7 +120,7 @@ def evaluate(data: Bundle | Prepared, rules: RuleSet, as_of, countries: list[str
     # One frame from the concatenated columns: building a frame per criterion and
     # concatenating them cost more than the evaluation itself. The scalar columns are text
     # even with no rows (as broadcast scalars were).
-    text = {"criterion_id", "type", "window_start"}
+    text = {"criterion_id", "type", "window_start", "coverage"}
     long = pd.DataFrame({col: ([x for part in long_parts for x in part[col]])
                          if isinstance(long_parts[0][col], list)
                          else pd.Series(np.concatenate([part[col] for part in long_parts]),
@@ -117,7 +130,7 @@ def evaluate(data: Bundle | Prepared, rules: RuleSet, as_of, countries: list[str
                       signals=prep.bundle.signals)
 
 
-def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences: bool) -> dict:
+def _criterion_rows(prep: Prepared, rule, f, res, cov, met, day: int, with_sentences: bool) -> dict:
     crit = rule.criterion
     ev_idx = np.flatnonzero(res.evidence)
     ev_idx = ev_idx[np.lexsort((-prep.sig_day[ev_idx], prep.sig_country[ev_idx]))]
@@ -127,9 +140,10 @@ def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences:
     evidence, texts = [], []
     values, has_list, reached = res.value.tolist(), has.tolist(), res.met.tolist()
     bounds = bounds.tolist()
-    # With no evidence a sentence depends only on (value, has, reached): most countries on
-    # most days, written once per criterion instead of once per country.
+    # With no evidence a sentence depends only on (value, has, reached, coverage): most
+    # countries on most days, written once per criterion instead of once per country.
     no_evidence: dict = {}
+    cov_state, cov_days = cov.state.tolist(), cov.covered_days.tolist()
     for ci in range(prep.n_countries):
         lo, hi = bounds[ci], bounds[ci + 1]
         mine = ev_idx[lo:hi]
@@ -140,12 +154,14 @@ def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences:
         # The sentence says whether the threshold was reached (res.met), not whether the
         # criterion counts: a disabled one reads "Disabled ..." and must not claim more is needed.
         args = (values[ci], has_list[ci], reached[ci])
+        note = (cov_state[ci], cov_days[ci], tuple(cov.sources[ci]))
         if hi > lo:
-            texts.append(sentence(rule, prep, f, day, *args, mine))
+            texts.append(sentence(rule, prep, f, day, *args, mine, note))
         else:
-            if args not in no_evidence:
-                no_evidence[args] = sentence(rule, prep, f, day, *args, mine)
-            texts.append(no_evidence[args])
+            key = args + note
+            if key not in no_evidence:
+                no_evidence[key] = sentence(rule, prep, f, day, *args, mine, note)
+            texts.append(no_evidence[key])
     n = prep.n_countries
     return {
         "country": np.asarray(prep.countries, dtype=object),
@@ -160,4 +176,7 @@ def _criterion_rows(prep: Prepared, rule, f, res, met, day: int, with_sentences:
         "window_start": np.full(n, from_day(day - rule.window + 1), dtype=object),
         "evidence": evidence,
         "sentence": texts,
+        "coverage": np.asarray(coverage.COVERAGE_STATES, dtype=object)[cov.state],
+        "covered_days": cov.covered_days.astype(np.int64),
+        "coverage_sources": [list(s) for s in cov.sources],
     }

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from triggers.bundle import Bundle
+from triggers.coverage import PreparedCoverage, prepare_coverage
 
 EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -39,6 +40,7 @@ class Prepared:
     issuer_accreditation: np.ndarray  # object
     issuer_scope: np.ndarray  # object
     issuer_name: np.ndarray  # object
+    coverage: PreparedCoverage | None  # None: no coverage rows, complete everywhere
     # Per-criterion Features, which depend on the criterion but not on the day: computed
     # once per Prepared, so re-evaluating on each slider move costs only the day's masks.
     feature_cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -151,6 +153,7 @@ def prepare(bundle: Bundle, countries: list[str] | None = None) -> Prepared:
         issuer_accreditation=issuers["accreditation"].fillna("").to_numpy(dtype=object),
         issuer_scope=issuers["scope"].fillna("").to_numpy(dtype=object),
         issuer_name=issuers["name"].to_numpy(dtype=object),
+        coverage=prepare_coverage(bundle.coverage, codes, EPOCH),
     )
 
 

@@ -42,6 +42,11 @@ class StatementBy(_Criterion):
     def threshold(self) -> int:
         return self.min_signals
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The issuer kinds whose signals (and coverage) this criterion reads."""
+        return tuple(self.issuer_kinds)
+
 
 class JointGroup(_Criterion):
     """A group of distinct issuers (e.g. Special Procedures mandates) expressing concern."""
@@ -54,6 +59,10 @@ class JointGroup(_Criterion):
     @property
     def threshold(self) -> int:
         return self.min_issuers
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self.issuer_kinds)
 
 
 class NhriWithNgos(_Criterion):
@@ -71,6 +80,11 @@ class NhriWithNgos(_Criterion):
     @property
     def threshold(self) -> int:
         return self.min_ngos
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        # Both must be covered: "no NGO statement" means nothing if NGOs were never searched.
+        return ("nhri", "ngo")
 
 
 Criterion = Annotated[Union[StatementBy, JointGroup, NhriWithNgos], Field(discriminator="type")]

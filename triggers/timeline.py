@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from triggers import coverage
 from triggers.bundle import Bundle
 from triggers.criteria import bind
 from triggers.evaluate import status_from
@@ -20,7 +21,7 @@ class Timeline:
     rules: RuleSet
     countries: np.ndarray  # ISO3 per row of the grids
     first_day: int  # days since epoch of column 0
-    status: np.ndarray  # int8 (countries x days): 0 clear, 1 watch, 2 triggered
+    status: np.ndarray  # int8 (countries x days): codes of vocabulary.STATUSES (2 triggered)
     criteria_met: np.ndarray  # int8 (countries x days)
     met: dict[str, np.ndarray]  # criterion id -> bool (countries x days)
 
@@ -73,6 +74,7 @@ def timeline(data: Bundle | Prepared, rules: RuleSet, start, end,
     shape = (prep.n_countries, last - first + 1)
     criteria_met = np.zeros(shape, dtype=np.int8)
     watch = np.zeros(shape, dtype=bool)
+    open_ = np.zeros(shape, dtype=np.int8)
     met_grids = {}
     for crit in rules.criteria:
         rule = bind(crit, rules.window_of(crit))
@@ -83,5 +85,9 @@ def timeline(data: Bundle | Prepared, rules: RuleSet, start, end,
         if crit.enabled:
             criteria_met += met
             watch |= rule.progress_of(capped, has) >= rules.watch_ratio
-    status = status_from(criteria_met, watch, rules.min_criteria)
+            full = coverage.full_grid(prep.coverage, prep.n_countries, crit.kinds, rule.window,
+                                      first, last)
+            if full is not None:
+                open_ += ~met & ~full
+    status = status_from(criteria_met, watch, open_, rules.min_criteria)
     return Timeline(rules, prep.countries, first, status, criteria_met, met_grids)

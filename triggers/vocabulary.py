@@ -27,7 +27,13 @@ NHRI_STATUSES: tuple[str, ...] = get_args(NhriStatus)
 NGO_STATUSES: tuple[str, ...] = get_args(NgoStatus)
 NGO_SCOPES: tuple[str, ...] = get_args(NgoScope)
 
-STATUSES = ("clear", "watch", "triggered")
+# Index = the status code in evaluation and timeline grids (2 is triggered everywhere).
+# `undetermined`: not triggered, and the criteria the data loaded cannot judge could still
+# reach the threshold (docs/criteria.md, "Status").
+STATUSES = ("clear", "watch", "triggered", "undetermined")
+CLEAR, WATCH, TRIGGERED, UNDETERMINED = range(4)
+# Most pressing first: how tables and maps order and list the statuses.
+STATUS_ORDER = ("triggered", "watch", "undetermined", "clear")
 
 # Kosovo has no ISO 3166-1 code; XKX is the user-assigned code the UN system and
 # the World Bank use, so signals about Kosovo must be accepted under it.

@@ -35,12 +35,22 @@ def sig(signal_id, date, country, issuers, concern="true", reference="", title=N
             "url": "", "reference": reference, "summary": "", "language": "en"}
 
 
-def make_bundle(signals, extra_issuers=(), memberships=None) -> Bundle:
+COVERAGE_FIELDS = ["source", "issuer_kind", "country", "start", "end", "completeness"]
+
+
+def cover(kind, start, end, country="", completeness="complete", source=None):
+    """One coverage.csv row."""
+    return (source or f"src-{kind}", kind, country, start, end, completeness)
+
+
+def make_bundle(signals, extra_issuers=(), memberships=None, coverage=None) -> Bundle:
+    """`coverage`: rows from cover(); None = no coverage.csv (complete everywhere)."""
     issuers = pd.DataFrame(BASE_ISSUERS + list(extra_issuers), columns=ISSUER_FIELDS)
     mem = None
     if memberships is not None:
         mem = pd.DataFrame(list(memberships), columns=["org_id", "country", "since", "until"])
-    return validate_frames(pd.DataFrame(list(signals)), issuers, mem, source="test")
+    cov = None if coverage is None else pd.DataFrame(list(coverage), columns=COVERAGE_FIELDS)
+    return validate_frames(pd.DataFrame(list(signals)), issuers, mem, source="test", coverage=cov)
 
 
 def make_rules(*criteria, **settings) -> RuleSet:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-STATUSES = ("clear", "watch", "triggered")
+STATUSES = ("clear", "watch", "triggered", "undetermined")
 
 
 def _day(text) -> date:
@@ -107,17 +107,48 @@ def evaluate_criterion(crit, window, signals, issuers, memberships, country, as_
     return len(ngos), has_nhri
 
 
-def reference_evaluate(signals, issuers, memberships, rules, as_of):
-    """{country: {"status", "criteria_met", "criteria": {id: {"met", "value"}}}}."""
+def reference_coverage(crit, window, coverage, country, as_of):
+    """(coverage, covered_days) as issue 10 section 2 words them, day by day.
+
+    `coverage`: None (no coverage.csv: complete everywhere) or rows (source, issuer_kind,
+    country, start, end, completeness)."""
+    if coverage is None:
+        return "full", window
+    kinds = ["nhri", "ngo"] if crit.type == "nhri_with_ngos" else list(crit.issuer_kinds)
+    days = [as_of - timedelta(days=i) for i in range(window)]  # T-W < d <= T
+
+    def applies(r, kind):
+        return r[1] == kind and r[2] in ("", country)
+
+    covered = {}
+    for kind in kinds:
+        covered[kind] = sum(
+            1 for d in days
+            if any(applies(r, kind) and (r[5] or "complete") == "complete"
+                   and _day(r[3]) <= d <= _day(r[4]) for r in coverage))
+    if all(n == window for n in covered.values()):
+        return "full", window
+    sampled = any(applies(r, kind) and r[5] == "sample"
+                  and _day(r[3]) <= as_of and _day(r[4]) >= days[-1]
+                  for kind in kinds for r in coverage)
+    if all(n == 0 for n in covered.values()) and not sampled:
+        return "none", 0
+    return "partial", min(covered.values())
+
+
+def reference_evaluate(signals, issuers, memberships, rules, as_of, coverage=None):
+    """{country: {"status", "criteria_met", "criteria": {id: {"met", "value", "coverage",
+    "covered_days"}}}}."""
     as_of = _day(as_of)
     signals = _distinct_signals(signals)
     out = {}
     for country in sorted({s["country"] for s in signals}):
-        met_count, watch, results = 0, False, {}
+        met_count, watch, results, unjudged = 0, False, {}, 0
         for crit in rules.criteria:
             window = crit.window_days if crit.window_days else rules.window_days
             value, has_nhri = evaluate_criterion(crit, window, signals, issuers, memberships,
                                                  country, as_of)
+            cov, covered_days = reference_coverage(crit, window, coverage, country, as_of)
             if crit.type == "nhri_with_ngos":
                 threshold = crit.min_ngos
                 met = has_nhri and value >= threshold
@@ -131,23 +162,29 @@ def reference_evaluate(signals, issuers, memberships, rules, as_of):
                 met_count += 1 if met else 0
                 if progress >= rules.watch_ratio:
                     watch = True
-            results[crit.id] = {"met": met, "value": value}
+                if not met and cov != "full":
+                    unjudged += 1
+            results[crit.id] = {"met": met, "value": value, "coverage": cov,
+                                "covered_days": covered_days}
         if met_count >= rules.min_criteria:
             st = "triggered"
         elif watch:
             st = "watch"
+        elif met_count + unjudged >= rules.min_criteria:
+            st = "undetermined"
         else:
             st = "clear"
         out[country] = {"status": st, "criteria_met": met_count, "criteria": results}
     return out
 
 
-def reference_timeline(signals, issuers, memberships, rules, start, end):
+def reference_timeline(signals, issuers, memberships, rules, start, end, coverage=None):
     """{(country, iso day): (status, {id: met})} for every day from start to end."""
     out = {}
     day, end = _day(start), _day(end)
     while day <= end:
-        for country, res in reference_evaluate(signals, issuers, memberships, rules, day).items():
+        for country, res in reference_evaluate(signals, issuers, memberships, rules, day,
+                                               coverage).items():
             out[(country, day.isoformat())] = (
                 res["status"], {cid: r["met"] for cid, r in res["criteria"].items()})
         day += timedelta(days=1)

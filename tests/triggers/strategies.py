@@ -91,10 +91,30 @@ def bundles(draw):
     return signals, issuers, memberships
 
 
-def to_bundle(signals, issuers, memberships):
+COVERAGE_FIELDS = ["source", "issuer_kind", "country", "start", "end", "completeness"]
+
+
+@st.composite
+def coverage_rows(draw):
+    """None (no coverage.csv), or a few coverage rows over the signals' span: every State or
+    one, complete or sample, of the kinds criteria read, with edges that meet windows' edges."""
+    if draw(st.integers(0, 4)) == 0:
+        return None
+    rows = []
+    for k in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(-45, SPAN + 5))
+        rows.append((f"src{k}", draw(st.sampled_from(CORE_KINDS) | st.sampled_from(ISSUER_KINDS)),
+                     draw(st.sampled_from(["", "", ""] + COUNTRIES)), day(start),
+                     day(start + draw(st.integers(0, 40))),
+                     draw(st.sampled_from(["complete", "complete", "", "sample"]))))
+    return rows
+
+
+def to_bundle(signals, issuers, memberships, coverage=None):
     return validate_frames(
         pd.DataFrame(signals), pd.DataFrame(issuers, columns=ISSUER_FIELDS),
-        pd.DataFrame(memberships, columns=["org_id", "country", "since", "until"]))
+        pd.DataFrame(memberships, columns=["org_id", "country", "since", "until"]),
+        coverage=None if coverage is None else pd.DataFrame(coverage, columns=COVERAGE_FIELDS))
 
 
 @st.composite

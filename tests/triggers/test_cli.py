@@ -29,7 +29,7 @@ def test_evaluate_csv():
     table = pd.read_csv(io.StringIO(done.stdout), keep_default_na=False)
     expected = ["country", "status", "criteria_met"]
     for cid in GLION_IDS:
-        expected += [f"{cid}_met", f"{cid}_value"]
+        expected += [f"{cid}_met", f"{cid}_value", f"{cid}_coverage", f"{cid}_covered_days"]
     assert list(table.columns) == expected
     # One row per country that appears in signals.csv, whatever its status.
     countries = sorted(pd.read_csv(SAMPLE / "signals.csv")["country"].unique())

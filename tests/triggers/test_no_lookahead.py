@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from triggers.evaluate import evaluate
 from triggers.timeline import timeline
 
-from .strategies import SPAN, bundles, day, examples, rule_sets, to_bundle
+from .strategies import SPAN, bundles, coverage_rows, day, examples, rule_sets, to_bundle
 
 
 @st.composite
@@ -25,13 +25,30 @@ def later_signals(draw, issuers, after):
     return out
 
 
+@st.composite
+def later_coverage(draw, after):
+    """Coverage rows that start after T: searched later, they say nothing about T."""
+    out = []
+    for k in range(draw(st.integers(0, 4))):
+        start = after + draw(st.integers(1, 30))
+        out.append((f"later{k}", draw(st.sampled_from(["sp_mandate", "regional_org", "nhri", "ngo",
+                                                       "high_commissioner"])),
+                    draw(st.sampled_from(["", "LBY", "SYR"])), day(start),
+                    day(start + draw(st.integers(0, 30))),
+                    draw(st.sampled_from(["complete", "sample"]))))
+    return out
+
+
 @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=bundles(), rules=rule_sets(), as_of=st.integers(0, SPAN), choose=st.data())
-def test_signals_after_t_never_change_the_result_as_of_t(data, rules, as_of, choose):
+@given(data=bundles(), rules=rule_sets(), coverage=coverage_rows(), as_of=st.integers(0, SPAN),
+       choose=st.data())
+def test_signals_after_t_never_change_the_result_as_of_t(data, rules, coverage, as_of, choose):
     signals, issuers, memberships = data
     later = choose.draw(later_signals(issuers, as_of), label="later")
-    before = to_bundle(signals, issuers, memberships)
-    after = to_bundle(signals + later, issuers, memberships)
+    # A bundle with coverage rows gets later ones too; one without keeps none (complete).
+    later_cov = None if coverage is None else coverage + choose.draw(later_coverage(as_of))
+    before = to_bundle(signals, issuers, memberships, coverage)
+    after = to_bundle(signals + later, issuers, memberships, later_cov)
     countries = sorted({s["country"] for s in signals + later})  # same rows in both tables
     a = evaluate(before, rules, day(as_of), countries=countries)
     b = evaluate(after, rules, day(as_of), countries=countries)

@@ -69,7 +69,7 @@ def test_frame_every_n_days_starts_on_the_first_day(step, dates):
     assert list(frame.columns) == ["country", "date", "status", "criteria_met", "hc_met", "sp_met"]
     assert frame["country"].tolist() == ["LBY"] * len(dates) + ["SYR"] * len(dates)
     assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == dates * 2
-    assert list(frame["status"].cat.categories) == ["clear", "watch", "triggered"]
+    assert list(frame["status"].cat.categories) == ["clear", "watch", "triggered", "undetermined"]
 
 
 def test_grids_and_dates():
