@@ -136,40 +136,35 @@ def full_grid(cov: PreparedCoverage | None, n_countries: int, kinds, window: int
     "was day T searched, completely, for every kind"."""
     if cov is None:
         return None
-    days_out = last - first + 1
     origin = first - window + 1
     width = last - origin + 1
-    every_full = np.ones(days_out, dtype=bool)
-    own: dict[int, np.ndarray] = {}  # countries with rows of their own
+    grid = np.ones((n_countries, last - first + 1), dtype=bool)
     for kind in kinds:
         mine = (cov.kind == kind) & cov.complete & (cov.start <= last) & (cov.end >= origin)
         every = mine & (cov.country == EVERY_STATE)
-        base = _searched_days(cov, every, origin, width)
-        kind_every = _full_windows(base, window)
-        kind_own = {int(c): _full_windows(base | _searched_days(cov, mine & (cov.country == c),
-                                                               origin, width), window)
-                    for c in np.unique(cov.country[mine & ~every])}
-        for c in set(own) | set(kind_own):
-            own[c] = own.get(c, every_full) & kind_own.get(c, kind_every)
-        every_full = every_full & kind_every
-    grid = np.empty((n_countries, days_out), dtype=bool)
-    grid[:] = every_full
-    for c, row in own.items():
-        grid[c] = row
+        base = _searched_days(cov, np.flatnonzero(every), np.zeros(every.sum(), np.int64), 1,
+                              origin, width)
+        own_rows = np.flatnonzero(mine & ~every)
+        own, slot = np.unique(cov.country[own_rows], return_inverse=True)
+        # Rows of their own widen a State's searched days beyond the all-States ones.
+        searched = _searched_days(cov, own_rows, slot, len(own), origin, width) | base
+        before = grid[own]
+        grid &= _full_windows(base, window)
+        grid[own] = before & _full_windows(searched, window)
     return grid
 
 
-def _searched_days(cov: PreparedCoverage, rows: np.ndarray, origin: int, width: int) -> np.ndarray:
-    """Per day from origin: inside one of the given rows."""
-    diff = np.zeros(width + 1, dtype=np.int32)
-    idx = np.flatnonzero(rows)
-    np.add.at(diff, np.maximum(cov.start[idx], origin) - origin, 1)
-    np.add.at(diff, np.minimum(cov.end[idx], origin + width - 1) - origin + 1, -1)
-    return np.cumsum(diff[:-1]) > 0
+def _searched_days(cov: PreparedCoverage, rows: np.ndarray, slot: np.ndarray, n: int,
+                   origin: int, width: int) -> np.ndarray:
+    """(n, width) bool: day origin + j inside one of the rows placed in slot i."""
+    diff = np.zeros((n, width + 1), dtype=np.int32)
+    np.add.at(diff, (slot, np.maximum(cov.start[rows], origin) - origin), 1)
+    np.add.at(diff, (slot, np.minimum(cov.end[rows], origin + width - 1) - origin + 1), -1)
+    return np.cumsum(diff[:, :-1], axis=1) > 0
 
 
 def _full_windows(searched: np.ndarray, window: int) -> np.ndarray:
-    """Per window end (from the window-th day on): were all its days searched?"""
-    running = np.zeros(len(searched) + 1, dtype=np.int32)
-    np.cumsum(searched, dtype=np.int32, out=running[1:])
-    return (running[window:] - running[: len(searched) - window + 1]) == window
+    """Per window end (from the window-th day on): were all its days searched? Row-wise."""
+    running = np.zeros(searched.shape[:-1] + (searched.shape[-1] + 1,), dtype=np.int32)
+    np.cumsum(searched, axis=-1, dtype=np.int32, out=running[..., 1:])
+    return (running[..., window:] - running[..., : searched.shape[-1] - window + 1]) == window
