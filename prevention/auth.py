@@ -22,7 +22,8 @@ from typing import Mapping
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prevention import audit
@@ -71,10 +72,53 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def password_rules_text() -> str:
+    """The rules, in the words the forms show before anyone types (and the errors repeat)."""
+    return (f"At least {MIN_PASSWORD_LENGTH} characters; not one character or a short pattern "
+            "repeated (aaaa…, abcabc…); not a common password, even with digits or symbols "
+            "added at either end (checked against the 30,000 most common leaked passwords); "
+            "not containing your username. A few unrelated words make a good one.")
+
+
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn's list of the most common passwords in public leaks (lower-case), maintained with
+    # the library; loaded on first use only, the sign-in path never needs it.
+    global _COMMON
+    if _COMMON is None:
+        from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+        _COMMON = frozenset(FREQUENCY_LISTS["passwords"])
+    return _COMMON
+
+
+_COMMON: frozenset[str] | None = None
+
+
+def _letters_core(text: str) -> str:
+    """The text without the digits and symbols at either end ('Qwerty123!' -> 'qwerty')."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalpha():
+        start += 1
+    while end > start and not text[end - 1].isalpha():
+        end -= 1
+    return text[start:end]
+
+
 def check_password_rules(password: str, username: str = "") -> None:
+    """Raise AccountError naming the first rule of password_rules_text() the password breaks."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    if username and username.lower() in password.lower():
+    folded = password.lower()
+    for size in range(1, len(folded) // 2 + 1):
+        if len(folded) % size == 0 and folded[:size] * (len(folded) // size) == folded:
+            raise AccountError("the password is one character or a short pattern repeated; "
+                               "choose one that is not (a few unrelated words work well)")
+    core = _letters_core(folded)
+    common = _common_passwords()
+    if folded in common or (core and core in common):
+        raise AccountError("that is a common password (one of the most used in public leaks, "
+                           "perhaps with digits or symbols added); choose another")
+    if username and username.lower() in folded:
         raise AccountError("the password must not contain the username")
 
 
@@ -138,6 +182,13 @@ def add_account(session: Session, actor: Principal | None, username: str, role: 
             raise AccountError("no admin account exists yet: the first account must be an admin")
     else:
         require(actor, "account.manage")
+    # Only the anonymous form is limited to once: an operator with shell access (the command
+    # line) can always make an admin, which is also the way back if every admin was removed.
+    bootstrap = first and actor is None
+    if bootstrap and session.scalar(select(Account.id).where(Account.first_admin.is_(True))):
+        raise AccountError("the first administrator was created already; an admin account can "
+                           "now be made only with `python -m prevention user add NAME --role admin`"
+                           " on the command line")
     _check_role(role)
     name = _normal(username)
     if password is None and not email:
@@ -151,9 +202,18 @@ def add_account(session: Session, actor: Principal | None, username: str, role: 
         raise AccountError(f"an account with email {email!r} already exists")
     account = Account(username=name, role=role, email=email, display_name=display_name,
                       password_hash=None if password is None else hash_password(password),
-                      disabled=False)
+                      disabled=False, first_admin=bootstrap)
     session.add(account)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # Two browsers submitted the first-administrator form at the same instant: both saw no
+        # admin, the unique index on first_admin let only the other one in.
+        if bootstrap and "first_admin" in str(exc.orig):
+            raise AccountError("another administrator was created at the same moment; nothing "
+                               "was stored. Sign in with that account (ask whoever made it).") from exc
+        raise AccountError(f"an account named {name!r} or with that email was created at the "
+                           "same moment; choose another name") from exc
     actor_for_log = actor if actor is not None or not first else to_user(account)
     audit.record(session, actor_for_log, "account.add", "account", account.id,
                  after=_public(account), detail="first administrator" if first else "")
@@ -197,26 +257,160 @@ def enable(session: Session, actor: Principal | None, username: str) -> User:
     return _change(session, actor, username, "account.enable", disabled=False)
 
 
-def set_password(session: Session, actor: Principal | None, username: str, password: str) -> None:
-    """Admins reset anyone's password; a signed-in user may change their own."""
+def set_password(session: Session, actor: Principal | None, username: str, password: str,
+                 keep_session: str | None = None) -> None:
+    """Admins reset anyone's password; a signed-in user may change their own.
+
+    Every other session of the account ends: a new password is what someone does after
+    suspecting the old one leaked, so a browser signed in with the old one must not stay in.
+    `keep_session` is the token of the browser making the change, which stays signed in (only
+    when the user changes their own password; an admin's reset ends them all).
+    """
     account = get_account(session, username)
-    if actor is None or actor.id != account.id:
+    own = actor is not None and actor.id == account.id
+    if not own:
         require(actor, "account.manage")
     check_password_rules(password, account.username)
     account.password_hash = hash_password(password)
     session.flush()
+    ended = revoke_sessions(session, account.id, keep=keep_session if own else None)
     audit.record(session, actor, "account.set_password", "account", account.id,
-                 detail=account.username)
+                 after={"other_sessions_ended": ended}, detail=account.username)
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user if the name and password match an enabled account; None otherwise."""
+# ---------------------------------------------------------------- sign-in throttling
+
+ACCOUNT_LOCK_AFTER = 5  # failed sign-ins in a row for one username
+# One address may be a whole office behind one proxy, or a NAT: more room, still a bound on
+# one machine trying many usernames.
+ADDRESS_LOCK_AFTER = 20
+FIRST_LOCK_SECONDS = 60  # then doubled with each further failure
+MAX_LOCK_SECONDS = 3600
+FORGET_AFTER = timedelta(hours=24)  # a count with no failure for this long starts again
+LOCAL = "local"  # st.context.ip_address is None for connections from this machine
+
+
+class SignInLocked(AccountError):
+    """Sign-in is paused for this account or address; the password was not even checked."""
+
+    def __init__(self, scope: str, until: datetime):
+        self.scope, self.until = scope, until
+        what = "this account" if scope == "account" else "your network address"
+        minutes = max(1, round((until - datetime.now(timezone.utc)).total_seconds() / 60))
+        super().__init__(f"Too many failed sign-ins for {what}: try again after "
+                         f"{until:%H:%M} UTC (about {minutes} min). Each further failure doubles "
+                         "the wait, up to an hour; an admin can reset your password meanwhile.")
+
+
+def lock_rule_text() -> str:
+    return (f"After {ACCOUNT_LOCK_AFTER} failed sign-ins in a row for one account, or "
+            f"{ADDRESS_LOCK_AFTER} from one network address, sign-in pauses for "
+            f"{FIRST_LOCK_SECONDS // 60} minute, doubling with each further failure up to "
+            f"{MAX_LOCK_SECONDS // 60} minutes. Counts are kept on the server (a reload does "
+            "not reset them) and end with a successful sign-in or after a day without failures.")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+def _throttle_keys(name: str, address: str | None) -> list[tuple[str, str, int]]:
+    return [("account", name[:200], ACCOUNT_LOCK_AFTER),
+            ("address", (address or LOCAL)[:200], ADDRESS_LOCK_AFTER)]
+
+
+def _lock_seconds(failures: int, limit: int) -> int:
+    return min(FIRST_LOCK_SECONDS * 2 ** max(0, failures - limit), MAX_LOCK_SECONDS)
+
+
+def _throttle_table():
+    from prevention.models.security import SignInThrottle
+
+    return SignInThrottle.__table__
+
+
+def _reserve(session: Session, keys, now: datetime) -> list[tuple[str, str, int, datetime | None]]:
+    """Count this attempt as a failure for every key before the password is checked, or raise
+    SignInLocked. Counting first, in the caller's transaction (whose row locks last until it
+    commits), is what stops concurrent attempts from all passing a check made before any of
+    them failed. A success undoes its count afterwards (_forgive)."""
+    from sqlalchemy import delete, or_
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    t = _throttle_table()
+    free = or_(t.c.locked_until.is_(None), t.c.locked_until <= now)
+    session.execute(delete(t).where(t.c.last_failure_at < now - FORGET_AFTER, free))
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(dialect_insert(t).values([
+        {"scope": scope, "key": key, "failures": 0, "last_failure_at": now} for scope, key, _ in keys
+    ]).on_conflict_do_nothing(index_elements=["scope", "key"]))
+    reserved = []
+    for scope, key, limit in keys:
+        where = (t.c.scope == scope, t.c.key == key)
+        failures = session.execute(update(t).where(*where, free).values(
+            failures=t.c.failures + 1, last_failure_at=now).returning(t.c.failures)).scalar()
+        if failures is None:  # locked: refused without checking, and not counted
+            until = _aware(session.execute(select(t.c.locked_until).where(*where)).scalar())
+            raise SignInLocked(scope, until)
+        until = None
+        if failures >= limit:
+            until = now + timedelta(seconds=_lock_seconds(failures, limit))
+            session.execute(update(t).where(*where).values(locked_until=until))
+        reserved.append((scope, key, failures, until))
+    return reserved
+
+
+def _forgive(session: Session, reserved) -> None:
+    """After a success: the account's count starts again; the address keeps earlier failures
+    (another account may have been tried from it) but not this attempt."""
+    from sqlalchemy import case
+
+    t = _throttle_table()
+    for scope, key, _failures, _until in reserved:
+        where = (t.c.scope == scope, t.c.key == key)
+        if scope == "account":
+            session.execute(update(t).where(*where).values(failures=0, locked_until=None))
+        else:
+            session.execute(update(t).where(*where).values(
+                failures=case((t.c.failures > 0, t.c.failures - 1), else_=0),
+                locked_until=case((t.c.failures - 1 < ADDRESS_LOCK_AFTER, None),
+                                  else_=t.c.locked_until)))
+
+
+def locked_until(session: Session, username: str, address: str | None = None) -> datetime | None:
+    """When sign-in for this name (and address, if given) may be tried again; None if now."""
+    t = _throttle_table()
+    name = username.strip().lower()
+    keys = _throttle_keys(name, address)[: 2 if address is not None else 1]
+    now = datetime.now(timezone.utc)
+    latest = None
+    for scope, key, _ in keys:
+        until = _aware(session.execute(select(t.c.locked_until).where(
+            t.c.scope == scope, t.c.key == key)).scalar())
+        if until is not None and until > now and (latest is None or until > latest):
+            latest = until
+    return latest
+
+
+def authenticate(session: Session, username: str, password: str,
+                 address: str | None = None) -> User | None:
+    """The user if the name and password match an enabled account; None otherwise.
+
+    `address` is the client's network address (None: this machine). Raises SignInLocked,
+    without checking the password, while the name or the address is locked (lock_rule_text).
+    """
     Account = _account_model()
+    now = datetime.now(timezone.utc)
+    reserved = _reserve(session, _throttle_keys(username.strip().lower(), address), now)
     try:
         name = _normal(username)
     except AccountError:
-        return None
-    account = session.scalar(select(Account).where(Account.username == name))
+        name = None
+    account = session.scalar(select(Account).where(Account.username == name)) if name else None
     stored = account.password_hash if account is not None and account.password_hash else _DUMMY_HASH
     try:
         _hasher.verify(stored, password)
@@ -224,8 +418,15 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        log.info("sign-in refused for %r", name)
+        log.info("sign-in refused for %r", name or username[:120])
+        for scope, key, failures, until in reserved:
+            if until is not None:
+                audit.record(session, None, "sign_in.lockout", "sign_in", f"{scope}:{key}",
+                             after={"failures": failures, "locked_until": until},
+                             detail=f"{failures} failed sign-ins for {scope} {key!r}; locked "
+                                    f"for {round((until - now).total_seconds() / 60)} min")
         return None
+    _forgive(session, reserved)
     if _hasher.check_needs_rehash(stored):
         account.password_hash = hash_password(password)
     log.info("sign-in of %r", name)
@@ -275,6 +476,59 @@ def user_for_session(session: Session, token: str | None) -> User | None:
     if expires <= datetime.now(timezone.utc):
         return None
     return load_user(session, row.account_id)
+
+
+def revoke_sessions(session: Session, account_id: int, keep: str | None = None) -> int:
+    """End every live session of an account except the one whose token is `keep`; how many."""
+    from prevention.models.review import AccountSession
+
+    stmt = update(AccountSession).where(AccountSession.account_id == account_id,
+                                        AccountSession.revoked_at.is_(None))
+    if keep:
+        stmt = stmt.where(AccountSession.token_hash != _token_hash(keep))
+    done = session.execute(stmt.values(revoked_at=datetime.now(timezone.utc), handoff_hash=None,
+                                       handoff_expires_at=None).execution_options(
+        synchronize_session=False))
+    return done.rowcount or 0
+
+
+HANDOFF_SECONDS = 120  # long enough for a slow redirect, short enough to be useless if logged
+
+
+def handoff_code(session: Session, token: str) -> str:
+    """A one-time code that the browser exchanges, at the cookie route, for this session.
+
+    The session's own token never appears in a URL: the route gives the browser a fresh one
+    in an HttpOnly cookie and the old one (known only to the server) stops working.
+    """
+    from prevention.models.review import AccountSession
+
+    code = secrets.token_urlsafe(32)
+    done = session.execute(update(AccountSession).where(
+        AccountSession.token_hash == _token_hash(token), AccountSession.revoked_at.is_(None)
+    ).values(handoff_hash=_token_hash(code),
+             handoff_expires_at=datetime.now(timezone.utc) + timedelta(seconds=HANDOFF_SECONDS))
+        .execution_options(synchronize_session=False))
+    if not done.rowcount:
+        raise AccountError("this sign-in has ended already; sign in again")
+    return code
+
+
+def exchange_handoff(session: Session, code: str | None) -> str | None:
+    """The new session token for a valid, unused, unexpired code; None otherwise. One UPDATE
+    that matches on the code and clears it, so two requests with one code cannot both win."""
+    if not isinstance(code, str) or not code or len(code) > 100:
+        return None
+    from prevention.models.review import AccountSession
+
+    now = datetime.now(timezone.utc)
+    token = secrets.token_urlsafe(32)
+    done = session.execute(update(AccountSession).where(
+        AccountSession.handoff_hash == _token_hash(code), AccountSession.handoff_expires_at > now,
+        AccountSession.revoked_at.is_(None), AccountSession.expires_at > now,
+    ).values(token_hash=_token_hash(token), handoff_hash=None, handoff_expires_at=None)
+        .execution_options(synchronize_session=False))
+    return token if done.rowcount == 1 else None
 
 
 def end_session(session: Session, token: str | None) -> None:
@@ -340,7 +594,8 @@ def reviewers(session: Session) -> list[User]:
     return [to_user(a) for a in rows]
 
 
-__all__ = ["User", "AccountError", "PermissionDenied", "add_account", "authenticate", "set_role",
+__all__ = ["User", "AccountError", "SignInLocked", "PermissionDenied", "add_account",
+           "authenticate", "set_role",
            "disable", "enable", "set_password", "load_user", "user_for_identity", "require",
            "require_role", "oidc_configured", "count_accounts", "cli_actor"]
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -47,7 +48,14 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 class Account(Base):
     __tablename__ = "accounts"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role_known"),)
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role_known"),
+        # The anonymous first-administrator form may succeed once in a database's life, even
+        # when several browsers submit it at the same instant: the database keeps one row
+        # with first_admin set, whoever checked "no admin yet" first.
+        Index("uq_accounts_first_admin", "first_admin", unique=True,
+              sqlite_where=text("first_admin"), postgresql_where=text("first_admin")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(120), unique=True)
@@ -58,6 +66,7 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)
@@ -212,3 +221,8 @@ class AccountSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A sign-in hands the browser a one-time code (only its hash is here); the server route
+    # that sets the HttpOnly cookie exchanges it once, before handoff_expires_at, for the
+    # cookie's token (prevention.web).
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
