@@ -145,7 +145,8 @@ def map_mandate(phrase: str) -> str | None:
 
 def _suggest(phrase: str) -> tuple[str, ...]:
     table = ohchr_sp.mandate_table()
-    by_key = {countries.normalise(t): t for t in table["title"]}
+    # Closing lists write titles, communications write short names: suggest in the same form.
+    by_key = {countries.normalise(t): t for t in [*table["title"], *table["short_name"]] if t}
     close = difflib.get_close_matches(countries.normalise(phrase), list(by_key), n=3, cutoff=0.5)
     return tuple(by_key[k] for k in close)
 
