@@ -44,6 +44,7 @@ ACTIONS: dict[str, str] = {
     "brief.export": "download a case's situation brief",
     "import.run": "import data",
     "quarantine.fix": "fix and re-submit quarantined rows",
+    "coverage.declare": "declare or end what a source was searched for (coverage)",
     "ruleset.publish": "publish a rule-set version",
     "account.manage": "add accounts, change roles, disable accounts",
     "audit.view": "read the audit log",

@@ -58,6 +58,16 @@ def _import(args: argparse.Namespace) -> int:
     options = {}
     if args.mapping:
         options["mapping"] = _read_mapping(args.mapping)
+    if args.complete:
+        options["complete"] = True
+    if args.covers:
+        options["covers"] = args.covers
+    unsupported = sorted(set(options) - set(COVERAGE_OPTIONS.get(args.kind, ())) - {"mapping"})
+    if unsupported:
+        print(f"--{unsupported[0]} does not apply to --kind {args.kind}; it applies to "
+              + ", ".join(k for k, opts in COVERAGE_OPTIONS.items() if unsupported[0] in opts),
+              file=sys.stderr)
+        return 2
     if not args.path.exists():
         print(f"{args.path}: no such file or folder", file=sys.stderr)
         return 2
@@ -67,11 +77,19 @@ def _import(args: argparse.Namespace) -> int:
     except ParserUnavailable as exc:
         print(f"cannot import: {exc}", file=sys.stderr)
         return 2
+    except ValueError as exc:  # an option the parser refuses (e.g. a malformed --covers)
+        print(f"cannot import: {exc}", file=sys.stderr)
+        return 2
     except IngestError as exc:
         print(f"import failed, nothing was stored: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else report.summary())
     return 0 if report.read_anything else 2
+
+
+# Which importers take the coverage options (docs/coverage.md).
+COVERAGE_OPTIONS = {"bundle": ("complete",), "table": ("complete",),
+                    "ohchr-sp": ("complete", "covers")}
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -81,7 +99,7 @@ def _export(args: argparse.Namespace) -> int:
     path = export_bundle(args.dir)
     b = load_bundle()
     print(f"wrote {path}: {len(b.signals)} signals, {len(b.issuers)} issuers, "
-          f"{len(b.memberships)} memberships")
+          f"{len(b.memberships)} memberships, {len(b.coverage)} coverage rows")
     return 0
 
 
@@ -119,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--mapping", type=Path,
                      help="YAML/JSON file mapping bundle fields to the table's columns "
                           "(--kind table)")
+    imp.add_argument("--complete", action="store_true",
+                     help="the file holds everything its source published over its span "
+                          "(bundle without coverage.csv, table, ohchr-sp); otherwise its span "
+                          "is declared a sample")
+    imp.add_argument("--covers", metavar="START:END",
+                     help="the span the search behind the file covered (ohchr-sp)")
     imp.add_argument("--user", default=_default_user(),
                      help="who runs the import, recorded with it (default: the login name)")
     imp.set_defaults(handler=_import)

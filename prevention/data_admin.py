@@ -16,7 +16,7 @@ from prevention.models.core import Import
 
 HISTORY_COLUMNS = ["Import", "When (UTC)", "By", "Kind", "File", "Rows read", "Accepted",
                    "Duplicates", "Quarantined", "Skipped"]
-BUNDLE_NAMES = ("signals.csv", "issuers.csv", "memberships.csv")
+BUNDLE_NAMES = ("signals.csv", "issuers.csv", "memberships.csv", "coverage.csv")
 
 
 def import_history(limit: int = 200, engine: Engine | None = None) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def stage_upload(files: list[tuple[str, bytes]], kind: str, folder: Path) -> Pat
                 (target / base).write_bytes(content)
             else:
                 raise UploadError(f"{base}: a bundle is signals.csv, issuers.csv and optionally "
-                                  "memberships.csv (or a .zip of them)")
+                                  "memberships.csv and coverage.csv (or a .zip of them)")
         missing = [n for n in BUNDLE_NAMES[:2] if not (target / n).exists()]
         if missing:
             raise UploadError(f"the bundle lacks {', '.join(missing)}; upload it too")

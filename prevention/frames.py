@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from prevention.db import get_engine
-from triggers.bundle import ISSUER_COLUMNS, Bundle
+from triggers.bundle import COVERAGE_COLUMNS, ISSUER_COLUMNS, Bundle
 
 T = TypeVar("T")
 
@@ -26,7 +26,9 @@ SIGNAL_FRAME_COLUMNS = ["signal_id", "date", "country", "concern", "title", "url
                         "summary", "language"]
 COUNTRY_COLUMNS = ["iso3", "name", "un_group"]
 OUTCOME_COLUMNS = ["country", "date", "kind", "reference", "title", "url"]
-COVERAGE_COLUMNS = ["source_kind", "issuer_kinds", "signals", "first_date", "last_date"]
+SOURCE_COLUMNS = ["source_kind", "issuer_kinds", "signals", "first_date", "last_date"]
+# The stored coverage rows: the bundle's columns, then who declared each and why.
+STORED_COVERAGE_COLUMNS = [*COVERAGE_COLUMNS, "id", "import_id", "declared_by", "note"]
 
 _cache: dict[tuple[str, str], tuple[int, Any]] = {}
 _lock = threading.Lock()
@@ -150,7 +152,10 @@ def _load_bundle(engine: Engine) -> Bundle:
     memberships = _text(memberships, ["org_id", "country"])
     memberships["since"] = _dates(memberships["since"])
     memberships["until"] = _dates(memberships["until"])
-    return Bundle(signals=signals, issuers=issuers, links=links, memberships=memberships)
+    # Always a frame: a database declares what it holds, and nothing declared is not covered.
+    coverage = _load_coverage(engine)[COVERAGE_COLUMNS]
+    return Bundle(signals=signals, issuers=issuers, links=links, memberships=memberships,
+                  coverage=coverage)
 
 
 def load_bundle(engine: Engine | None = None) -> Bundle:
@@ -182,7 +187,7 @@ def load_outcomes(engine: Engine | None = None) -> pd.DataFrame:
     return _cached("outcomes", engine, _load_outcomes)
 
 
-def _load_coverage(engine: Engine) -> pd.DataFrame:
+def _load_sources(engine: Engine) -> pd.DataFrame:
     counts = _query(engine, "SELECT i.source_kind, COUNT(*), CAST(MIN(s.date) AS TEXT), "
                             "CAST(MAX(s.date) AS TEXT) FROM signals s "
                             "JOIN imports i ON i.id = s.import_id GROUP BY i.source_kind",
@@ -198,11 +203,31 @@ def _load_coverage(engine: Engine) -> pd.DataFrame:
     counts["signals"] = counts["signals"].astype(np.int64)
     counts["first_date"] = _dates(counts["first_date"])
     counts["last_date"] = _dates(counts["last_date"])
-    return counts[COVERAGE_COLUMNS].sort_values("source_kind").reset_index(drop=True)
+    return counts[SOURCE_COLUMNS].sort_values("source_kind").reset_index(drop=True)
+
+
+def load_sources(engine: Engine | None = None) -> pd.DataFrame:
+    """The signals each kind of import brought: [source_kind, issuer_kinds (tuple of issuer
+    kinds seen), signals, first_date, last_date]. What was searched is load_coverage()."""
+    return _cached("sources", engine, _load_sources)
+
+
+def _load_coverage(engine: Engine) -> pd.DataFrame:
+    frame = _query(engine, 'SELECT source, issuer_kind, country, CAST(start AS TEXT), '
+                           'CAST("end" AS TEXT), completeness, id, import_id, declared_by, note '
+                           'FROM coverage ORDER BY issuer_kind, source, start, country',
+                   STORED_COVERAGE_COLUMNS)
+    frame = _text(frame, ["source", "issuer_kind", "country", "completeness", "declared_by",
+                          "note"])
+    frame["start"] = _dates(frame["start"])
+    frame["end"] = _dates(frame["end"])
+    frame["id"] = frame["id"].astype(np.int64)
+    frame["import_id"] = pd.array(frame["import_id"], dtype="Int64")
+    return frame.reset_index(drop=True)
 
 
 def load_coverage(engine: Engine | None = None) -> pd.DataFrame:
-    """Which sources are loaded and up to which date: [source_kind, issuer_kinds (tuple of
-    issuer kinds seen), signals, first_date, last_date]. An issuer kind absent here means
-    "no data loaded", which the dashboard must not show as "criterion not met"."""
+    """Every stored coverage row (docs/coverage.md): the bundle's coverage columns, with
+    `id`, `import_id` (the import that declared it; empty for a row a user added),
+    `declared_by` and `note`."""
     return _cached("coverage", engine, _load_coverage)

@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from prevention.db import get_engine, session_scope
 from prevention.frames import bump_version, invalidate
 from prevention.importers import ParserUnavailable
-from prevention.ingest import file_sha256, import_file
-from prevention.models.core import Country, Import
+from prevention.ingest import declare_coverage, file_sha256, import_file
+from prevention.models.core import Country, Coverage, Import
 from prevention.rulesets import seed_shipped
 from prevention.settings import get_settings
 from triggers.vocabulary import EXTRA_COUNTRY_CODES
@@ -109,6 +109,7 @@ def seed(engine: Engine | None = None, data_dir: Path | None = None,
                 Import.sha256 == digest, Import.source_kind == source.kind)).first()
         if done:
             say(f"{source.what}: already loaded ({path.name}, import #{done[0]})")
+            _backfill_coverage(engine, source, path, done[0], say)
             continue
         try:
             report = import_file(path, source.kind, user=SEED_USER, engine=engine,
@@ -117,5 +118,24 @@ def seed(engine: Engine | None = None, data_dir: Path | None = None,
             say(f"{source.what}: skipped, {exc}")
             continue
         say(f"{source.what}: {path.name}: {report.accepted} accepted, {report.duplicates} "
-            f"duplicates, {report.quarantined} quarantined, {report.skipped} skipped")
+            f"duplicates, {report.quarantined} quarantined, {report.skipped} skipped, "
+            f"{report.coverage} coverage row(s)")
     invalidate()
+
+
+def _backfill_coverage(engine: Engine, source: SeedSource, path: Path, import_id: int,
+                       say: Callable[[str], None]) -> None:
+    """A database seeded before coverage existed holds the signals but not what was searched:
+    declare it now, so its criteria are not all "no data"."""
+    with engine.connect() as conn:
+        has = conn.execute(sa.select(Coverage.id).where(Coverage.import_id == import_id)).first()
+    if has:
+        return
+    try:
+        added = declare_coverage(path, source.kind, import_id, user=SEED_USER, engine=engine,
+                                 **dict(source.options))
+    except ParserUnavailable as exc:
+        say(f"{source.what}: coverage not declared, {exc}")
+        return
+    if added:
+        say(f"{source.what}: {added} coverage row(s) declared for import #{import_id}")

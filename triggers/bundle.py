@@ -325,6 +325,17 @@ def _check_coverage(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
     return out.drop_duplicates().reset_index(drop=True)
 
 
+def validate_coverage(coverage: pd.DataFrame, source: str = "coverage") -> pd.DataFrame:
+    """Check coverage rows on their own (rows a user declares), or raise BundleError."""
+    errors = _Collector()
+    frame = _normalise(coverage, "coverage.csv", COVERAGE_COLUMNS, COVERAGE_REQUIRED, errors)
+    if frame is not None:
+        frame = _check_coverage(frame, errors)
+    if errors.problems:
+        raise BundleError(errors.problems, source)
+    return frame
+
+
 def validate_frames(signals: pd.DataFrame, issuers: pd.DataFrame,
                     memberships: pd.DataFrame | None = None, source: str = "bundle", *,
                     coverage: pd.DataFrame | None = None, unique_ids: bool = False) -> Bundle:

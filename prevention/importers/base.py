@@ -71,8 +71,22 @@ class ParsedImport:
     issuers: pd.DataFrame = field(default_factory=lambda: _empty(ISSUER_RECORD_COLUMNS))
     links: pd.DataFrame = field(default_factory=lambda: _empty(LINK_RECORD_COLUMNS))
     records: pd.DataFrame | None = None  # memberships / nhri / ngos / outcomes rows, with source_row
-    # The coverage this file declares; stored with the import (no row of the file is one).
+    # The coverage this file declares, stored with the import (docs/coverage.md). Rows with a
+    # `source_row` are rows of the file (a bundle's coverage.csv) and are accounted like any.
     coverage: pd.DataFrame = field(default_factory=lambda: _empty(COVERAGE_RECORD_COLUMNS))
+    # When a file cannot say what was searched (a spreadsheet, a bundle without coverage.csv):
+    # the ingest step declares the span of its signals, for the issuer kinds they hold, with
+    # this completeness ("sample" unless the user says the file is complete).
+    span_coverage: str | None = None
+
+    def declare(self, source: str, kinds, start: str, end: str, completeness: str,
+                country: str = "") -> None:
+        """Add coverage rows: `source` searched `kinds` about `country` ("" every State)."""
+        rows = pd.DataFrame([{"source": source, "issuer_kind": k, "country": country,
+                              "start": start, "end": end, "completeness": completeness}
+                             for k in kinds], columns=COVERAGE_RECORD_COLUMNS)
+        self.coverage = rows if self.coverage.empty else pd.concat([self.coverage, rows],
+                                                                   ignore_index=True)
     rejected: list[Rejected] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
 

@@ -21,6 +21,8 @@ import pandas as pd
 from prevention.importers.base import ParsedImport, Rejected
 from prevention.importers.rows import MAX_FIELD, header_cells, max_bytes, read_fast
 from triggers.bundle import (
+    COVERAGE_COLUMNS,
+    COVERAGE_REQUIRED,
     ISSUER_COLUMNS,
     ISSUER_REQUIRED,
     MEMBERSHIP_COLUMNS,
@@ -38,7 +40,9 @@ FILES = {
     "signals.csv": (SIGNAL_COLUMNS, SIGNAL_REQUIRED),
     "issuers.csv": (ISSUER_COLUMNS, ISSUER_REQUIRED),
     "memberships.csv": (MEMBERSHIP_COLUMNS, MEMBERSHIP_REQUIRED),
+    "coverage.csv": (COVERAGE_COLUMNS, COVERAGE_REQUIRED),
 }
+OPTIONAL_FILES = ("memberships.csv", "coverage.csv")
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -63,7 +67,7 @@ def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, in
     columns, required = FILES[name]
     path = folder / name
     if not path.exists():
-        if name != "memberships.csv":
+        if name not in OPTIONAL_FILES:
             rejected.append(_file_problem(name, f"file not found in {folder}; a bundle needs "
                                                 "signals.csv and issuers.csv"))
         return None
@@ -168,11 +172,13 @@ def _read_slow(text: str, header: list[str], name: str,
 
 
 def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
-          **options) -> ParsedImport:
+          complete: bool = False, **options) -> ParsedImport:
     """Parse a bundle folder. `known_issuers`: issuer ids already stored, which signals may
-    reference without defining them in issuers.csv (the ingest step passes them)."""
+    reference without defining them in issuers.csv (the ingest step passes them).
+    `complete`: for a bundle without coverage.csv, the user says it holds everything its
+    sources published over its span (otherwise the span is declared a sample)."""
     if options:
-        raise TypeError(f"the bundle importer takes no options {sorted(options)}")
+        raise TypeError(f"the bundle importer takes only the option complete, not {sorted(options)}")
     folder = Path(path)
     rejected: list[Rejected] = []
     if not folder.is_dir():
@@ -191,6 +197,10 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
                           rejected=rejected)
     if not tables:
         return parsed
+    if "coverage.csv" not in tables:
+        # The engine reads a bundle without coverage.csv as complete over all time; a
+        # database holds many sources, so an import claims no more than its own span.
+        parsed.span_coverage = "complete" if complete else "sample"
     return _validate(parsed, tables, set(known_issuers or ()))
 
 
@@ -232,6 +242,7 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
     empty = {n: _Table(n, pd.DataFrame({c: pd.Series(dtype=object) for c in FILES[n][0]}),
                        np.zeros(0, np.int64), pd.DataFrame()) for n in FILES}
     has_memberships = "memberships.csv" in tables
+    has_coverage = "coverage.csv" in tables
     tables = {n: tables.get(n, empty[n]) for n in FILES}
     unique = {n: _unique_key(t) for n, t in tables.items()}
     repeats = {n: _repeats(t, unique[n]) for n, t in tables.items()}
@@ -252,8 +263,10 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
                 {"issuer_id": placeholders, "name": placeholders, "kind": "other",
                  "country": "", "accreditation": "", "scope": ""})], ignore_index=True)
         memberships = frames["memberships.csv"] if has_memberships else None
+        coverage = frames["coverage.csv"] if has_coverage else None
         try:
             bundle = validate_frames(frames["signals.csv"], issuers, memberships,
+                                     coverage=coverage,
                                      unique_ids=unique["signals.csv"] and unique["issuers.csv"])
             break
         except BundleError as exc:
@@ -323,6 +336,12 @@ def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) 
         mem["source_row"] = _source_rows("memberships.csv",
                                          tables["memberships.csv"].lines[mem_rows])
         parsed.records = mem
+    if has_coverage and len(tables["coverage.csv"].frame):
+        cov_take, cov_rows = source_rows("coverage.csv")
+        cov = tables["coverage.csv"].frame.iloc[cov_take].reset_index(drop=True)
+        cov = cov.apply(lambda col: col.astype(str).str.strip())
+        cov["source_row"] = _source_rows("coverage.csv", tables["coverage.csv"].lines[cov_rows])
+        parsed.coverage = cov
     return parsed
 
 

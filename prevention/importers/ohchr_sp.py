@@ -81,10 +81,28 @@ def _date(value: str) -> str | None:
         return None
 
 
-def parse(path: Path, **options) -> ParsedImport:
-    """Parse one communications export (CSV, UTF-8)."""
+def parse_covers(value: str | None) -> tuple[str, str] | None:
+    """'2011-01-01:2023-05-31' -> ('2011-01-01', '2023-05-31'), the span a search covered."""
+    if value in (None, ""):
+        return None
+    first, sep, last = str(value).partition(":")
+    a, b = _date(first.strip()), _date(last.strip())
+    if not sep or a is None or b is None or b < a:
+        raise ValueError(f"option covers={value!r}: write the searched span as START:END, two "
+                         "days YYYY-MM-DD with END on or after START")
+    return a, b
+
+
+def parse(path: Path, complete: bool = False, covers: str | None = None,
+          **options) -> ParsedImport:
+    """Parse one communications export (CSV, UTF-8). Coverage (docs/coverage.md): the file
+    is declared a `sample` of the communications over its span (first to last date sent), or
+    `complete` when the user says it is (`complete=True`: the whole result of a search), over
+    `covers` (START:END, the search's span) when given."""
     if options:
-        raise TypeError(f"the {KIND} importer takes no options {sorted(options)}")
+        raise TypeError(f"the {KIND} importer takes only the options complete and covers, "
+                        f"not {sorted(options)}")
+    span = parse_covers(covers)
     path = Path(path)
     rejected: list[Rejected] = []
     table = read_csv(path, REQUIRED, OPTIONAL, rejected)
@@ -92,9 +110,11 @@ def parse(path: Path, **options) -> ParsedImport:
     if table is None:
         return parsed
     parsed.rows_read = table.rows_read
-    signals, links, used = [], [], set()
+    signals, links, used, sent = [], [], set(), []
     for raw, line in zip(table.rows, table.lines):
         row = {k: v.strip() for k, v in raw.items()}
+        if _date(row["date_sent"]):
+            sent.append(row["date_sent"])  # letters to other actors were searched too
         code = row["addressee_code"].upper()
         if code == "OTH" or row.get("is_state_addressee", "").lower() in ("0", "false", "no"):
             parsed.skipped[NOT_A_STATE] = parsed.skipped.get(NOT_A_STATE, 0) + 1
@@ -112,6 +132,10 @@ def parse(path: Path, **options) -> ParsedImport:
         parsed.signals = pd.DataFrame(signals)
         parsed.links = pd.DataFrame(links, columns=["signal_id", "issuer_id"]).drop_duplicates()
         parsed.issuers = issuers(used)
+    if span or sent:
+        first, last = span or (min(sent), max(sent))
+        parsed.declare(f"{KIND}:{path.name}", ["sp_mandate"], first, last,
+                       "complete" if complete else "sample")
     return parsed
 
 

@@ -281,14 +281,17 @@ def _dates(values: pd.Series, problems: _Problems, text_only: bool) -> pd.Series
 
 
 def parse(path: Path, mapping: dict | str | Path | None = None, source: str = "table",
-          sheet: str | None = None, **options) -> ParsedImport:
-    """Parse a CSV (UTF-8), XLSX or JSON table of signals; see the module docstring."""
+          sheet: str | None = None, complete: bool = False, **options) -> ParsedImport:
+    """Parse a CSV (UTF-8), XLSX or JSON table of signals; see the module docstring.
+    `complete`: the user says the file holds everything its source published over its span
+    (coverage is then declared complete; otherwise a sample, docs/coverage.md)."""
     if options:
-        raise TypeError(f"the table importer takes the options mapping, source and sheet, "
-                        f"not {sorted(options)}")
+        raise TypeError(f"the table importer takes the options mapping, source, sheet and "
+                        f"complete, not {sorted(options)}")
     path = Path(path)
     rejected: list[Rejected] = []
-    parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)
+    parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected,
+                          span_coverage="complete" if complete else "sample")
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,60}", source or ""):
         raise ValueError(f"option source={source!r}: use 1-60 letters, digits, '.', '_' or '-'")
     try:

@@ -31,6 +31,7 @@ from prevention.db import get_engine
 from prevention.frames import bump_version, invalidate
 from prevention.importers.base import ParsedImport, Rejected
 from prevention.ingest.cells import clean_text, clipped, jsonable
+from prevention.ingest.coverage import declared, store_coverage
 from prevention.ingest.fields import ISSUER_FIELDS, SIGNAL_FIELDS
 from prevention.ingest.lookup import isin_mask, stored_issuer_ids
 from prevention.ingest.records import (
@@ -50,7 +51,8 @@ from prevention.ingest.signals import store_issuers, store_signals
 from prevention.ingest.writer import ACCREDITATIONS_TABLE, Progress, Writer
 from prevention.models.core import Import, QuarantinedRow
 
-__all__ = ["ImportReport", "IngestError", "Progress", "file_sha256", "import_file", "new_report",
+__all__ = ["ImportReport", "IngestError", "Progress", "declare_coverage", "file_sha256",
+           "import_file", "new_report",
            "nothing_read", "rejected_key", "row_key", "store", "store_in", "stored_issuer_ids",
            "ISSUER_FIELDS", "SIGNAL_FIELDS"]
 
@@ -73,7 +75,7 @@ def file_sha256(path: str | Path) -> str:
 
 
 AUDITED_COUNTS = ("kind", "file_name", "sha256", "rows_read", "accepted", "duplicates",
-                  "quarantined", "skipped", "problem_count")
+                  "quarantined", "skipped", "problem_count", "coverage")
 
 
 def store(parsed: ParsedImport, *, user: str, sha256: str = "", options: dict | None = None,
@@ -126,6 +128,31 @@ def import_file(path: str | Path, kind: str, *, user: str, engine: Engine | None
                  progress=progress)
 
 
+def declare_coverage(path: str | Path, kind: str, import_id: int, *, user: str,
+                     engine: Engine | None = None, **options) -> int:
+    """Store the coverage a file declares, for an import made before coverage existed (the
+    seed's files in an older database). Its signals are not read again: they are stored.
+    Returns the number of coverage rows added."""
+    from prevention.importers import get_parser
+
+    parser_options = dict(options)
+    engine = engine or get_engine()
+    if kind == "bundle":
+        parser_options["known_issuers"] = stored_issuer_ids(engine)
+    parsed = get_parser(kind)(Path(path), **parser_options)
+    with engine.begin() as conn:
+        frame = declared(conn, parsed, {rejected_key(r) for r in parsed.rejected} - {None})
+        frame["key"] = ""  # the file's rows were accounted by the import that stored them
+        added = store_coverage(conn, frame, RowOutcomes(), import_id, user,
+                               datetime.now(timezone.utc))
+        if len(added):
+            audit.record(conn, user, "coverage.declare", "import", import_id,
+                         detail=f"{len(added)} coverage row(s) declared by {parsed.file_name}")
+            bump_version(conn)
+    invalidate()
+    return len(added)
+
+
 def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, user: str,
              options: dict | None = None, progress: Progress | None = None) -> None:
     """Store inside the caller's transaction (the quarantine's re-submission uses this)."""
@@ -156,6 +183,10 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
             store_accreditations(conn, parsed, rows, w, "nhri" if parsed.kind == "nhri" else "ngo")
         else:
             raise IngestError(f"records of kind {parsed.kind!r} have no storage; this is a bug")
+
+    coverage = store_coverage(conn, declared(conn, parsed, rejected_keys), rows, import_id,
+                              user, datetime.now(timezone.utc))
+    report.coverage = len(coverage)
 
     states = rows.states()
     # A row the parser rejected cannot also count as accepted or duplicate.

@@ -30,6 +30,7 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)  # file-level first, then by row
     problem_count: int = 0
     notes: list[str] = field(default_factory=list)  # things stored differently than given
+    coverage: int = 0  # coverage rows this import added (docs/coverage.md)
 
     @property
     def read_anything(self) -> bool:
@@ -46,6 +47,7 @@ class ImportReport:
                  f"  quarantined {self.quarantined}", f"  skipped     {self.skipped}{skipped}"]
         if self.import_id is not None:
             lines.insert(1, f"  import #{self.import_id}, sha256 {self.sha256[:12]}")
+            lines.append(f"  coverage    {self.coverage} row(s) declared")
         if self.problem_count:
             lines.append(f"{self.problem_count} problem(s):")
             lines += [f"  {p}" for p in self.problems]
@@ -54,8 +56,6 @@ class ImportReport:
                              "(all are in the quarantine)")
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
-
-
 
 
 def row_key(source_row) -> str:

@@ -30,12 +30,18 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         w.writerows(rows)
 
 
-def write_bundle(folder: Path, signals=SIGNALS, issuers=ISSUERS, memberships=None) -> Path:
+COVERAGE_HEADER = ["source", "issuer_kind", "country", "start", "end", "completeness"]
+
+
+def write_bundle(folder: Path, signals=SIGNALS, issuers=ISSUERS, memberships=None,
+                 coverage=None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(folder / "signals.csv", SIGNAL_HEADER, signals)
     write_csv(folder / "issuers.csv", ISSUER_HEADER, issuers)
     if memberships is not None:
         write_csv(folder / "memberships.csv", ["org_id", "country", "since", "until"], memberships)
+    if coverage is not None:
+        write_csv(folder / "coverage.csv", COVERAGE_HEADER, coverage)
     return folder
 
 
@@ -43,7 +49,7 @@ def table_counts(engine) -> dict[str, int]:
     import sqlalchemy as sa
 
     names = ["imports", "issuers", "issuer_accreditations", "signals", "signal_issuers",
-             "memberships", "outcomes", "quarantine"]
+             "memberships", "outcomes", "quarantine", "coverage"]
     with engine.connect() as conn:
         counts = {n: conn.execute(sa.text(f"SELECT COUNT(*) FROM {n}")).scalar_one()
                   for n in names}

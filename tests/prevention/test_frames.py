@@ -12,7 +12,7 @@ from prevention.frames import (
     invalidate,
     load_bundle,
     load_countries,
-    load_coverage,
+    load_sources,
     load_outcomes,
 )
 from prevention.models.core import (
@@ -67,7 +67,7 @@ def test_frames_have_the_engine_shapes(engine):
         {"iso3": "SYR", "name": "Syrian Arab Republic", "un_group": "Asia-Pacific"}]
     out = load_outcomes(engine)
     assert out.loc[0, "country"] == "" and out.loc[0, "date"] == pd.Timestamp("2008-05-22")
-    cov = load_coverage(engine).iloc[0]
+    cov = load_sources(engine).iloc[0]
     assert cov["source_kind"] == "ohchr-sp" and cov["signals"] == 2
     assert cov["issuer_kinds"] == ("nhri", "sp_mandate")
     assert cov["last_date"] == pd.Timestamp("2022-01-03")
@@ -80,7 +80,7 @@ def test_empty_database_gives_empty_frames_the_engine_accepts(engine):
     b = load_bundle(engine)
     assert b.signals.empty and b.links.empty
     evaluate(b, load_rule_set("glion-iii-2016"), "2024-01-01")
-    assert load_coverage(engine).empty
+    assert load_sources(engine).empty
 
 
 def test_cache_returns_the_same_object_until_the_data_changes(engine):

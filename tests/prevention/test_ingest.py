@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from prevention import ingest
 from prevention.export import export_bundle
-from prevention.frames import load_bundle, load_coverage
+from prevention.frames import load_bundle, load_coverage, load_sources
 from prevention.ingest import IngestError, import_file
 from prevention.quarantine import list_quarantine
 from prevention.settings import PROJECT_DIR, get_settings
@@ -165,9 +165,9 @@ def test_an_unreadable_bundle_records_nothing(engine, tmp_path):
     assert not r.read_anything and "not a folder" in r.problems[0]
 
 
-def test_coverage_names_the_loaded_sources(engine):
+def test_sources_name_the_loaded_kinds(engine):
     import_file(SAMPLE, "bundle", user="t", engine=engine)
-    cov = load_coverage(engine).iloc[0]
+    cov = load_sources(engine).iloc[0]
     assert cov["source_kind"] == "bundle" and cov["signals"] == 30
     assert "high_commissioner" in cov["issuer_kinds"] and "nhri" not in cov["issuer_kinds"]
 

@@ -105,6 +105,9 @@ def _calls():
         "watchlist.manage": lambda s, u, c: watchlists.create(u, "My list", ["LBY"], engine=c["engine"]),
         "audit.view": lambda s, u, c: audit.query(s, u),
         "audit.export": lambda s, u, c: audit.export_csv(s, u),
+        "coverage.declare": lambda s, u, c: __import__("prevention.coverage").coverage.declare(
+            s, u, source="hc-2024", issuer_kind="high_commissioner", start="2024-01-01",
+            end="2024-12-31"),
     }
 
 
