@@ -38,7 +38,8 @@ def _data(db: str, version: int) -> dict:
         "kinds": views.loaded_issuer_kinds(bundle),
         "synthetic": views.is_synthetic(bundle),
         "outcomes": frames.load_outcomes(),
-        "coverage": frames.load_coverage(),
+        "coverage": frames.load_coverage(),  # what each source was searched for
+        "sources": frames.load_sources(),  # the signals each kind of import brought
     }
 
 

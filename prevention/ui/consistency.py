@@ -16,7 +16,7 @@ from triggers.rules import DEFAULT_RULE_SET_ID, rule_set_to_yaml
 def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, _rules, _outcomes):
     shared = common.data()
     return bv.run(shared["prepared"], _rules, _outcomes, start, end, lookback, horizon,
-                  shared["coverage"])
+                  shared["sources"])
 
 
 common.guard("consistency")

@@ -92,7 +92,7 @@ else:
             st.error(f"Still rejected: {result.reason}")
 
 st.subheader("Coverage per source")
-sources = views.sources_table(d["coverage"])
+sources = views.sources_table(d["sources"])
 if sources.empty:
     st.info("No signals loaded yet.")
 else:

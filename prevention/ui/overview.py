@@ -64,7 +64,7 @@ common.figure_downloads(lambda: charts.status_map(shown), f"map-{rules.id}-{view
                         f"map-{param}-{views.iso(as_of)}")
 
 st.subheader("Sources loaded")
-sources = views.sources_table(d["coverage"])
+sources = views.sources_table(d["sources"])
 if sources.empty:
     st.info("No sources loaded yet: import data on the Data page.")
 else:
