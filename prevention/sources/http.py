@@ -270,8 +270,10 @@ class HttpClient:
         host = request.host
         self._pace(host)
         try:
-            with self._client.stream(request.method, request.url, params=list(request.params),
-                                     json=request.json, headers=self._headers(request)) as resp:
+            # Merge, not replace: a configured URL may carry its own query (?idtype=7).
+            url = httpx.URL(request.url).copy_merge_params(list(request.params))
+            with self._client.stream(request.method, url, json=request.json,
+                                     headers=self._headers(request)) as resp:
                 body = self._read(resp, host)
         except httpx.ConnectError as exc:
             raise _Retryable(f"could not connect ({exc})", connect=True) from None

@@ -90,7 +90,20 @@ def test_persistent_500_is_a_clear_unreachable_after_bounded_attempts(httpserver
     assert len(httpserver.log) == 3
 
 
-def test_timeout_is_retried_then_succeeds(httpserver, clock):
+@pytest.fixture
+def threaded_server():
+    # The slow first answer must not hold up the second request: one thread per request.
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_timeout_is_retried_then_succeeds(threaded_server, clock):
+    httpserver = threaded_server
     calls = {"n": 0}
 
     def handler(request):
