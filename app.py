@@ -2,14 +2,25 @@
 
 Every page is listed here with its url_path, which is also its id in prevention/access.py, so
 that accounts (issue 5) can filter this list by role without touching any page.
+
+This one file is both halves of the app. `streamlit run app.py` (Streamlit 1.67) sees the
+`app = st.App(...)` below and serves it with uvicorn, which imports this file as the module
+`app`: that builds the server with the session-cookie routes of prevention/web.py. Streamlit
+then runs the same file as the script (under the name __main__) for every browser session,
+which is the navigation.
 """
 
 import streamlit as st
 
-from prevention.ui.login import current_user, first_start_notice, navigation
+if __name__ != "__main__":
+    from prevention import web
 
-st.set_page_config(page_title="Prevention Dashboard", page_icon="▲", layout="wide")
-# The page list is built from the signed-in user's role (anonymous visitors: the public pages).
-page = st.navigation(navigation(current_user()))
-first_start_notice()
-page.run()
+    app = st.App("app.py", routes=web.server_routes())
+else:
+    from prevention.ui.login import current_user, first_start_notice, navigation
+
+    st.set_page_config(page_title="Prevention Dashboard", page_icon="▲", layout="wide")
+    # The page list is built from the signed-in user's role (anonymous visitors: the public pages).
+    page = st.navigation(navigation(current_user()))
+    first_start_notice()
+    page.run()

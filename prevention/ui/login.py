@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from prevention import auth
+from prevention import auth, views, web
 from prevention.db import session_scope
 
 KEY = "account_id"
 TOKEN = "_session_token"
-COOKIE = "prevention_session"
-_PENDING_COOKIE = "_pending_cookie"
+COOKIE = web.COOKIE
+_PENDING_NAV = "_pending_navigation"
 
 # The pages of issue 5, in the same shape as prevention.ui.registry.PAGES.
 OWN_PAGES = [
@@ -24,7 +24,6 @@ OWN_PAGES = [
     ("admin", "Administration", ":material/admin_panel_settings:", "Bureau", "admin.py"),
     ("account", "Account", ":material/person:", "Account", "login.py"),
 ]
-MAX_FAILURES = 5  # per browser session, then the form asks the user to wait
 
 
 def _oidc() -> bool:
@@ -90,55 +89,81 @@ def navigation(user: auth.User | None) -> dict[str, list]:
 
 def first_start_notice() -> None:
     """While no admin exists, say where to create one (the Account page asks for it); and
-    write the session cookie after a sign-in or sign-out."""
+    send the browser to the cookie route after a sign-in or sign-out."""
     browser_session()
     with session_scope() as s:
         if auth.needs_first_admin(s):
             st.sidebar.warning("No administrator exists yet: create one on the **Account** page.")
 
 
+def _account_path() -> str:
+    return f"{web.base_path()}/account"
+
+
 def sign_in(user: auth.User) -> None:
+    """This tab is signed in at once (the token stays on the server, in the session state);
+    with the cookie route running, the browser is then sent there to get the HttpOnly cookie
+    that keeps it signed in across reloads."""
     with session_scope() as s:
         token = auth.start_session(s, user)
+        code = auth.handoff_code(s, token) if web.ROUTES_ACTIVE else None
     st.session_state[KEY], st.session_state[TOKEN] = user.id, token
-    st.session_state[_PENDING_COOKIE] = token
+    if code:
+        st.session_state[_PENDING_NAV] = web.begin_url(code, _account_path())
 
 
 def sign_out() -> None:
     with session_scope() as s:
         auth.end_session(s, st.session_state.get(TOKEN))
+        auth.end_session(s, st.context.cookies.get(COOKIE))
     for key in list(st.session_state.keys()):
         del st.session_state[key]  # nothing of one user's session survives for the next
-    st.session_state[_PENDING_COOKIE] = ""
+    if web.ROUTES_ACTIVE:
+        st.session_state[_PENDING_NAV] = web.end_url(_account_path())
     if _oidc() and st.user.is_logged_in:
         st.logout()
 
 
 def browser_session() -> None:
-    """Write or clear this browser's session cookie after a sign-in or sign-out.
+    """After a sign-in or sign-out, send the browser to the route that sets or clears the
+    HttpOnly cookie (prevention.web), and show nothing else meanwhile.
 
-    Streamlit has no API that sets a cookie, so a tiny script does it. The token is random and
-    made here (nothing user-typed is written into the script); the cookie is first-party,
-    SameSite=Strict, Secure over HTTPS, and names no role.
+    This script only navigates: it never sees the cookie's token, which the route makes. The
+    URL is ours (a fixed path and a random code), written as a JSON string.
     """
-    token = st.session_state.pop(_PENDING_COOKIE, None)
-    if token is None:
+    url = st.session_state.pop(_PENDING_NAV, None)
+    if url is None:
         return
-    if token and not token.replace("-", "").replace("_", "").isalnum():
-        raise ValueError("unexpected characters in a session token")
-    age = auth.SESSION_HOURS * 3600 if token else 0
-    st.html(f"""<script>document.cookie = "{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict"
-            + (location.protocol === "https:" ? "; Secure" : "");</script>""",
+    import json
+
+    st.html(f"<script>window.location.replace({json.dumps(url)});</script>",
             unsafe_allow_javascript=True)
+    st.info("One moment…")
+    st.stop()
+
+
+def _client_address() -> str | None:
+    """The client's address as the server saw it (None for this machine). Behind a proxy,
+    uvicorn takes it from X-Forwarded-For only when the proxy's address is in
+    FORWARDED_ALLOW_IPS (docs/accounts.md)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no browser connection
+        return None
+    return address if isinstance(address, str) and address else None  # AppTest hands a mock
+
+
+def _password_rules() -> None:
+    st.caption(f"Password rules: {auth.password_rules_text()}")
 
 
 def _first_admin() -> None:
     st.info("No administrator exists yet. Create the first one (or run "
             "`python -m prevention user add NAME --role admin`). There is no default password.")
+    _password_rules()
     with st.form("first_admin", clear_on_submit=True):
         name = st.text_input("Username")
-        pw = st.text_input("Password", type="password",
-                           help=f"At least {auth.MIN_PASSWORD_LENGTH} characters.")
+        pw = st.text_input("Password", type="password", help=auth.password_rules_text())
         again = st.text_input("Password again", type="password")
         if st.form_submit_button("Create the administrator", type="primary"):
             if pw != again:
@@ -155,34 +180,45 @@ def _first_admin() -> None:
 
 
 def _sign_in_form() -> None:
-    failures = st.session_state.get("_sign_in_failures", 0)
     if _oidc():
         if st.button("Sign in with your organisation's account", type="primary"):
             st.login()
         st.caption("Or with a local account:")
-    if failures >= MAX_FAILURES:
-        st.error("Too many failed attempts in this session. Reload the page to try again later.")
-        return
+    if st.query_params.get("signin") == "expired":
+        st.warning("That sign-in did not complete (its one-time link was used already or had "
+                   "expired). Sign in again.")
     with st.form("sign_in", clear_on_submit=True):
         name = st.text_input("Username")
         pw = st.text_input("Password", type="password")
         if st.form_submit_button("Sign in"):
-            with session_scope() as s:
-                user = auth.authenticate(s, name, pw)
-            if user is None:
-                st.session_state["_sign_in_failures"] = failures + 1
-                st.error("Unknown username or wrong password (or the account is disabled).")
+            address = _client_address()
+            try:
+                with session_scope() as s:
+                    user = auth.authenticate(s, name, pw, address=address)
+            except auth.SignInLocked as exc:
+                st.error(str(exc))
                 return
+            if user is None:
+                with session_scope() as s:
+                    until = auth.locked_until(s, name, address or auth.LOCAL)
+                st.error("Unknown username or wrong password (or the account is disabled)."
+                         + (f" Sign-in is now paused until {until:%H:%M} UTC." if until else ""))
+                return
+            if "signin" in st.query_params:
+                del st.query_params["signin"]
             sign_in(user)
             st.rerun()
+    st.caption(auth.lock_rule_text())
 
 
 def _signed_in(user: auth.User) -> None:
-    st.success(f"Signed in as **{user.label}** ({user.role}).")
+    st.success(f"Signed in as **{views.md_text(user.label)}** ({user.role}).")
     if st.button("Sign out"):
         sign_out()
         st.rerun()
     with st.expander("Change my password"):
+        _password_rules()
+        st.caption("Changing it signs out every other browser signed in to this account.")
         with st.form("own_password", clear_on_submit=True):
             pw = st.text_input("New password", type="password")
             again = st.text_input("New password again", type="password")
@@ -192,11 +228,12 @@ def _signed_in(user: auth.User) -> None:
                     return
                 try:
                     with session_scope() as s:
-                        auth.set_password(s, user, user.username, pw)
+                        auth.set_password(s, user, user.username, pw,
+                                          keep_session=st.session_state.get(TOKEN))
                 except (auth.AccountError, auth.PermissionDenied) as exc:
                     st.error(str(exc))
                     return
-                st.success("Password changed.")
+                st.success("Password changed; every other session of this account has ended.")
 
 
 def page() -> None:

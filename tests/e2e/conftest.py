@@ -188,8 +188,9 @@ def sign_in(page, server, role: str) -> None:
     form.get_by_role("button", name="Sign in").click()
     settle(page, server)
     page.get_by_text("Signed in as").first.wait_for()
-    # The session cookie is written by a small script after the page shows "Signed in as";
-    # a test that loads another URL at once would otherwise race it and arrive signed out.
+    # The session cookie is set by the server's /session/begin route, to which the page sends
+    # the browser after the sign-in; a test that loads another URL before that response
+    # arrived would race it and arrive signed out.
     from prevention.ui.login import COOKIE
 
     deadline = time.monotonic() + 20
