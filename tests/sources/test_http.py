@@ -171,3 +171,20 @@ def test_post_json_body(httpserver, client):
     ("Mon, 02 Mar 2026 09:01:00 GMT", 60.0), ("Mon, 02 Mar 2026 08:00:00 GMT", 0.0)])
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)) == expected
+
+
+def test_registry_builds_every_connector_and_the_polite_client(monkeypatch):
+    from prevention.sources import registry
+
+    monkeypatch.setenv("PREVENTION_CONTACT", "ops@example.org")
+    monkeypatch.setenv("PREVENTION_UNDL_URL", "http://127.0.0.1:9/undl")
+    settings = SourceSettings()
+    assert "reliefweb-ohchr" not in registry.connectors(settings)  # no appname: not built
+    settings = SourceSettings(reliefweb_appname="approved-name")
+    built = registry.connectors(settings)
+    assert {"reliefweb-ohchr", "ohchr-spcomm-latest", "unsd-sdg-16a1", "undl-sc-voting",
+            "feed-au", "feed-eu", "feed-oas", "feed-coe", "feed-osce"} <= set(built)
+    with registry.client(settings) as c:
+        assert c.delay_for("127.0.0.1:9") == 5.0  # the Digital Library's crawl delay
+        assert c.settings_for_host["127.0.0.1:9"] == "PREVENTION_UNDL_URL"
+        assert "ops@example.org" in c.user_agent
