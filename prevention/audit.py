@@ -147,7 +147,9 @@ def export_csv(session: Session, viewer: Principal | None, flt: AuditFilter = Au
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
-    writer.writerows(rows(entries))
+    from prevention.exports import inert_cell  # the one rule for formula-looking cells
+
+    writer.writerows({k: inert_cell(v) for k, v in row.items()} for row in rows(entries))
     record(session, viewer, "audit.export", "audit_log", "",
            after={"rows": len(entries), "filter": flt.__dict__})
     return out.getvalue()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from prevention import audit
 from prevention.access import Principal, require
+from prevention.views import web_url
 from prevention.review import ACTION_LABELS, RATING_LABELS, STATE_LABELS, CaseView, get_case, judgements
 from triggers.bundle import Bundle
 from triggers.rules import RuleSet, load_rule_set
@@ -138,10 +139,11 @@ def _day(value) -> str:
 
 
 def _link(url: str, text: str) -> str:
-    url = (url or "").strip()
-    if url.lower().startswith(("https://", "http://")):
-        return f'<a href="{_e(url)}">{_e(text)}</a><br><span class="url">{_e(url)}</span>'
-    return _e(text)
+    link = web_url(url)
+    if link is not None:
+        return f'<a href="{_e(link)}">{_e(text)}</a><br><span class="url">{_e(link)}</span>'
+    shown = f'<br><span class="url">{_e(url)}</span>' if isinstance(url, str) and url.strip() else ""
+    return _e(text) + shown
 
 
 STATUS_FILL = {"clear": "#ffffff", "watch": "#f0c75e", "triggered": "#b2182b"}

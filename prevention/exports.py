@@ -24,17 +24,35 @@ def _marked(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
     return out
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (tab and carriage return
+# because some programs skip them before looking): OWASP's list for CSV injection.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value):
+    """A text cell that a spreadsheet would run as a formula, prefixed with ' so it is shown as
+    typed; every other value unchanged. Signal titles, usernames and audit details come from
+    outside, so every CSV and XLSX the dashboard writes goes through this (inert())."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def inert(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `table` with inert_cell applied to every cell (numbers stay numbers)."""
+    return table.map(inert_cell)
+
+
 def to_csv(table: pd.DataFrame, synthetic: bool = False) -> bytes:
-    """UTF-8 CSV with a BOM, which Excel needs to show non-Latin names correctly."""
-    return _marked(table, synthetic).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV with a BOM, which Excel needs to show non-Latin names correctly. Rows end in
+    CRLF (RFC 4180), which also makes the writer quote a cell holding a lone carriage return
+    instead of letting it split the row."""
+    return inert(_marked(table, synthetic)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(table: pd.DataFrame, sheet: str = "data", synthetic: bool = False) -> bytes:
     buf = io.BytesIO()
-    # openpyxl would treat a cell starting with '=' as a formula; signal titles come from
-    # outside, so text that looks like a formula is prefixed to stay inert.
-    safe = _marked(table, synthetic).map(
-        lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+    safe = inert(_marked(table, synthetic))
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         safe.to_excel(writer, sheet_name=sheet[:31] or "data", index=False)
         if synthetic:

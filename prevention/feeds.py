@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from prevention.views import web_url
+
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
 TAG_AUTHORITY = "prevention-dashboard"  # tag: URIs need an authority; ids stay stable across hosts
@@ -75,10 +77,13 @@ def watchlist_feed(name: str, share_token: str, statuses: pd.DataFrame, signals:
         title = str(r.title or r.reference or r.signal_id)
         _el(entry, "title", f"{mark}{r.country}: {title}", type="text")
         _el(entry, "updated", _stamp(r.date))
-        _el(entry, "summary", f"{pd.Timestamp(r.date).date().isoformat()} · {r.reference}".strip(" ·"),
-            type="text")
-        if r.url:
-            _el(entry, "link", rel="alternate", href=str(r.url))
+        summary = f"{pd.Timestamp(r.date).date().isoformat()} · {r.reference}".strip(" ·")
+        link = web_url(r.url)
+        if r.url and link is None:  # a feed reader would follow javascript: or data: links
+            summary += f" · source (not a web address, so not linked): {r.url}"
+        _el(entry, "summary", summary, type="text")
+        if link:
+            _el(entry, "link", rel="alternate", href=link)
         _el(entry, "category", term=str(r.country))
 
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

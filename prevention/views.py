@@ -6,7 +6,7 @@ is tested without a browser. Nothing here imports Streamlit or touches the datab
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -202,7 +202,7 @@ def evidence_table(evaluation: Evaluation, bundle: Bundle, iso3: str,
     """The dated, linked signals behind a State's criteria, newest first."""
     ev = evaluation.evidence(iso3, criterion_id)
     names = issuer_names(bundle, ev["signal_id"])
-    return pd.DataFrame({
+    return link_column(pd.DataFrame({
         "Date": [iso(d) for d in ev["date"]],
         "Issuers": ev["signal_id"].map(names).fillna("").to_numpy(),
         "Reference": ev["reference"].to_numpy(),
@@ -210,7 +210,7 @@ def evidence_table(evaluation: Evaluation, bundle: Bundle, iso3: str,
         "Source": ev["url"].to_numpy(),
         "Criterion": ev["criterion_id"].to_numpy(),
         "Signal id": ev["signal_id"].to_numpy(),
-    })
+    }), "Source")
 
 
 def country_criteria(evaluation: Evaluation, iso3: str, no_data: list[str]) -> pd.DataFrame:
@@ -366,7 +366,7 @@ def status_since(status: np.ndarray, countries: np.ndarray, first_day: np.dateti
 
 def whats_new_table(new: pd.DataFrame) -> pd.DataFrame:
     """Signals that arrived since a visit (prevention.watchlists.arrived_since), for display."""
-    return pd.DataFrame({
+    return link_column(pd.DataFrame({
         "Date": [iso(x) for x in new["date"]],
         "ISO3": new["country"].to_numpy(),
         "Reference": new["reference"].to_numpy(),
@@ -374,7 +374,7 @@ def whats_new_table(new: pd.DataFrame) -> pd.DataFrame:
         "Source": new["url"].to_numpy(),
         "Imported": [iso(x) for x in new["imported_at"]],
         "Signal id": new["signal_id"].to_numpy(),
-    })
+    }), "Source")
 
 
 def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -430,15 +430,53 @@ def md_text(text: str) -> str:
 
 
 def safe_url(url: str) -> str | None:
-    """An http(s) URL fit for a markdown link target, or None (javascript:, data:, relative...)."""
-    url = (url or "").strip()
-    if not url.lower().startswith(("https://", "http://")) or any(c.isspace() for c in url):
+def web_url(url) -> str | None:
+    """The URL if it is an http(s) address with a host, else None (javascript:, data:, file:,
+    relative or protocol-relative, malformed). Every place that makes a link (tables, feeds,
+    briefs, markdown) asks this first: a link to anything else could run code or leave the
+    web on a click, so such a value is shown as text instead."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+    """web_url, fit for a markdown link target."""
+    url = web_url(url)
+    if url is None:
         return None
     # Parentheses and angle brackets would end the markdown link early.
     return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
 def source_links(evidence: pd.DataFrame, limit: int = 10) -> str:
+NOT_A_LINK = " (not a web link)"
+
+
+def link_column(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """A copy whose `column` holds only web addresses (None elsewhere), for a LinkColumn. Any
+    other value stays visible as text in a column named '<column> (not a web link)', added
+    after it only when there is such a value."""
+    raw = table[column]
+    links = [web_url(v) for v in raw]
+    out = table.copy()
+    out[column] = pd.Series(links, index=table.index, dtype=object)
+    texts = ["" if link is not None or v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+             for v, link in zip(raw, links)]
+    if any(texts):
+        out.insert(out.columns.get_loc(column) + 1, column + NOT_A_LINK,
+                   pd.Series(texts, index=table.index, dtype=object))
+    return out
+
+
     """A markdown line of links to the first `limit` sources: 'date · reference ↗'."""
     parts = []
     for row in evidence.head(limit).itertuples(index=False):

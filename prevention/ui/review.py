@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
-from prevention import briefs, review
+from prevention import briefs, review, views
 from prevention.access import PermissionDenied, can, require_page
 from prevention.auth import reviewers
 from prevention.db import session_scope
@@ -113,7 +113,7 @@ signals = d["bundle"].signals
 frozen = signals.loc[signals["signal_id"].isin(list(snap["evidence"])),
                      ["signal_id", "date", "reference", "title", "url"]]
 frozen = frozen.assign(content_hash=frozen["signal_id"].map(snap["evidence"]).str[:16])
-st.dataframe(frozen, hide_index=True, width="stretch",
+st.dataframe(views.link_column(frozen, "url"), hide_index=True, width="stretch",
              column_config={"url": st.column_config.LinkColumn("source")})
 
 st.subheader("New since the case opened")
@@ -122,7 +122,8 @@ fresh = review.new_since(case, now, d["bundle"].links)
 if fresh.empty:
     st.write("Nothing new.")
 else:
-    st.dataframe(fresh[["change", "criterion_id", "signal_id", "date", "reference", "title", "url"]],
+    st.dataframe(views.link_column(fresh[["change", "criterion_id", "signal_id", "date", "reference",
+                                          "title", "url"]], "url"),
                  hide_index=True, width="stretch",
                  column_config={"url": st.column_config.LinkColumn("source")})
 
