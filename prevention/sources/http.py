@@ -29,6 +29,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
@@ -158,8 +159,6 @@ class Response:
     @classmethod
     def from_file(cls, path, url: str = "", fetched_at: datetime | None = None) -> Response:
         """A saved response (or any file) read as if fetched: parsers take one type."""
-        from pathlib import Path
-
         body = Path(path).read_bytes()
         return cls(request=Request(url or Path(path).resolve().as_uri()),
                    url=url or Path(path).resolve().as_uri(),

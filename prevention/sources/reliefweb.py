@@ -208,6 +208,12 @@ def _item(item, number: int, response: Response, rejected: list[Rejected],
         bump(skipped, NOT_NEWS)
         return None
     body = str(fields.get("body") or "")
+    primary = (fields.get("primary_country") or {}).get("iso3", "") if isinstance(
+        fields.get("primary_country"), dict) else ""
+    codes = classify.states(primary, _names(fields.get("country"), "iso3"), title, body)
+    if not codes:  # before the mandates: a thematic release is skipped, not quarantined
+        bump(skipped, THEMATIC)
+        return None
     found = classify.classify_item(title, body, date.fromisoformat(day))
     if found.kind == "sp_mandate":
         ids = _mandates(found, reject)
@@ -222,12 +228,6 @@ def _item(item, number: int, response: Response, rejected: list[Rejected],
         ids = [who[0]]
         issuer_rows = [{"issuer_id": who[0], "name": who[1], "kind": who[2], "country": "",
                         "accreditation": "", "scope": ""}]
-    primary = (fields.get("primary_country") or {}).get("iso3", "") if isinstance(
-        fields.get("primary_country"), dict) else ""
-    codes = classify.states(primary, _names(fields.get("country"), "iso3"), title, body)
-    if not codes:
-        bump(skipped, THEMATIC)
-        return None
     url = str(fields.get("origin") or fields.get("url") or f"https://reliefweb.int/node/{rid}")
     languages = _names(fields.get("language"), "code")
     signal = {"signal_id": f"reliefweb:{rid}:{codes[0]}", "date": day, "country": codes[0],

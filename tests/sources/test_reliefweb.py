@@ -149,3 +149,16 @@ def test_unknown_mandate_quarantines_the_release(tmp_path):
     path.write_text(json.dumps(page))
     (rej,) = reliefweb.parse_response(Response.from_file(path)).rejected
     assert "sp_mandates.csv" in rej.reason and rej.suggestions
+
+
+def test_thematic_release_without_closing_list_is_skipped_not_quarantined(tmp_path):
+    # [CC] in test_classify.py: a statement about the experts themselves, about no State.
+    page = {"data": [{"id": "4", "fields": {
+        "title": "Attacks against UN human rights experts must cease: Coordination Committee of "
+                 "Special Procedures", "date": {"original": "2024-05-16T00:00:00+00:00"},
+        "primary_country": {"iso3": "wld"}, "body": "GENEVA (16 May 2024) – Independent UN "
+                                                    "human rights experts have faced ..."}}]}
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page))
+    parsed = reliefweb.parse_response(Response.from_file(path))
+    assert parsed.rejected == [] and parsed.skipped == {reliefweb.THEMATIC: 1}
