@@ -14,13 +14,14 @@ import pandas as pd
 from triggers.bundle import Bundle
 from triggers.evaluate import Evaluation
 from triggers.rules import JointGroup, NhriWithNgos, RuleSet, StatementBy
-from triggers.vocabulary import KIND_LABELS, STATUSES, country_name
+from triggers.vocabulary import KIND_LABELS, STATUS_ORDER, country_name
 
 # Shape + text + colour, so status never depends on colour alone. Okabe-Ito colours are
 # distinguishable under the common colour-vision deficiencies.
 STATUS_SHAPES = {"triggered": "▲", "watch": "◆", "clear": "○"}
 STATUS_COLOURS = {"triggered": "#D55E00", "watch": "#E69F00", "clear": "#56B4E9"}
-STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
+# Higher is more pressing: tables sort on it, most pressing first.
+STATUS_RANK = {s: len(STATUS_ORDER) - i for i, s in enumerate(STATUS_ORDER)}
 NO_DATA = "no data"
 SYNTHETIC_MARK = "[SYNTHETIC]"
 
@@ -172,7 +173,7 @@ def group_options(table: pd.DataFrame) -> list[str]:
 
 def status_counts(table: pd.DataFrame) -> dict[str, int]:
     counts = table["status"].value_counts()
-    return {s: int(counts.get(s, 0)) for s in reversed(STATUSES)}
+    return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
 
 
 def sources_table(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -429,7 +430,6 @@ def md_text(text: str) -> str:
                    for ch in " ".join(str(text).split()))
 
 
-def safe_url(url: str) -> str | None:
 def web_url(url) -> str | None:
     """The URL if it is an http(s) address with a host, else None (javascript:, data:, file:,
     relative or protocol-relative, malformed). Every place that makes a link (tables, feeds,
@@ -449,6 +449,7 @@ def web_url(url) -> str | None:
     return url
 
 
+def safe_url(url: str) -> str | None:
     """web_url, fit for a markdown link target."""
     url = web_url(url)
     if url is None:
@@ -457,7 +458,6 @@ def web_url(url) -> str | None:
     return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
-def source_links(evidence: pd.DataFrame, limit: int = 10) -> str:
 NOT_A_LINK = " (not a web link)"
 
 
@@ -477,6 +477,7 @@ def link_column(table: pd.DataFrame, column: str) -> pd.DataFrame:
     return out
 
 
+def source_links(evidence: pd.DataFrame, limit: int = 10) -> str:
     """A markdown line of links to the first `limit` sources: 'date · reference ↗'."""
     parts = []
     for row in evidence.head(limit).itertuples(index=False):

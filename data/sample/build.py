@@ -86,6 +86,18 @@ def main() -> None:
         w.writerow(["org_id", "country", "since", "until"])
         for r in sorted(rows, key=lambda r: (r["org_code"], r["iso3"])):
             w.writerow([members[r["org_code"]], r["iso3"], "", ""])
+    # What was searched: a sample each time, never everything a source published, so that the
+    # engine says "undetermined" rather than "clear" for every State not named (docs/coverage.md).
+    with open(HERE / "coverage.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["source", "issuer_kind", "country", "start", "end", "completeness"])
+        w.writerows([
+            ("ohchr-sp-sample-2025-12", "sp_mandate", "", "2025-12-01", "2026-02-27", "sample"),
+            ("worked-examples", "high_commissioner", "LBY", "2011-02-22", "2011-02-22", "sample"),
+            ("worked-examples", "regional_org", "CIV", "2010-12-07", "2010-12-21", "sample"),
+            ("worked-examples", "regional_org", "LBY", "2011-02-22", "2011-02-22", "sample"),
+            ("worked-examples", "security_council", "LBY", "2011-02-22", "2011-02-22", "sample"),
+        ])
 
 
 if __name__ == "__main__":

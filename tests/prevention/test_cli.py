@@ -14,7 +14,7 @@ SAMPLE = PROJECT_DIR / "data" / "sample"
 def test_import_prints_counts_and_exits_0(db_url, capsys):
     assert main(["import", str(SAMPLE), "--kind", "bundle", "--user", "ana"]) == 0
     out = capsys.readouterr()
-    assert "153 rows read" in out.out and "accepted    153" in out.out
+    assert "158 rows read" in out.out and "accepted    158" in out.out
     assert "signals: 30/30" in out.err  # progress
 
 
@@ -41,8 +41,8 @@ def test_export_then_import_adds_nothing(db_url, tmp_path, capsys):
     capsys.readouterr()
     main(["import", str(tmp_path / "out"), "--kind", "bundle", "--json"])
     report = json.loads(capsys.readouterr().out)
-    # 153 rows, plus the coverage.csv the export writes: the sample's span for its 4 kinds.
-    assert report["accepted"] == 0 and report["duplicates"] == report["rows_read"] == 157
+    # The sample's 158 rows (its coverage.csv included) come back as duplicates.
+    assert report["accepted"] == 0 and report["duplicates"] == report["rows_read"] == 158
     assert report["coverage"] == 0
 
 

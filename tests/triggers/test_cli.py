@@ -38,7 +38,7 @@ def test_evaluate_csv():
     assert (lby["status"], lby["criteria_met"]) == ("triggered", 3)
     assert (lby["high_commissioner_met"], lby["special_procedures_met"]) == (True, False)
     assert lby["ga_sc_value"] == 1
-    assert set(table["status"]) <= {"clear", "watch", "triggered"}
+    assert set(table["status"]) <= {"clear", "watch", "triggered", "undetermined"}
 
 
 def test_evaluate_json_with_evidence_and_sentences():
@@ -70,7 +70,8 @@ def test_timeline_csv_with_step_days_and_a_rules_file(tmp_path):
     # Every 7th day from the start: 02-01, 02-08, ..., 03-29 (9 days).
     assert lby.index.tolist() == [f"2011-0{m}-{d:02d}" for m, d in
                                   [(2, 1), (2, 8), (2, 15), (2, 22), (3, 1), (3, 8), (3, 15), (3, 22), (3, 29)]]
-    assert lby["status"].tolist() == ["clear"] * 3 + ["triggered"] * 2 + ["clear"] * 4
+    # The sample only samples its sources: outside the statements, undetermined, never clear.
+    assert lby["status"].tolist() == ["undetermined"] * 3 + ["triggered"] * 2 + ["undetermined"] * 4
     assert frame["country"].nunique() == pd.read_csv(SAMPLE / "signals.csv")["country"].nunique()
 
 
