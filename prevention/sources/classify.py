@@ -74,7 +74,8 @@ def holders(path: Path = HOLDERS) -> tuple[Holder, ...]:
         rows = list(csv.DictReader(fh))
     return tuple(Holder(r["holder_id"], r["name"], r["role"], date.fromisoformat(r["start"]),
                         date.fromisoformat(r["end"]) if r["end"] else None,
-                        tuple(a.strip() for a in [r["name"], *r["aliases"].split(";")] if a.strip()),
+                        tuple(a.strip() for a in [r["name"], *r["aliases"].split(";")]
+                              if a.strip()),
                         r["verified"]) for r in rows)
 
 

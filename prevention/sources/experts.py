@@ -43,11 +43,12 @@ _EXCLUDED = [
                           r"Council of Europe|European (?:Commission|Committee|Court|Union)|ASEAN|"
                           r"AICHR|African Committee of Experts|Arab (?:Human Rights|League)|"
                           r"League of Arab States", re.IGNORECASE)),
-    (TREATY, re.compile(r"\b(?:Sub-?committee|Committee) (?:on|against|for)\b|Human Rights Committee|"
-                        r"treaty bod", re.IGNORECASE)),
-    (OTHER_UN, re.compile(r"Coordination Committee|Commission of Inquiry|Commission on Human Rights "
-                          r"in|Fact-Finding Mission|Group of (?:Independent )?Experts on the human "
-                          r"rights situation|International Commission|Expert Mechanism|"
+    (TREATY, re.compile(r"\b(?:Sub-?committee|Committee) (?:on|against|for)\b|"
+                        r"Human Rights Committee|treaty bod", re.IGNORECASE)),
+    (OTHER_UN, re.compile(r"Coordination Committee|Commission of Inquiry|"
+                          r"Commission on Human Rights in|Fact-Finding Mission|"
+                          r"Group of (?:Independent )?Experts on the human rights situation|"
+                          r"International Commission|Expert Mechanism|"
                           r"Permanent Forum|Independent Investigative Mechanism",
                           re.IGNORECASE)),
 ]
@@ -143,7 +144,7 @@ def map_mandate(phrase: str) -> str | None:
     return next((m for title, m in _titles() if key == title or key.startswith(title + " ")), None)
 
 
-def _suggest(phrase: str) -> tuple[str, ...]:
+def suggest_mandates(phrase: str) -> tuple[str, ...]:
     table = ohchr_sp.mandate_table()
     # Closing lists write titles, communications write short names: suggest in the same form.
     by_key = {countries.normalise(t): t for t in [*table["title"], *table["short_name"]] if t}
@@ -162,7 +163,9 @@ def read_entry(text: str) -> Entry:
         return Entry(text, excluded="names a person without a mandate")
     phrase = re.sub(r"\s*\(.*?\)\s*", " ", text[m.start():]).strip(" ,.")
     found = map_mandate(phrase)
-    return Entry(text, mandate_id=found) if found else Entry(text, suggestions=_suggest(phrase))
+    if found:
+        return Entry(text, mandate_id=found)
+    return Entry(text, suggestions=suggest_mandates(phrase))
 
 
 def parse_experts(body: str) -> ExpertList | None:

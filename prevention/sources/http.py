@@ -347,6 +347,7 @@ class HttpClient:
             return SourceUnreachable(host, f"cannot reach {host}: {exc.reason}; check this "
                                            f"machine's network connection or proxy{where}; "
                                            "nothing was fetched")
+        check = f", or check the setting {setting} if the address is wrong" if setting else ""
         return SourceUnreachable(host, f"{host} failed {attempts} times (last: {exc.reason}); "
-                                       "the service may be down or overloaded: fetch again "
-                                       f"later{where and f', or check{where[3:]} if the address is wrong'}")
+                                       f"the service may be down or overloaded: fetch again "
+                                       f"later{check}")

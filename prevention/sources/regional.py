@@ -54,7 +54,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 _ROWS = {"tr", "li", "article"}
 _BLOCKS = _ROWS | {"td", "th", "div", "p", "section", "dd", "dt", "span", "time", "h2", "h3"}
 _DATE_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b|"
-                        r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}\b|\b[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b")
+                        r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}\b|"
+                        r"\b[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b")
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ class RegionalFeed:
         self.known: frozenset[str] = frozenset()
 
     def _request(self, page: int, cursor: Cursor | None = None) -> Request:
-        params = ((self.config.page_param, str(page)),) if self.config.page_param and page > 1 else ()
+        paged = self.config.page_param and page > 1
+        params = ((self.config.page_param, str(page)),) if paged else ()
         return Request(self.url, params=params, meta={"page": page},
                        etag=cursor.etag if cursor else "",
                        last_modified=cursor.last_modified if cursor else "")
@@ -277,7 +279,8 @@ class RegionalFeed:
 
     def coverage(self, cursor: Cursor, run: FetchRun) -> pd.DataFrame:
         days = sorted(d for p in run.parsed for d in p.signals["date"])
-        rows = [coverage_row(self.source, "regional_org", days[0], days[-1], "sample")] if days else []
+        rows = ([coverage_row(self.source, "regional_org", days[0], days[-1], "sample")]
+                if days else [])
         return frame(rows, COVERAGE_RECORD_COLUMNS)
 
     def next_cursor(self, cursor: Cursor, run: FetchRun) -> Cursor:

@@ -163,7 +163,8 @@ def parse_response(response: Response) -> ParsedImport:
     days = sorted(s["date"] for s in signals)
     start = meta.get("start") or (days[0] if days else "")
     end = meta.get("end") or (days[-1] if days else "")
-    coverage = [coverage_row(SOURCE, k, start, end, "sample") for k in ISSUER_KINDS] if start else []
+    coverage = ([coverage_row(SOURCE, k, start, end, "sample") for k in ISSUER_KINDS]
+                if start else [])
     return parsed_import(KIND, response, len(data["data"]), signals=signals, links=links,
                          issuers=issuers, coverage=coverage, rejected=rejected, skipped=skipped)
 

@@ -51,7 +51,8 @@ def m49_to_iso3() -> dict[str, str]:
 class Sdg16a1:
     source = SOURCE
 
-    def __init__(self, base_url: str, page_size: int = 1000, series: tuple[str, ...] = tuple(SERIES)):
+    def __init__(self, base_url: str, page_size: int = 1000,
+                 series: tuple[str, ...] = tuple(SERIES)):
         unknown = [s for s in series if s not in SERIES]
         if unknown:
             raise ValueError(f"unknown 16.a.1 series {unknown}; one of {', '.join(SERIES)}")
@@ -59,8 +60,8 @@ class Sdg16a1:
 
     def _request(self, index: int, page: int) -> Request:
         return Request(f"{self.base_url}/Series/Data",
-                       params=(("seriesCode", self.series[index]), ("pageSize", str(self.page_size)),
-                               ("page", str(page))),
+                       params=(("seriesCode", self.series[index]),
+                               ("pageSize", str(self.page_size)), ("page", str(page))),
                        meta={"index": index, "page": page}, accept="application/json")
 
     def first_request(self, cursor: Cursor) -> Request:
@@ -112,7 +113,8 @@ def parse_response(response: Response) -> ParsedImport:
                                              f"response (found: {keys})")
     records, rejected, skipped = [], [], {}
     for number, item in enumerate(data["data"], 1):
-        raw = {k: str(v) for k, v in item.items()} if isinstance(item, dict) else {"item": str(item)}
+        raw = ({k: str(v) for k, v in item.items()} if isinstance(item, dict)
+               else {"item": str(item)})
 
         def reject(fld, value, reason):
             rejected.append(Rejected(row=number, field=fld, value=value, reason=reason, raw=raw))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from prevention import countries
 from prevention.importers.dates import DateProblem, parse_day
 from prevention.importers.ohchr_sp import NOT_A_STATE
-from prevention.sources.experts import _suggest, map_mandate
+from prevention.sources.experts import map_mandate, suggest_mandates
 from triggers.vocabulary import COUNTRY_CODES
 
 TYPES = ("UA", "AL", "OL", "JUA", "JAL", "JOL")
@@ -63,7 +63,8 @@ def mandate_ids(cell: str) -> list[str]:
         if found is None:
             raise Problem("mandates", name, "unknown Special Procedures mandate; use OHCHR's name "
                                             "or add it (or an alias) to "
-                                            "data/reference/sp_mandates.csv", _suggest(name))
+                                            "data/reference/sp_mandates.csv",
+                          suggest_mandates(name))
         if found not in out:
             out.append(found)
     return out

@@ -101,7 +101,8 @@ def parse(path: Path, covers: str = "", **options) -> ParsedImport:
         if not start <= signal["date"] <= end:
             rejected.append(Rejected(row=line, field="Date", value=row["Date"], reason=(
                 f"dated outside the searched span {start}:{end}; give the span of the search "
-                "that produced this export (option covers)"), raw={k: str(v) for k, v in raw.items()}))
+                "that produced this export (option covers)"),
+                raw={k: str(v) for k, v in raw.items()}))
             continue
         signals.append({**signal, "source_row": line, "response_sha256": ""})
         links += [{"signal_id": signal["signal_id"], "issuer_id": i} for i in ids]

@@ -67,8 +67,9 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
     where = {f: _pick(header, f) for f in _ALIASES}
     missing = [f for f in ("resolution", "title", "date", "undl_id") if where[f] is None]
     if missing:
-        return file_rejected(kind, response, f"missing column(s) {', '.join(missing)}; not the "
-                                             f"{body} voting dataset (columns: {', '.join(header)})")
+        return file_rejected(kind, response,
+                             f"missing column(s) {', '.join(missing)}; not the {body} voting "
+                             f"dataset (columns: {', '.join(header)})")
     resolutions: dict[str, tuple[int, dict]] = {}
     rows_read = 0
     rejected, skipped, signals = [], {}, []
@@ -219,7 +220,8 @@ def parse_marcxml(response: Response) -> ParsedImport:
                "date": next(iter(_subfield(rec, "269")), "")}
         if not rid.isdigit() or not symbol or not title:
             rejected.append(Rejected(number, "001/191/245", rid or symbol,
-                                     "a record needs its id (001), symbol (191$a) and title (245$a)",
+                                     "a record needs its id (001), symbol (191$a) and title "
+                                     "(245$a)",
                                      raw))
             continue
         try:
