@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from prevention import views
 from prevention.ui import common
 
 common.header("About")
@@ -22,7 +23,7 @@ for key, label in common.rule_set_choices().items():
     if "@" in key:
         continue  # older versions: the latest one is described
     rules = common.rule_set(key)
-    with st.expander(label, expanded=key == "glion-iii-2016"):
+    with st.expander(views.md_text(label), expanded=key == "glion-iii-2016"):
         # Rule-set text may be edited by users: rendered as plain text, never as markdown.
         st.caption("Source")
         st.text(rules.source)

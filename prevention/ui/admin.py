@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from prevention import audit, auth, review
+from prevention import audit, auth, review, views
 from prevention.access import ROLES, PermissionDenied, require_page
 from prevention.db import session_scope
 from prevention.ui import common
@@ -17,7 +17,7 @@ user = current_user()
 try:
     require_page(user, "admin")
 except PermissionDenied as exc:
-    st.error(f"{exc}. Sign in with an admin account on the Account page.")
+    st.error(f"{views.md_text(exc)}. Sign in with an admin account on the Account page.")
     st.stop()
 
 st.title("Administration")
@@ -29,7 +29,7 @@ def _do(fn, done: str) -> None:
         with session_scope() as s:
             fn(s)
     except (auth.AccountError, review.CaseError, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(views.md_text(exc))
         return
     st.toast(done)
     st.rerun()
@@ -52,29 +52,29 @@ with accounts_tab:
                            type="password")
         if st.form_submit_button("Add"):
             _do(lambda s: auth.add_account(s, user, name, role, pw or None, email=email or None),
-                f"Added {name}.")
+                f"Added {views.md_text(name)}.")
     with c2.form("change_account"):
         st.write("**Change an account**")
         who = st.selectbox("Account", names)
         new_role = st.selectbox("New role", ROLES)
         b1, b2, b3 = st.columns(3)
         if b1.form_submit_button("Set role"):
-            _do(lambda s: auth.set_role(s, user, who, new_role), f"{who} is now {new_role}.")
+            _do(lambda s: auth.set_role(s, user, who, new_role), f"{views.md_text(who)} is now {new_role}.")
         if b2.form_submit_button("Disable"):
-            _do(lambda s: auth.disable(s, user, who), f"Disabled {who}.")
+            _do(lambda s: auth.disable(s, user, who), f"Disabled {views.md_text(who)}.")
         if b3.form_submit_button("Enable"):
-            _do(lambda s: auth.enable(s, user, who), f"Enabled {who}.")
+            _do(lambda s: auth.enable(s, user, who), f"Enabled {views.md_text(who)}.")
     with st.form("reset_password", clear_on_submit=True):
         st.write("**Reset a password**")
         who_pw = st.selectbox("Account", names, key="pw_account")
         new_pw = st.text_input("New password", type="password")
         if st.form_submit_button("Set password"):
-            _do(lambda s: auth.set_password(s, user, who_pw, new_pw), f"Password of {who_pw} set.")
+            _do(lambda s: auth.set_password(s, user, who_pw, new_pw), f"Password of {views.md_text(who_pw)} set; their sessions have ended.")
 
 with rules_tab:
     with session_scope() as s:
         rid, version = review.published(s)
-    st.write(f"Cases open under **{rid} v{version}**. Saving a new version (for example from the "
+    st.write(f"Cases open under **{views.md_text(rid)} v{version}**. Saving a new version (for example from the "
              "threshold lab) does not change this; publishing does.")
     choices = [k for k in common.rule_set_choices()]
     with st.form("publish"):
@@ -84,7 +84,7 @@ with rules_tab:
         if st.form_submit_button("Publish"):
             chosen = common.rule_set(pick)
             _do(lambda s: review.publish(s, user, chosen.id, chosen.version, note),
-                f"Published {chosen.label}.")
+                f"Published {views.md_text(chosen.label)}.")
 
 with audit_tab:
     c1, c2, c3 = st.columns(3)

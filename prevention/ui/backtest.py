@@ -93,7 +93,7 @@ k2.metric("Precision (episodes followed)", bv.pct(m["precision"]),
                f"any-signal baseline {bv.pct(base['any_signal'].metrics['precision'])}.")
 k3.metric("Median lead (days)", bv.days_text(m["lead_days_median"]))
 k4.metric("False alarms a year", f"{m['false_alarms_per_year']:.1f}")
-st.subheader(f"{rules.title} ({rules.label}) and two baselines, {result.start} to {result.end}")
+st.subheader(f"{views.md_text(rules.title)} ({views.md_text(rules.label)}) and two baselines, {result.start} to {result.end}")
 metrics = bv.metrics_display(result)
 st.dataframe(metrics, hide_index=True, width="stretch")
 

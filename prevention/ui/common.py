@@ -209,7 +209,7 @@ def guard(page_id: str):
     try:
         require_page(user, page_id)
     except PermissionDenied as exc:
-        st.error(f"{exc}. Sign in on the Account page with an account that may open it.")
+        st.error(f"{views.md_text(exc)}. Sign in on the Account page with an account that may open it.")
         st.stop()
     return user
 

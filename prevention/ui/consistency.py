@@ -61,7 +61,7 @@ shown = common.url_multiselect("Show", list(CONSISTENCY_CATEGORIES), "finding",
                                placeholder="All findings")
 if shown:
     table = table[table["Finding"].isin(shown)]
-st.subheader(f"{rules.title}, {result.start} to {result.end}")
+st.subheader(f"{views.md_text(rules.title)}, {result.start} to {result.end}")
 st.caption("Met the threshold: triggered on at least one day of the period. The Council acted: a "
            "special session, inquiry, fact-finding mission, urgent debate or other recorded outcome "
            "on the State dated in the period.")

@@ -26,7 +26,7 @@ no_data = views.criteria_without_data(rules, d["kinds"])
 res = result.country(iso3)
 st.header(f"{views.STATUS_SHAPES[res.status]} {names[iso3]}: {res.status}")
 st.caption(f"{res.criteria_met} of {len(rules.enabled_criteria)} criteria met "
-           f"(threshold: {rules.min_criteria}) under {rules.title} ({rules.label}), "
+           f"(threshold: {rules.min_criteria}) under {views.md_text(rules.title)} ({views.md_text(rules.label)}), "
            f"as of {views.iso(as_of)}.")
 
 profile = views.country_profile(d["bundle"], d["countries"], iso3, as_of)
@@ -108,6 +108,6 @@ else:
                     info = watchlists.add_countries(mine[target].id, actor, [iso3])
                 else:
                     info = watchlists.create(actor, new_name, [iso3])
-                st.success(f"{names[iso3]} is on “{info.name}” ({len(info.countries)} States).")
+                st.success(f"{names[iso3]} is on “{views.md_text(info.name)}” ({len(info.countries)} States).")
             except watchlists.WatchlistError as exc:
-                st.error(str(exc))
+                st.error(views.md_text(exc))

@@ -48,7 +48,7 @@ else:
                 report = import_file(path, kind, user=user, progress=progress)
             except (data_admin.UploadError, IngestError) as exc:
                 bar.empty()
-                st.error(str(exc))
+                st.error(views.md_text(exc))
             else:
                 bar.progress(1.0, text="Done")
                 frames.invalidate()
@@ -78,7 +78,7 @@ else:
     row = open_rows.set_index("id").loc[qid]
     st.caption("Edit the values and re-submit; the row is parsed again exactly like the original file.")
     if row["suggestions"]:
-        st.caption("Suggestions: " + ", ".join(map(str, row["suggestions"])))
+        st.caption("Suggestions: " + views.md_text(", ".join(map(str, row["suggestions"]))))
     raw = dict(row["raw"] or {})
     edited = st.data_editor(pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in raw.items()}]),
                             hide_index=True, width="stretch", key=f"fix_{qid}")
@@ -89,7 +89,7 @@ else:
             st.success(f"Row #{qid} stored.")
             st.rerun()
         else:
-            st.error(f"Still rejected: {result.reason}")
+            st.error(f"Still rejected: {views.md_text(result.reason)}")
 
 st.subheader("Coverage per source")
 sources = views.sources_table(d["sources"])

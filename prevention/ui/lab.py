@@ -121,10 +121,10 @@ def workbench() -> None:
                 sid = views.scenario_id(official_id, name)
                 saved = rulesets.save_rule_set_version(
                     views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=user, note=note)
-                st.success(f"Saved {saved.label}. Load it with the rule-set selector in the sidebar; "
+                st.success(f"Saved {views.md_text(saved.label)}. Load it with the rule-set selector in the sidebar; "
                            "its link carries it.")
             except (ValueError, rulesets.RuleSetConflict, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(views.md_text(exc))
     if not user:
         st.caption("Saving scenarios needs a researcher or admin account.")
 

@@ -173,7 +173,7 @@ def _first_admin() -> None:
                 with session_scope() as s:
                     user = auth.add_account(s, None, name, "admin", pw)
             except (auth.AccountError, auth.PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(views.md_text(exc))
                 return
             sign_in(user)
             st.rerun()
@@ -196,7 +196,7 @@ def _sign_in_form() -> None:
                 with session_scope() as s:
                     user = auth.authenticate(s, name, pw, address=address)
             except auth.SignInLocked as exc:
-                st.error(str(exc))
+                st.error(views.md_text(exc))
                 return
             if user is None:
                 with session_scope() as s:
@@ -231,7 +231,7 @@ def _signed_in(user: auth.User) -> None:
                         auth.set_password(s, user, user.username, pw,
                                           keep_session=st.session_state.get(TOKEN))
                 except (auth.AccountError, auth.PermissionDenied) as exc:
-                    st.error(str(exc))
+                    st.error(views.md_text(exc))
                     return
                 st.success("Password changed; every other session of this account has ended.")
 

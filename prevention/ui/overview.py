@@ -41,7 +41,7 @@ if no_data:
 fig = charts.status_map(shown, outlines=geo.GEOJSON_URL)
 st.plotly_chart(fig, key="map", config={"displaylogo": False, "topojsonURL": geo.TOPOJSON_URL})
 
-st.subheader(f"States ({len(shown)}) — {rules.title}, as of {views.iso(as_of)}")
+st.subheader(f"States ({len(shown)}) — {views.md_text(rules.title)}, as of {views.iso(as_of)}")
 st.caption("Click a column header to sort; open a State with its link, or select its row.")
 display = shown.drop(columns=["status"])
 picked = st.dataframe(

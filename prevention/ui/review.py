@@ -24,7 +24,7 @@ user = current_user()
 try:
     require_page(user, "review")
 except PermissionDenied as exc:
-    st.error(f"{exc}. Sign in with a Bureau (reviewer) account on the Account page.")
+    st.error(f"{views.md_text(exc)}. Sign in with a Bureau (reviewer) account on the Account page.")
     st.stop()
 
 st.title("Bureau review")
@@ -63,7 +63,7 @@ with st.sidebar:
         st.session_state["_review_sync"] = _sync(as_of).summary()
     if "_review_sync" in st.session_state:
         st.info(st.session_state["_review_sync"])
-    st.caption(f"Published rule set: {rules.label} ({rules.title}).")
+    st.caption(f"Published rule set: {views.md_text(rules.label)} ({views.md_text(rules.title)}).")
 
 states = st.multiselect("States", list(review.STATE_LABELS), default=["new", "in_review", "decided"],
                         format_func=review.STATE_LABELS.get)
@@ -93,13 +93,13 @@ st.header(f"{briefs.country_name(None, case.country)} ({case.country})")
 snap = case.snapshot
 st.write(f"**{review.STATE_LABELS[case.status]}** · frozen record {snap['seq']} of "
          f"{len(case.snapshots)}: {snap['rule_set_id']} v{snap['rule_set_version']} as of "
-         f"{snap['as_of']} · assigned to {case.assignee or 'nobody'} · version {case.version}")
+         f"{snap['as_of']} · assigned to {views.md_text(case.assignee or 'nobody')} · version {case.version}")
 
 if base != case.version:
     with session_scope() as s:
         theirs = review.changes_since(s, case.id, base)
     st.warning("This case changed since you opened it: "
-               + "; ".join(f"{t['actor']}: {t['summary']}" for t in theirs)
+               + "; ".join(f"{views.md_text(t['actor'])}: {views.md_text(t['summary'])}" for t in theirs)
                + ". Saving now would conflict; press **Reload the case** to work from the latest.")
     if st.button("Reload the case"):
         st.session_state[base_key] = case.version
@@ -140,7 +140,7 @@ def _save(**changes) -> None:
         # Widget values stay as typed: nothing of theirs or yours is lost.
         st.session_state["_case_conflict"] = exc
     except (review.CaseError, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(views.md_text(exc))
 
 
 st.subheader("Review")
@@ -180,7 +180,7 @@ with st.form(f"case_form_{case.id}"):
 
 conflict = st.session_state.get("_case_conflict")
 if conflict is not None and conflict.case_id == case.id:
-    st.error(str(conflict))
+    st.error(views.md_text(conflict))
     st.write("Their changes:")
     st.dataframe(pd.DataFrame([{k: t[k] for k in ("actor", "at", "summary")} for t in conflict.theirs]),
                  hide_index=True)
@@ -191,7 +191,7 @@ if conflict is not None and conflict.case_id == case.id:
 
 st.subheader("Decision")
 for dec in case.decisions:
-    st.write(f"{dec['decided_at']:%Y-%m-%d} **{dec['label']}** by {dec['decided_by']}")
+    st.write(f"{dec['decided_at']:%Y-%m-%d} **{dec['label']}** by {views.md_text(dec['decided_by'])}")
     st.text(dec["rationale"])
 if case.status in ("in_review", "decided") and can(user, "case.decide"):
     with st.form(f"decision_{case.id}", clear_on_submit=False):
@@ -207,13 +207,13 @@ if case.status in ("in_review", "decided") and can(user, "case.decide"):
                 st.session_state["_case_conflict"] = exc
                 st.rerun()
             except (review.CaseError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(views.md_text(exc))
 elif case.status == "new":
     st.caption("Move the case to 'In review' to record a decision.")
 
 st.subheader("Comments (confidential)")
 for c in case.comments:
-    st.caption(f"{c['actor']}, {c['created_at']:%Y-%m-%d %H:%M}")
+    st.caption(f"{views.md_text(c['actor'])}, {c['created_at']:%Y-%m-%d %H:%M}")
     st.text(c["body"])
 with st.form(f"comment_{case.id}", clear_on_submit=True):
     body = st.text_area("Add a comment")
@@ -223,7 +223,7 @@ with st.form(f"comment_{case.id}", clear_on_submit=True):
                 review.comment(s, user, case.id, body)
             st.rerun()
         except (review.CaseError, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(views.md_text(exc))
 
 st.subheader("Situation brief")
 snapshot_rules = review.snapshot_rule_set(snap)

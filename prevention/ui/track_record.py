@@ -23,8 +23,8 @@ d = common.header("Track record", "How the published criteria have done against 
                                   "actually did. No early-warning system in this field publishes "
                                   "its lead times; this one does.")
 rules = published_rule_set()
-st.markdown(f"**{rules.title}** (version {rules.version}), the rule set currently published. "
-            f"{rules.description}")
+st.markdown(f"**{views.md_text(rules.title)}** (version {rules.version}), the rule set currently "
+            f"published. {views.md_text(rules.description)}")
 outcomes = d["outcomes"]  # validated by their importer
 if outcomes.empty:
     st.info("No Council outcomes are stored yet, so there is no record to show.", icon="ℹ️")

@@ -70,7 +70,7 @@ if token:
     if shared is None:
         st.warning("This shared watchlist link is no longer valid: ask its owner for a new one.")
     else:
-        st.subheader(f"{shared.name} — shared by {shared.owner} (read only)")
+        st.subheader(f"{views.md_text(shared.name)} — shared by {views.md_text(shared.owner)} (read only)")
         show_list(shared, owner_view=False)
     st.divider()
 
@@ -88,7 +88,7 @@ with st.expander("New watchlist", expanded=False):
                 st.session_state["watchlist"] = str(made.id)
                 st.rerun()
             except watchlists.WatchlistError as exc:
-                st.error(str(exc))
+                st.error(views.md_text(exc))
 
 lists = watchlists.lists_for(user)
 if not lists:
@@ -112,7 +112,7 @@ with st.expander("Edit, share or delete this list"):
             watchlists.rename(info.id, actor, new_label)
             st.rerun()
         except watchlists.WatchlistError as exc:
-            st.error(str(exc))
+            st.error(views.md_text(exc))
     share = st.toggle("Shared (anyone with the link can read it)", value=info.shared, key=f"share_{info.id}")
     if share != info.shared:
         watchlists.set_shared(info.id, actor, share)

@@ -44,3 +44,30 @@ def test_the_session_cookie_is_httponly_and_set_by_the_server(page, server):
     page.goto(f"{server.url}/review")
     settle(page, server)
     expect(page.get_by_role("heading", name="Bureau review")).to_have_count(0)
+
+
+EVIL = "![x](http://127.0.0.1:9/x.png) [click](javascript:alert(1))"
+
+
+def test_a_rule_set_title_with_markdown_is_shown_as_typed(page, server):
+    """A researcher names a scenario with markdown; an anonymous visitor opening it sees the
+    characters, and the browser neither fetches the image nor gets a javascript: link."""
+    from prevention import rulesets, views
+    from prevention.db import dispose_engine, get_engine
+    from triggers.rules import load_rule_set
+
+    url = f"sqlite:///{server.log_path.parent / 'e2e.sqlite3'}"
+    base = load_rule_set("glion-iii-2016")
+    scenario = views.rules_with(base, {}, {}, rule_id=views.scenario_id(base.id, "markdown title"),
+                                title=EVIL)
+    saved = rulesets.save_rule_set_version(scenario, author="rosa", note="", engine=get_engine(url))
+    dispose_engine(url)
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "127.0.0.1:9/" in r.url else None)
+    for path in (f"/?rules={saved.id}&as_of=2011-03-01", "/about"):
+        page.goto(f"{server.url}{path}")
+        settle(page, server)
+        expect(page.get_by_text(EVIL, exact=False).first).to_be_visible()
+        assert page.locator('img[src*="127.0.0.1:9"]').count() == 0
+        assert page.locator('a[href^="javascript"]').count() == 0
+    assert fetched == []
