@@ -295,6 +295,7 @@ def make_bundle(n_signals: int, n_countries: int = 193, years: int = 20, seed: i
         "title": title.astype("str"), "url": _str(np.full(n, "", dtype=object)),
         "reference": reference, "summary": _str(np.full(n, "", dtype=object)),
         "language": _str(np.full(n, "en", dtype=object)),
+        "category": _str(np.full(n, "", dtype=object)),
     })[[c for c in SIGNAL_COLUMNS if c != "issuers"]]
     links = pd.DataFrame({"signal_id": _str(sid[l_sig]),
                           "issuer_id": _str(issuers["issuer_id"].to_numpy(dtype=object)[l_iss])})

@@ -23,7 +23,7 @@ from triggers.bundle import COVERAGE_COLUMNS, ISSUER_COLUMNS, Bundle
 T = TypeVar("T")
 
 SIGNAL_FRAME_COLUMNS = ["signal_id", "date", "country", "concern", "title", "url", "reference",
-                        "summary", "language"]
+                        "summary", "language", "category"]
 COUNTRY_COLUMNS = ["iso3", "name", "un_group"]
 OUTCOME_COLUMNS = ["country", "date", "kind", "reference", "title", "url"]
 SOURCE_COLUMNS = ["source_kind", "issuer_kinds", "signals", "first_date", "last_date"]
@@ -135,9 +135,9 @@ def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _load_bundle(engine: Engine) -> Bundle:
     signals = _query(engine, "SELECT signal_id, CAST(date AS TEXT), country, concern, title, url, "
-                             "reference, summary, language FROM signals", SIGNAL_FRAME_COLUMNS)
+                             "reference, summary, language, category FROM signals", SIGNAL_FRAME_COLUMNS)
     signals = _text(signals, ["signal_id", "country", "title", "url", "reference", "summary",
-                              "language"])
+                              "language", "category"])
     signals["date"] = _dates(signals["date"])
     signals["concern"] = signals["concern"].astype(bool)
     issuers = _text(_query(engine, "SELECT issuer_id, name, kind, country, accreditation, scope "

@@ -42,11 +42,12 @@ class RuleSetInfo:
 
 
 def seed_shipped(session: Session) -> int:
-    """Store each shipped rule set that is not stored yet; returns how many were added."""
-    stored = set(session.scalars(select(RuleSetVersion.id).distinct()))
+    """Store each shipped rule-set version that is not stored yet (a new shipped version is
+    added beside the older ones); returns how many were added."""
+    stored = set(session.execute(select(RuleSetVersion.id, RuleSetVersion.version)).tuples())
     added = 0
     for rid, rules in shipped_rule_sets().items():
-        if rid in stored:
+        if (rid, rules.version) in stored:
             continue
         session.add(RuleSetVersion(id=rid, version=rules.version, title=rules.title,
                                    body=rule_set_to_yaml(rules), author=SHIPPED_AUTHOR,

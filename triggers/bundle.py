@@ -24,7 +24,7 @@ from triggers.vocabulary import (
 )
 
 SIGNAL_COLUMNS = ["signal_id", "date", "country", "issuers", "concern", "title", "url",
-                  "reference", "summary", "language"]
+                  "reference", "summary", "language", "category"]
 SIGNAL_REQUIRED = ["signal_id", "date", "country", "issuers"]
 ISSUER_COLUMNS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
 ISSUER_REQUIRED = ["issuer_id", "name", "kind"]

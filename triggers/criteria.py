@@ -14,7 +14,7 @@ import numpy as np
 
 from triggers.prepared import Prepared, group_index, group_members
 from triggers.rules import JointGroup, NhriWithNgos, StatementBy
-from triggers.vocabulary import KIND_LABELS
+from triggers.vocabulary import KIND_LABELS, UNCATEGORISED
 from triggers.windows import windowed_count, windowed_distinct
 
 
@@ -130,6 +130,11 @@ class StatementByRule(CriterionRule):
     def features(self, prep: Prepared) -> Features:
         c: StatementBy = self.criterion
         ok = _kinds_mask(prep, c.issuer_kinds) & prep.sig_concern[prep.link_sig]
+        if c.categories is not None:
+            listed = np.isin(prep.sig_category, list(c.categories))
+            if UNCATEGORISED in c.categories:
+                listed |= prep.sig_category == ""
+            ok &= listed[prep.link_sig]
         if c.members_only:
             regional = _issuer_mask(prep, prep.issuer_kind == "regional_org")
             ok &= ~regional | prep.link_member

@@ -32,6 +32,7 @@ class Prepared:
     sig_country: np.ndarray  # int32 index into countries, per signal
     sig_day: np.ndarray  # int64 days since epoch, per signal
     sig_concern: np.ndarray  # bool, per signal
+    sig_category: np.ndarray  # object, per signal ("" when the source gives none)
     link_sig: np.ndarray  # int64 signal index, per distinct (signal, issuer)
     link_issuer: np.ndarray  # int64 issuer index, per link
     link_member: np.ndarray  # bool: the State is a member of the issuer on the signal's date
@@ -145,6 +146,8 @@ def prepare(bundle: Bundle, countries: list[str] | None = None) -> Prepared:
         sig_country=sig_country,
         sig_day=sig_day,
         sig_concern=signals["concern"].to_numpy(dtype=bool),
+        sig_category=(signals["category"].fillna("").to_numpy(dtype=object)
+                      if "category" in signals.columns else np.full(len(signals), "", dtype=object)),
         link_sig=link_sig,
         link_issuer=link_issuer,
         link_member=link_member,

@@ -37,6 +37,10 @@ class StatementBy(_Criterion):
         default=False,
         description="Count a regional organisation's signal only if the State is a member on its date.",
     )
+    categories: list[str] | None = Field(
+        default=None, min_length=1,
+        description="Count a signal only if its category is listed (absent: every category).",
+    )
 
     @property
     def threshold(self) -> int:

@@ -30,6 +30,10 @@ NGO_SCOPES: tuple[str, ...] = get_args(NgoScope)
 # Index = the status code in evaluation and timeline grids (2 is triggered everywhere).
 # `undetermined`: not triggered, and the criteria the data loaded cannot judge could still
 # reach the threshold (docs/criteria.md, "Status").
+# In a rule's `categories`: signals whose source gives no category (a press statement in a
+# spreadsheet, a bundle without the column). Listing it keeps them counted.
+UNCATEGORISED = "uncategorised"
+
 STATUSES = ("clear", "watch", "triggered", "undetermined")
 CLEAR, WATCH, TRIGGERED, UNDETERMINED = range(4)
 # Most pressing first: how tables and maps order and list the statuses.

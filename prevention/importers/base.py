@@ -47,7 +47,7 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 
 SIGNAL_RECORD_COLUMNS = ["signal_id", "date", "country", "concern", "title", "url", "reference",
-                         "summary", "language", "source_row"]
+                         "summary", "language", "category", "source_row"]
 ISSUER_RECORD_COLUMNS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
 LINK_RECORD_COLUMNS = ["signal_id", "issuer_id"]
 # What the file covers (docs/coverage.md): one row per (source, issuer kind, State or "" for

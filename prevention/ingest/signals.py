@@ -22,7 +22,7 @@ def signals_frame(parsed: ParsedImport) -> pd.DataFrame:
     sig = parsed.signals
     out = pd.DataFrame({"signal_id": as_text(sig["signal_id"])})
     out["date"] = iso_dates(sig["date"], "a signal date")
-    for c in ["country", "title", "url", "reference", "summary", "language"]:
+    for c in ["country", "title", "url", "reference", "summary", "language", "category"]:
         out[c] = as_text(sig[c]) if c in sig.columns else ""
     out["concern"] = concern_flags(sig["concern"]) if "concern" in sig.columns else True
     out["key"] = pd.Series(sig["source_row"].astype(str).to_numpy(dtype=object)
@@ -172,10 +172,11 @@ def store_signals(conn, parsed: ParsedImport, rows: RowOutcomes, known_issuers: 
         joined = joined_issuers(links, checked)
         reference: dict[str, tuple[dict, str]] = {}
         for r in fetch_in(conn, "SELECT signal_id, CAST(date AS TEXT), country, concern, title, "
-                                 "url, reference, summary, language, import_id FROM signals",
+                                 "url, reference, summary, language, category, import_id "
+                                 "FROM signals",
                            "signal_id", [i for i in ids[checked] if i in stored_ids]):
-            reference[r[0]] = (dict(zip(["signal_id", *SIGNAL_FIELDS], r[:9])) |
-                               {"concern": bool(r[3])}, f"import #{r[9]}")
+            reference[r[0]] = (dict(zip(["signal_id", *SIGNAL_FIELDS], r[:10])) |
+                               {"concern": bool(r[3])}, f"import #{r[10]}")
         stored_links = fetch_in(conn, "SELECT signal_id, issuer_id FROM signal_issuers",
                                  "signal_id", list(reference))
         stored_joined: dict[str, list[str]] = {}

@@ -118,6 +118,9 @@ class Signal(Base):
     reference: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(20), default="")
+    # What kind of statement it is, in the source's own reading (GA/SC: human_rights_situation,
+    # peace_operation, ...; docs/importers.md); rule sets may count only some categories.
+    category: Mapped[str] = mapped_column(String(60), default="", server_default="")
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
 
 

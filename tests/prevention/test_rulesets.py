@@ -12,9 +12,10 @@ from prevention.rulesets import (
 from triggers.rules import shipped_rule_sets
 
 
-def test_shipped_rule_sets_are_seeded_as_first_versions(engine):
+def test_shipped_rule_sets_are_seeded_at_their_shipped_versions(engine):
     infos = list_rule_sets(engine)
-    assert {(i.id, i.version) for i in infos} == {(rid, 1) for rid in shipped_rule_sets()}
+    assert {(i.id, i.version) for i in infos} == {(rid, r.version)
+                                                  for rid, r in shipped_rule_sets().items()}
     assert get_rule_set("glion-iii-2016", engine=engine) == shipped_rule_sets()["glion-iii-2016"]
 
 
@@ -23,12 +24,30 @@ def test_editing_creates_a_new_version_and_keeps_the_old(engine):
     before = data_version(engine)
     edited = original.model_copy(update={"window_days": 180})
     saved = save_rule_set_version(edited, author="alice", note="shorter window", engine=engine)
-    assert saved.version == 2 and saved.window_days == 180
+    assert saved.version == original.version + 1 and saved.window_days == 180
     assert get_rule_set("glion-iii-2016", engine=engine) == saved
-    assert get_rule_set("glion-iii-2016", 1, engine=engine) == original
+    assert get_rule_set("glion-iii-2016", original.version, engine=engine) == original
     latest = [i for i in list_rule_sets(engine) if i.id == "glion-iii-2016"][-1]
-    assert (latest.version, latest.author, latest.note) == (2, "alice", "shorter window")
+    assert (latest.version, latest.author, latest.note) == (saved.version, "alice", "shorter window")
     assert data_version(engine) > before
+
+
+def test_a_new_shipped_version_is_added_beside_the_stored_ones(engine):
+    from sqlalchemy import update
+
+    from prevention.db import session_scope
+    from prevention.models.core import RuleSetVersion
+    from prevention.rulesets import seed_shipped
+
+    list_rule_sets(engine)  # seeds
+    shipped = shipped_rule_sets()["glion-iii-2016"].version
+    with session_scope(engine) as s:  # as if the database was seeded by an older release
+        s.execute(update(RuleSetVersion).where(RuleSetVersion.id == "glion-iii-2016")
+                  .values(version=shipped - 1))
+    with session_scope(engine) as s:
+        assert seed_shipped(s) == 1
+    versions = [i.version for i in list_rule_sets(engine) if i.id == "glion-iii-2016"]
+    assert versions == [shipped - 1, shipped]
 
 
 def test_a_new_id_starts_at_version_one(engine):

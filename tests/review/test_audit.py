@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from prevention import audit
 from prevention.access import PermissionDenied
 from prevention.db import session_scope
+from triggers.rules import load_rule_set
 from prevention.models.review import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +140,8 @@ def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
     assert entries["ruleset.save"].actor == "ralf" and '"window_days": 180' in entries["ruleset.save"].after
     published = entries["ruleset.publish"]
     assert published.actor == "ada" and published.entity_id == f"{saved.id}@{saved.version}"
-    assert '"rule_set_id": "glion-iii-2016", "version": 1' in published.before
+    shipped = load_rule_set("glion-iii-2016").version
+    assert f'"rule_set_id": "glion-iii-2016", "version": {shipped}' in published.before
 
 
 def test_quarantine_fixes_and_edits_are_audited(engine, users, tmp_path):

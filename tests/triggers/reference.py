@@ -58,6 +58,11 @@ def evaluate_criterion(crit, window, signals, issuers, memberships, country, as_
     if crit.type == "statement_by":
         value = 0
         for s in qualifying:
+            category = s.get("category", "")
+            if crit.categories is not None and not (
+                    category in crit.categories
+                    or (category == "" and "uncategorised" in crit.categories)):
+                continue
             counted = False
             for iid in _issuer_ids(s):
                 if kind[iid] not in crit.issuer_kinds:

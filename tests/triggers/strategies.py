@@ -27,6 +27,7 @@ COUNTRIES = ["LBY", "SYR"]
 # The kinds criteria mostly ask for; others stay possible so unrelated issuers are exercised.
 CORE_KINDS = ["sp_mandate", "regional_org", "nhri", "ngo", "high_commissioner"]
 # Hypothesis favours the first items of sampled_from; put the windows that see most first.
+CATEGORIES = ["", "", "peace_operation", "sanctions", "procedural"]
 WINDOWS = st.sampled_from([30, 15, 10, 7, 3, 2, 1]) | st.integers(1, 40)
 ISSUER_FIELDS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
 
@@ -76,7 +77,7 @@ def bundles(draw):
             "country": country, "issuers": ";".join(chosen),
             "concern": draw(st.sampled_from(["true", "true", "", "false"])),
             "title": f"signal {k}", "url": "", "reference": f"REF {k}/2020", "summary": "",
-            "language": "en",
+            "language": "en", "category": draw(st.sampled_from(CATEGORIES)),
         })
     # Exact repeats of rows must count once.
     signals += draw(st.lists(st.sampled_from(signals), max_size=2))
@@ -131,6 +132,9 @@ def criteria(draw, cid):
         regional = st.sampled_from([["regional_org"], ["regional_org", "high_commissioner"]])
         c.update(issuer_kinds=draw(st.one_of(regional, regional, kinds)), min_signals=draw(low),
                  members_only=draw(st.sampled_from([True, True, False])))
+        if draw(st.integers(0, 2)) == 0:
+            c["categories"] = draw(st.lists(st.sampled_from(CATEGORIES[2:] + ["uncategorised"]),
+                                            min_size=1, max_size=3, unique=True))
     elif kind == "joint_group":
         c.update(issuer_kinds=draw(kinds), min_issuers=draw(low),
                  mode=draw(st.sampled_from(["joint", "cumulative"])))

@@ -46,7 +46,7 @@ def test_evaluate_json_with_evidence_and_sentences():
                "glion-iii-2016")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert (out["rule_set_id"], out["rule_set_version"], out["as_of"]) == ("glion-iii-2016", 1, "2010-12-23")
+    assert (out["rule_set_id"], out["rule_set_version"], out["as_of"]) == ("glion-iii-2016", 2, "2010-12-23")
     civ = next(c for c in out["countries"] if c["country"] == "CIV")
     assert (civ["status"], civ["criteria_met"]) == ("triggered", 1)
     reg = next(c for c in civ["criteria"] if c["criterion_id"] == "regional_organisation")

@@ -442,3 +442,31 @@ def test_unknown_country_lookup_names_the_known_ones():
     result = evaluate(make_bundle([sig("s", T, "SYR", "hc")]), make_rules(statement_by()), T)
     with pytest.raises(KeyError, match="SYR"):
         result.country("MMR")
+
+
+# --- statement_by categories (issue 13) -----------------------------------------------------
+
+def _categorised(category):
+    s = sig("r1", T, "SYR", "sc", reference="S/RES/1")
+    s["category"] = category
+    return [s]
+
+
+CATEGORY_CASES = [
+    ("no list: every category counts", None, "peace_operation", 1),
+    ("listed category counts", ["peace_operation", "sanctions"], "peace_operation", 1),
+    ("unlisted category does not", ["sanctions"], "procedural", 0),
+    ("uncategorised signal, not listed", ["sanctions"], "", 0),
+    ("uncategorised signal, listed as uncategorised", ["sanctions", "uncategorised"], "", 1),
+    ("a category named like the marker is not it", ["uncategorised"], "peace_operation", 0),
+]
+
+
+@pytest.mark.parametrize("categories,category,value", [c[1:] for c in CATEGORY_CASES],
+                         ids=[c[0] for c in CATEGORY_CASES])
+def test_statement_by_counts_only_listed_categories(categories, category, value):
+    crit = statement_by(kinds=("security_council",), window_days=W)
+    if categories is not None:
+        crit["categories"] = categories
+    r = check(_categorised(category), crit)
+    assert (r["value"], r["met"]) == (value, value >= 1)
