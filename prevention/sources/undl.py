@@ -48,7 +48,7 @@ OUTCOME_COLUMNS = ["country", "date", "kind", "reference", "title", "url", "sour
 # Column names differ between the two datasets' data dictionaries (and between versions).
 _ALIASES = {"resolution": ("resolution", "resolutions"), "title": ("description", "title"),
             "date": ("date",), "undl_id": ("undl_id",), "subjects": ("subjects",),
-            "modality": ("modality",)}
+            "agenda": ("agenda", "agenda_titles"), "modality": ("modality",)}
 
 
 def _pick(header: list[str], field: str) -> str | None:
@@ -97,7 +97,8 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
         subjects = (row.get(where["subjects"] or "") or "").replace(";", "|")
         if body == "SC" and not title.lower().startswith("security council"):
             title = f"Security Council {title}"  # the dataset's description omits the organ
-        outcome = rules.classify(body, title, subjects)
+        agenda = (row.get(where["agenda"] or "") or "").replace(";", "|")
+        outcome = rules.classify(body, title, subjects, agenda)
         if outcome.skipped:
             bump(skipped, f"{body}: {outcome.skipped}")
             continue
@@ -105,8 +106,12 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
             signals.append({"signal_id": f"undl:{undl_id}:{code}", "date": day, "country": code,
                             "concern": True, "title": rules.clean_title(title),
                             "url": rules.RECORD_URL.format(undl_id), "reference": symbol,
-                            "summary": f"UNBIS subjects: {subjects}" if subjects else "",
-                            "language": "en", "source_row": line,
+                            # As the undl importer writes it: the category decides which
+                            # rule sets count the resolution, the territory goes in the summary.
+                            "summary": " ".join(p for p in (
+                                f"Territory: {outcome.territory}." if outcome.territory else "",
+                                f"UNBIS subjects: {subjects}" if subjects else "") if p),
+                            "category": outcome.category, "language": "en", "source_row": line,
                             "response_sha256": response.sha256, "countries_other": ""})
     issuer_id, name, kind_ = rules.ISSUERS[body]
     issuers = [{"issuer_id": issuer_id, "name": name, "kind": kind_, "country": "",

@@ -32,6 +32,9 @@ def test_dataset_file_list_then_csv(httpserver, client):
     assert run.complete and len(run.pages) == 2
     parsed = run.pages[1].parsed
     assert list(parsed.signals["signal_id"]) == ["undl:853517:ISR"]
+    old = undl_importer.parse(SEED, since="2016-01-01").signals.set_index("signal_id")
+    # The same reading as the importer: category (what rule sets filter on) and summary.
+    assert parsed.signals.iloc[0]["category"] == old.loc["undl:853517:ISR", "category"] != ""
     assert parsed.rows_read == 4  # vote rows; one resolution per undl_id
     assert parsed.issuers.iloc[0]["kind"] == "security_council"
     (bad,) = parsed.rejected
