@@ -17,14 +17,30 @@ import pandas as pd
 from triggers.bundle import BundleError, Problem, _check_countries, _Collector, _conform, _parse_dates
 
 OutcomeKind = Literal["special_session", "commission_of_inquiry", "fact_finding_mission",
-                      "urgent_debate", "other"]
+                      "urgent_debate", "country_resolution", "other"]
 OUTCOME_KINDS: tuple[str, ...] = get_args(OutcomeKind)
 OUTCOME_LABELS = {
     "special_session": "special session",
     "commission_of_inquiry": "commission of inquiry",
     "fact_finding_mission": "fact-finding mission",
     "urgent_debate": "urgent debate",
+    "country_resolution": "country resolution",
     "other": "other outcome",
+}
+# Where outcomes of each kind come from: the bundled table (data/reference/council_outcomes.csv,
+# data/README.md) or a connector. Shown beside the outcomes a back-test used.
+OUTCOME_PROVENANCE = {
+    "special_session": "the 39 special sessions S-1 to S-39 (UN records; bundled table, dated by "
+                       "the session's first day, referenced by its outcome resolution)",
+    "commission_of_inquiry": "inquiries established by the Council and dated in the domain brief "
+                             "(bundled table; some symbols and days from memory, marked there)",
+    "fact_finding_mission": "fact-finding missions established by the Council and dated in the "
+                            "domain brief (bundled table; some symbols and days from memory)",
+    "urgent_debate": "urgent debates dated in the domain brief (bundled table; descriptive "
+                     "references)",
+    "country_resolution": "Human Rights Council country resolutions from the UN Digital Library "
+                          "connector (undl-hrc-resolutions); none in the bundled table",
+    "other": "anything else an outcomes file records (none in the bundled table)",
 }
 OUTCOME_COLUMNS = ["country", "date", "kind", "reference", "title", "url"]
 OUTCOME_REQUIRED = ["country", "date", "kind", "reference"]

@@ -18,9 +18,10 @@ import pandas as pd
 
 SOURCE_KINDS = ("bundle", "table", "ohchr-sp", "undl", "memberships", "nhri", "ngos", "outcomes")
 
-# Council outcome kinds (special sessions, inquiries, missions, urgent debates).
+# Council outcome kinds (special sessions, inquiries, missions, urgent debates, regular-session
+# country resolutions); the same list as triggers.outcomes.OUTCOME_KINDS.
 OUTCOME_KINDS = ("special_session", "commission_of_inquiry", "fact_finding_mission",
-                 "urgent_debate", "other")
+                 "urgent_debate", "country_resolution", "other")
 
 
 @dataclass(frozen=True)

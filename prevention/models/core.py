@@ -154,7 +154,8 @@ class Outcome(Base):
     __tablename__ = "outcomes"
     __table_args__ = (
         CheckConstraint("kind IN ('special_session', 'commission_of_inquiry', "
-                        "'fact_finding_mission', 'urgent_debate', 'other')", name="kind_known"),
+                        "'fact_finding_mission', 'urgent_debate', 'country_resolution', 'other')",
+                        name="kind_known"),
         Index("ix_outcomes_key", "kind", "reference", "country"),
     )
 

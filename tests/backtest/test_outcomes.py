@@ -65,7 +65,8 @@ def test_messages_say_what_is_allowed(tmp_path):
     assert text.startswith("1 problem(s) in ")
     assert "read the outcomes again" in text
     assert "outcomes.csv, row 2, field 'kind': 'session' unknown kind; allowed: special_session, " \
-           "commission_of_inquiry, fact_finding_mission, urgent_debate, other" in text
+           "commission_of_inquiry, fact_finding_mission, urgent_debate, country_resolution, " \
+           "other" in text
 
 
 def test_a_kind_reference_and_state_twice_with_different_content(tmp_path):
