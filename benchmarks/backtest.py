@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.synth import make_bundle
-from triggers.backtest import _context, backtest, set_parameter, sweep
+from triggers.backtest import backtest, build_context, set_parameter, sweep
 from triggers.evaluate import evaluate
 from triggers.prepared import from_day, prepare
 from triggers.rules import load_rule_set
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({t_sweep / points * 1000:.0f} ms a point; {verdict} the 10 s target)")
 
     # The naive way: status by evaluate() for every day of the timeline, for every point.
-    ctx = _context(prep, outcomes, start, END, 365, 365)
+    ctx = build_context(prep, outcomes, start, END, 365, 365)
     days_per_point = ctx.end - ctx.first + 1
     sample = np.linspace(ctx.first, ctx.end, args.sample_days).astype(int)
     variant = set_parameter(set_parameter(rules, x[0], 365), y[0], 4)
