@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from prevention import audit
 from prevention.access import Principal, require
-from prevention.views import web_url
+from prevention.views import STATUS_MEANINGS, category_label, frozen_criteria, web_url
 from prevention.review import ACTION_LABELS, RATING_LABELS, STATE_LABELS, CaseView, get_case, judgements
 from triggers.bundle import Bundle
 from triggers.rules import RuleSet, load_rule_set
@@ -38,6 +38,8 @@ class Brief:
     timeline_days: pd.DataFrame  # date, status, criteria_met
     episodes: pd.DataFrame  # start, end, days
     signal_days: list[date]
+    # The frozen criteria as views.frozen_criteria words them (titles, results, coverage).
+    criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     generated: date = field(default_factory=date.today)
 
 
@@ -107,7 +109,8 @@ def gather(session: Session, viewer: Principal | None, case_id: int, bundle: Bun
                  rule_title=rules.title, evidence=ev, new_since=new_since, memberships=memberships,
                  nhris=nhris, timeline_days=days.reset_index(drop=True),
                  episodes=episodes.reset_index(drop=True),
-                 signal_days=sorted(d.date() for d in mine))
+                 signal_days=sorted(d.date() for d in mine),
+                 criteria=frozen_criteria(snap["criteria"], rules))
 
 
 def case_brief_html(session: Session, viewer: Principal | None, case_id: int, bundle: Bundle,
@@ -146,20 +149,27 @@ def _link(url: str, text: str) -> str:
     return _e(text) + shown
 
 
-STATUS_FILL = {"clear": "#ffffff", "watch": "#f0c75e", "triggered": "#b2182b"}
+STATUS_FILL = {"clear": "#ffffff", "watch": "#f0c75e", "triggered": "#b2182b",
+               "undetermined": "url(#undetermined)"}
+# Undetermined days are hatched grey: on paper, in black and white, they must not look white
+# (clear) nor dark (triggered).
+_HATCH = ('<defs><pattern id="undetermined" width="6" height="6" patternUnits="userSpaceOnUse" '
+          'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
+          '<line x1="0" y1="0" x2="0" y2="6" stroke="#777" stroke-width="2"/></pattern></defs>')
 
 
 def timeline_svg(days: pd.DataFrame, signal_days: list[date], width: int = 680) -> str:
     """Status over time as a band (colour plus a text legend), with a tick per signal."""
     if days.empty:
-        return '<p class="muted">No signals for this State in the two years before the as-of date.</p>'
+        return ('<p class="muted">No signals about this State are loaded for the two years before '
+                'the as-of date, so there is no timeline to draw.</p>')
     dates = pd.to_datetime(days["date"])
     first, last = dates.min(), dates.max()
     span = max((last - first).days, 1)
     left, band_h, top = 10, 26, 22
     scale = (width - 2 * left) / (span + 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="96" '
-             f'role="img" aria-label="Status timeline">']
+             f'role="img" aria-label="Status timeline">', _HATCH]
     status = days["status"].astype(str).to_numpy()
     run_start = 0
     for i in range(1, len(status) + 1):
@@ -181,7 +191,8 @@ def timeline_svg(days: pd.DataFrame, signal_days: list[date], width: int = 680) 
     parts.append(f'<text x="{left}" y="14" font-size="11">{_day(first)}</text>')
     parts.append(f'<text x="{width - left}" y="14" font-size="11" text-anchor="end">{_day(last)}</text>')
     parts.append(f'<text x="{left}" y="{top + band_h + 32}" font-size="10">Band: white = clear, '
-                 'yellow dashed = watch, dark red = triggered. Ticks: one per expression of concern.</text>')
+                 'yellow dashed = watch, dark red = triggered, grey hatched = undetermined (the data '
+                 'loaded cannot tell). Ticks: one per expression of concern loaded.</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -210,18 +221,20 @@ def render_html(brief: Brief) -> str:
         f"<p>Case {case.id}, status <b>{_e(STATE_LABELS.get(case.status, case.status))}</b>. "
         f"Frozen record {snap['seq']}: rule set <b>{_e(snap['rule_set_id'])} version "
         f"{_e(snap['rule_set_version'])}</b> ({_e(brief.rule_title)}), as of "
-        f"<b>{_day(snap['as_of'])}</b>: {_e(snap['status'])}, {_e(snap['criteria_met'])} "
-        f"criteria met. Brief generated {brief.generated.isoformat()}.</p>")
+        f"<b>{_day(snap['as_of'])}</b>: {_e(snap['status'])}"
+        + (f" ({_e(STATUS_MEANINGS[snap['status']])})" if snap["status"] in STATUS_MEANINGS else "")
+        + f", {_e(snap['criteria_met'])} criteria met. Brief generated {brief.generated.isoformat()}.</p>")
     out.append('<p class="muted">The criteria are proposals made by States, not rules the Human '
                'Rights Council adopted.</p>')
 
-    out.append("<h2>Criteria</h2><table><tr><th>Criterion</th><th>Met</th><th>Value / threshold</th>"
-               "<th>What the record shows</th></tr>")
-    for c in snap["criteria"]:
-        met = "met" if c["met"] else "not met"
-        out.append(f"<tr><td>{_e(c['criterion_id'])}</td><td class=\"{'met' if c['met'] else ''}\">"
-                   f"{met}</td><td>{_e(c['value'])} / {_e(c['threshold'])}</td>"
-                   f"<td>{_e(c['sentence'])}</td></tr>")
+    out.append("<h2>Criteria</h2><table><tr><th>Criterion</th><th>Result</th><th>Value / threshold</th>"
+               "<th>What the record shows</th><th>Coverage when frozen</th></tr>")
+    # Results and coverage in the words the pages use: "not met" only where every day of the
+    # window was searched, so the brief never states an absence the data cannot show.
+    for c in brief.criteria.to_dict("records"):
+        out.append(f"<tr><td>{_e(c['Criterion'])}</td><td class=\"{'met' if c['Result'] == 'met' else ''}\">"
+                   f"{_e(c['Result'])}</td><td>{_e(c['Value / threshold'])}</td>"
+                   f"<td>{_e(c['What the record shows'])}</td><td>{_e(c['Coverage'])}</td></tr>")
     out.append("</table>")
 
     out.append("<h2>Evidence in the frozen record</h2>")
@@ -229,7 +242,7 @@ def render_html(brief: Brief) -> str:
     if brief.new_since is not None:
         out.append("<h2>New since the case opened</h2>")
         if brief.new_since.empty:
-            out.append("<p>Nothing new.</p>")
+            out.append("<p>No new evidence has been loaded since the case opened.</p>")
         else:
             out.append('<p class="muted">Not part of the frozen record above.</p>')
             out.append(_evidence_table(brief.new_since, None))
@@ -281,10 +294,12 @@ def render_html(brief: Brief) -> str:
 def _evidence_table(ev: pd.DataFrame, frozen: dict | None) -> str:
     if ev is None or ev.empty:
         return "<p>No evidence.</p>"
-    rows = ["<table><tr><th>Date</th><th>Issuer(s)</th><th>Reference</th><th>Title and link</th>"
+    rows = ["<table><tr><th>Date</th><th>Issuer(s)</th><th>Reference</th><th>Category</th>"
+            "<th>Title and link</th>"
             + ("<th>Content hash (frozen)</th>" if frozen is not None else "") + "</tr>"]
     for r in ev.to_dict("records"):
         cells = [_day(r.get("date")), _e(r.get("issuers", "")), _e(r.get("reference", "")),
+                 _e(category_label(r.get("category") or "")),
                  _link(r.get("url", ""), r.get("title", "") or r.get("signal_id", ""))]
         if frozen is not None:
             cells.append(f'<span class="url">{_e(frozen.get(r["signal_id"], "")[:16])}</span>')

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from prevention import geo
-from prevention.views import STATUS_COLOURS, STATUS_SHAPES, status_label
+from prevention.views import STATUS_COLOURS, STATUS_MEANINGS, STATUS_SHAPES, status_label
 from triggers.outcomes import OUTCOME_LABELS
+from triggers.vocabulary import STATUS_ORDER
 
-_ORDER = [status_label(s) for s in ("triggered", "watch", "clear")]
-_COLOURS = {status_label(s): c for s, c in STATUS_COLOURS.items()}
+# Territories the table does not list (not evaluated): lighter than the undetermined grey, so
+# "not on the list" and "the data cannot tell" stay apart.
+_BACKGROUND = "#f2f2f2"
+# Undetermined States get a dark, thicker outline as well as the grey: a second cue besides
+# colour (choropleths cannot be hatched) that they are not clear.
+_OUTLINES = {"undetermined": {"color": "#333", "width": 1.1}}
+_DEFAULT_OUTLINE = {"color": "#555", "width": 0.4}
 
 
 def status_map(table: pd.DataFrame, title: str = "", outlines: str | None = None) -> go.Figure:
@@ -24,19 +31,24 @@ def status_map(table: pd.DataFrame, title: str = "", outlines: str | None = None
     # Built from graph objects, not plotly.express: express costs a few hundred ms a render.
     ids = geo.world_ids()
     traces = [go.Choropleth(geojson=world, featureidkey="id", locations=ids, z=[0] * len(ids),
-                            colorscale=[[0, "#e6e6e6"], [1, "#e6e6e6"]], showscale=False,
+                            colorscale=[[0, _BACKGROUND], [1, _BACKGROUND]], showscale=False,
                             hoverinfo="skip", showlegend=False,
-                            marker={"line": {"color": "#999", "width": 0.3}})]
-    for label in _ORDER:
+                            marker={"line": {"color": "#bbb", "width": 0.3}})]
+    # One trace per status, most pressing first, each in the legend even when empty: the
+    # legend is where a reader learns that grey is "undetermined", not "clear".
+    for status in STATUS_ORDER:
+        label = status_label(status)
+        colour = STATUS_COLOURS[status]
         part = table[table["Status"] == label]
         traces.append(go.Choropleth(
             geojson=world, featureidkey="id", locations=part["ISO3"].tolist(), z=[1] * len(part),
-            colorscale=[[0, _COLOURS[label]], [1, _COLOURS[label]]], showscale=False,
+            colorscale=[[0, colour], [1, colour]], showscale=False,
             name=label, showlegend=True, legendgroup=label,
             customdata=list(zip(part["State"], part["Criteria met"])),
-            hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>" + label
+            hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>" + label + ": "
+                          + STATUS_MEANINGS[status]
                           + "<br>criteria met: %{customdata[1]}<extra></extra>",
-            marker={"line": {"color": "#555", "width": 0.4}}))
+            marker={"line": _OUTLINES.get(status, _DEFAULT_OUTLINE)}))
     fig = go.Figure(traces)
     fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85],
                     showframe=False)
@@ -45,10 +57,25 @@ def status_map(table: pd.DataFrame, title: str = "", outlines: str | None = None
     return fig
 
 
+BAND_ROW_PX = 22  # height of one issuer kind's coverage strip
+_SEARCHED = {"complete": ("searched completely", "#009E73", "solid"),
+             "sample": ("searched in part (sample)", "#56B4E9", "dot")}
+
+
 def country_timeline(counts: pd.DataFrame, met: pd.DataFrame, episodes: pd.DataFrame,
-                     outcomes: pd.DataFrame, title: str = "") -> go.Figure:
+                     outcomes: pd.DataFrame, title: str = "", bands: pd.DataFrame | None = None,
+                     band_kinds: list[str] | None = None, start=None, end=None) -> go.Figure:
     """Signals per month by issuer kind (bars), criteria met (line), triggered episodes
-    (shaded) and Council outcomes (dotted lines with their reference)."""
+    (shaded) and Council outcomes (dotted lines with their reference); below them, one strip
+    per issuer kind in `band_kinds` (labels) showing the days `bands`
+    (views.coverage_bands) says were searched: solid for complete rows, dotted for samples.
+    A strip with nothing in it says "no source loaded", so a quiet stretch of the bars is not
+    read as a quiet stretch of the world."""
+    kinds = list(band_kinds or [])
+    base_h = 380
+    strip_h = BAND_ROW_PX * len(kinds) + (30 if kinds else 0)
+    height = base_h + strip_h
+    split = strip_h / height
     fig = go.Figure()
     for kind, part in counts.groupby("issuer kind"):
         fig.add_bar(x=part["month"], y=part["signals"], name=str(kind), yaxis="y")
@@ -57,7 +84,7 @@ def country_timeline(counts: pd.DataFrame, met: pd.DataFrame, episodes: pd.DataF
                         mode="lines", line=dict(color="#000", width=2, shape="hv"), yaxis="y2")
     for ep in episodes.itertuples():
         fig.add_vrect(x0=ep.start, x1=ep.end + pd.Timedelta(days=1), fillcolor=STATUS_COLOURS["triggered"],
-                      opacity=0.15, line_width=0, layer="below")
+                      opacity=0.15, line_width=0, layer="below", yref="y" if kinds else "paper")
     if len(episodes):
         # A legend entry for the shading, which add_vrect does not create.
         fig.add_scatter(x=[None], y=[None], mode="markers", name=f"{STATUS_SHAPES['triggered']} triggered episode",
@@ -67,12 +94,49 @@ def country_timeline(counts: pd.DataFrame, met: pd.DataFrame, episodes: pd.DataF
         fig.add_annotation(x=o.date, y=1, yref="paper", text=f"{o.reference}", showarrow=False,
                            textangle=-90, xanchor="right", yanchor="top", font=dict(size=10, color="#0072B2"),
                            hovertext=f"{OUTCOME_LABELS.get(o.kind, o.kind)}: {o.title}")
+    if kinds:
+        _coverage_strips(fig, bands if bands is not None else pd.DataFrame(), kinds, start)
     fig.update_layout(
-        barmode="stack", height=380, title_text=title, margin=dict(l=0, r=0, t=30 if title else 10, b=0),
-        yaxis=dict(title="signals per month"),
+        barmode="stack", height=height, title_text=title,
+        margin=dict(l=0, r=0, t=30 if title else 10, b=0),
+        yaxis=dict(title="signals per month", domain=[split + 0.04 if kinds else 0, 1]),
         yaxis2=dict(title="criteria met", overlaying="y", side="right", rangemode="tozero",
                     dtick=1, showgrid=False),
-        xaxis=dict(type="date", tickformat="%Y-%m"),
-        legend=dict(orientation="h", y=-0.15),
+        xaxis=dict(type="date", tickformat="%Y-%m",
+                   range=[pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)]
+                   if start is not None and end is not None else None),
+        legend=dict(orientation="h", y=-0.15 if not kinds else -0.04, yanchor="top"),
     )
+    if kinds:
+        fig.update_layout(yaxis3=dict(domain=[0, split], anchor="x", range=[len(kinds) - 0.5, -0.5],
+                                      tickvals=list(range(len(kinds))), ticktext=kinds,
+                                      showgrid=False, zeroline=False, fixedrange=True,
+                                      title=dict(text="searched", font=dict(size=11))))
     return fig
+
+
+def _coverage_strips(fig: go.Figure, bands: pd.DataFrame, kinds: list[str], start) -> None:
+    """One horizontal line per searched span on its kind's row of the third y axis; each
+    (completeness) is one trace, spans separated by gaps, so the legend has one entry each."""
+    row = {k: i for i, k in enumerate(kinds)}
+    for completeness, (name, colour, dash) in _SEARCHED.items():
+        part = bands[bands["completeness"] == completeness] if len(bands) else bands
+        xs, ys, hover = [], [], []
+        for b in part.itertuples(index=False):
+            y = row.get(b[1])  # the "issuer kind" label column
+            if y is None:
+                continue
+            text = f"{b[1]}: {name}, {b.start:%Y-%m-%d} to {b.end:%Y-%m-%d}"
+            xs += [b.start, b.end + pd.Timedelta(days=1), None]
+            ys += [y, y, None]
+            hover += [text, text, None]
+        fig.add_scatter(x=xs or [None], y=ys or [None], yaxis="y3", mode="lines", name=name,
+                        legendgroup=name, line=dict(color=colour, width=BAND_ROW_PX * 0.55, dash=dash),
+                        hovertext=hover or None, hoverinfo="text")
+    searched = set(bands["issuer kind"]) if len(bands) else set()
+    silent = [k for k in kinds if k not in searched]
+    if silent and start is not None:
+        fig.add_scatter(x=[pd.Timestamp(start)] * len(silent), y=[row[k] for k in silent],
+                        yaxis="y3", mode="text", text=["  no source loaded"] * len(silent),
+                        textposition="middle right", textfont=dict(size=10, color="#666"),
+                        showlegend=False, hoverinfo="skip")

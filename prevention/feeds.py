@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from prevention.views import web_url
+from prevention.views import STATUS_MEANINGS, web_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
@@ -39,7 +39,9 @@ def watchlist_feed(name: str, share_token: str, statuses: pd.DataFrame, signals:
                    now: datetime | None = None) -> bytes:
     """The feed as UTF-8 XML.
 
-    statuses: State, ISO3, Status, Criteria met, Status since (prevention.views.watch_table).
+    statuses: State, ISO3, Status, Criteria met, Status since, and optionally `status` (the
+    code, for its meaning) and `criteria` (what each criterion could be judged on), as
+    prevention.views.watch_table gives them.
     signals: signal_id, country, date, title, url, reference (newest first).
     """
     now = now or datetime.now(timezone.utc)
@@ -65,8 +67,14 @@ def watchlist_feed(name: str, share_token: str, statuses: pd.DataFrame, signals:
         since = str(r["Status since"])
         updated = since if len(since) == 10 else (as_of or now)
         _el(entry, "updated", _stamp(updated))
-        _el(entry, "summary", f"{state} ({code}) is {status} as of {as_of}; status since {since}.",
-            type="text")
+        # A reader of the feed never sees the page: the entry says what the status means and
+        # which criteria the data could not judge, so "0 criteria met" is not read as "clear".
+        meaning = STATUS_MEANINGS.get(str(r.get("status", "")))
+        summary = (f"{state} ({code}) is {status} as of {as_of}"
+                   + (f" ({meaning})" if meaning else "") + f"; status since {since}.")
+        if r.get("criteria"):
+            summary += f" {r['criteria']}"
+        _el(entry, "summary", summary, type="text")
         if base_url:
             _el(entry, "link", rel="alternate",
                 href=f"{base_url.rstrip('/')}/country?country={code}&as_of={as_of}")

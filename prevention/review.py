@@ -198,8 +198,11 @@ def _snapshot_payload(evaluation: Evaluation, country: str, links) -> dict:
     if any(not c.sentence for c in result.criteria):
         # A frozen record must say what the Bureau read; a status-only evaluation cannot.
         raise ValueError("open cases from an evaluation made with sentences (sentences=True)")
+    # Coverage is frozen too: the record must show what the data could judge when the Bureau
+    # read it, not what later imports make of the same days.
     criteria = [c.model_dump(include={"criterion_id", "type", "enabled", "met", "value", "threshold",
-                                      "window_start", "sentence", "evidence"})
+                                      "window_start", "window_days", "sentence", "evidence",
+                                      "coverage", "covered_days", "coverage_sources"})
                 for c in result.criteria]
     ids = [sid for c in result.criteria for sid in c.evidence]
     return {"rule_set_id": result.rule_set_id, "rule_set_version": result.rule_set_version,

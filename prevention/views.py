@@ -6,6 +6,7 @@ is tested without a browser. Nothing here imports Streamlit or touches the datab
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import numpy as np
@@ -13,13 +14,24 @@ import pandas as pd
 
 from triggers.bundle import Bundle
 from triggers.evaluate import Evaluation
-from triggers.rules import JointGroup, NhriWithNgos, RuleSet, StatementBy
-from triggers.vocabulary import KIND_LABELS, STATUS_ORDER, country_name
+from triggers.rules import RuleSet
+from triggers.vocabulary import KIND_LABELS, STATUS_ORDER, UNCATEGORISED, country_name
 
 # Shape + text + colour, so status never depends on colour alone. Okabe-Ito colours are
-# distinguishable under the common colour-vision deficiencies.
-STATUS_SHAPES = {"triggered": "▲", "watch": "◆", "clear": "○"}
-STATUS_COLOURS = {"triggered": "#D55E00", "watch": "#E69F00", "clear": "#56B4E9"}
+# distinguishable under the common colour-vision deficiencies. `undetermined` is grey with a
+# dotted circle: the data loaded cannot tell, and it must never read as `clear` (blue).
+STATUS_SHAPES = {"triggered": "▲", "watch": "◆", "undetermined": "◌", "clear": "○"}
+STATUS_COLOURS = {"triggered": "#D55E00", "watch": "#E69F00", "undetermined": "#9E9E9E",
+                  "clear": "#56B4E9"}
+# What each status means, for legends, hovers and captions (docs/criteria.md, "Status").
+STATUS_MEANINGS = {
+    "triggered": "enough criteria met to reach the threshold",
+    "watch": "a criterion is at least halfway to its threshold",
+    "undetermined": "not triggered in the data loaded, but criteria the data cannot judge "
+                    "could still reach the threshold",
+    "clear": "every criterion that could reach the threshold was searched and nothing was found",
+}
+assert set(STATUS_SHAPES) == set(STATUS_COLOURS) == set(STATUS_MEANINGS) == set(STATUS_ORDER)
 # Higher is more pressing: tables sort on it, most pressing first.
 STATUS_RANK = {s: len(STATUS_ORDER) - i for i, s in enumerate(STATUS_ORDER)}
 NO_DATA = "no data"
@@ -27,7 +39,7 @@ SYNTHETIC_MARK = "[SYNTHETIC]"
 
 
 def status_label(status: str) -> str:
-    """'▲ triggered', '◆ watch', '○ clear'."""
+    """'▲ triggered', '◆ watch', '◌ undetermined', '○ clear'."""
     return f"{STATUS_SHAPES.get(status, '?')} {status}"
 
 
@@ -44,32 +56,224 @@ def is_synthetic(bundle: Bundle) -> bool:
     return bool(len(titles)) and bool(titles.str.startswith(SYNTHETIC_MARK).any())
 
 
-# ---------------------------------------------------------------- which criteria have data
+# ---------------------------------------------------------------- coverage in words
 
-def loaded_issuer_kinds(bundle: Bundle) -> frozenset[str]:
-    """Issuer kinds that spoke in at least one stored signal."""
-    used = bundle.issuers.loc[bundle.issuers["issuer_id"].isin(bundle.links["issuer_id"]), "kind"]
-    return frozenset(used.unique())
-
-
-def criterion_issuer_kinds(criterion) -> tuple[frozenset[str], bool]:
-    """The issuer kinds a criterion counts, and whether it needs all of them (NHRI + NGOs)."""
-    if isinstance(criterion, NhriWithNgos):
-        return frozenset({"nhri", "ngo"}), True
-    if isinstance(criterion, (StatementBy, JointGroup)):
-        return frozenset(criterion.issuer_kinds), False
-    raise TypeError(f"unknown criterion type {type(criterion).__name__}")
+NOT_RECORDED = "coverage not recorded (frozen before coverage was recorded)"
+# A criterion's result as the pages word it: "not met" only where every day was searched.
+PARTIAL_NOT_MET = "not met in the data loaded"
+RESULT_MARKS = {"met": "✓ met", "not met": "— not met", PARTIAL_NOT_MET: "◐ not met in the data loaded",
+                NO_DATA: "∅ no data", "disabled": "disabled"}
 
 
-def criteria_without_data(rules: RuleSet, kinds_loaded: frozenset[str]) -> list[str]:
-    """Criteria that cannot be met by anything loaded: shown as 'no data', never 'not met'."""
+def criterion_result(met: bool, enabled: bool, coverage: str | None) -> str:
+    """'met', 'not met' (searched every day), 'not met in the data loaded' (partly searched),
+    'no data' (not searched), or 'disabled'. A missing coverage (a record frozen before
+    coverage existed) reads 'not met', as it did then."""
+    if not enabled:
+        return "disabled"
+    if met:
+        return "met"
+    if coverage in (None, "full"):
+        return "not met"
+    return PARTIAL_NOT_MET if coverage == "partial" else NO_DATA
+
+
+def _window_end(window_start, window_days) -> str:
+    return iso(pd.Timestamp(window_start) + pd.Timedelta(days=int(window_days) - 1))
+
+
+def coverage_words(record) -> str:
+    """One criterion's coverage as a sentence, from an engine row (or a frozen record) with
+    coverage, covered_days, window_days, window_start and coverage_sources:
+    'Coverage: full (undl-2025-10).', 'Coverage: partial, 120 of 365 days (undl-2025-10).',
+    'Coverage: no data loaded for these days (2025-03-02 to 2026-03-01).'"""
+    state = record.get("coverage")
+    if not state:
+        return NOT_RECORDED[0].upper() + NOT_RECORDED[1:] + "."
+    sources = ", ".join(record.get("coverage_sources") or [])
+    named = f" ({sources})" if sources else ""
+    if state == "full":
+        return f"Coverage: full{named}."
+    days = int(record.get("window_days") or 0)
+    if state == "partial":
+        return f"Coverage: partial, {int(record.get('covered_days') or 0)} of {days} days{named}."
+    span = ""
+    if record.get("window_start") and days:
+        span = f" ({iso(record['window_start'])} to {_window_end(record['window_start'], days)})"
+    return f"Coverage: no data loaded for these days{span}."
+
+
+def criterion_cell(met: bool, value: int, threshold: int, coverage: str = "full",
+                   covered_days: int = 0, window_days: int = 0) -> str:
+    """An Overview cell: 'met (n/t)'; 'not met (n/t)' only when every day was searched;
+    else 'partial: 120 of 365 days' or 'no data' (with what was found, if anything)."""
+    if met:
+        return f"met ({value}/{threshold})"
+    if coverage == "full":
+        return f"not met ({value}/{threshold})"
+    found = f" ({value}/{threshold})" if value else ""
+    if coverage == "partial":
+        return f"partial: {covered_days} of {window_days} days{found}"
+    return NO_DATA + found
+
+
+def kind_title(kind: str) -> str:
+    """An issuer kind as a heading: 'The Security Council', 'Special Procedures mandates'."""
+    label = KIND_LABELS.get(kind, kind)
+    return label[:1].upper() + label[1:]
+
+
+# Kinds no shipped rule set counts: never searched is no gap worth a warning.
+UNCOUNTED_KINDS = ("ohchr", "other")
+
+
+def unsearched_kinds(coverage_rows: pd.DataFrame) -> list[str]:
+    """The issuer kinds no coverage row declares searched (complete or sample), as titles."""
+    have = set(coverage_rows["issuer_kind"]) if coverage_rows is not None and len(coverage_rows) else set()
+    return [kind_title(k) for k in KIND_LABELS if k not in have and k not in UNCOUNTED_KINDS]
+
+
+def _spans(starts, ends) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Inclusive day intervals merged where they overlap or touch."""
+    out: list[list[pd.Timestamp]] = []
+    for a, b in sorted(zip(pd.to_datetime(starts), pd.to_datetime(ends))):
+        if out and a <= out[-1][1] + pd.Timedelta(days=1):
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _day_range(a, b) -> str:
+    return iso(a) if iso(a) == iso(b) else f"{iso(a)} to {iso(b)}"
+
+
+def source_spans(coverage_rows: pd.DataFrame) -> pd.DataFrame:
+    """What each source was searched for, one row per (source, issuer kind, State or every
+    State, completeness): its span, the days inside it, and its holes (the gaps between the
+    source's own rows, where nothing was searched). From frames.load_coverage()."""
+    cols = ["Source", "Issuer kind", "kind", "State", "Completeness", "From", "To",
+            "Days searched", "Holes"]
+    if coverage_rows is None or coverage_rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    keys = ["source", "issuer_kind", "country", "completeness"]
+    for (source, kind, country, completeness), part in coverage_rows.fillna({"country": ""}) \
+            .groupby(keys, sort=True):
+        spans = _spans(part["start"], part["end"])
+        holes = [(b1 + pd.Timedelta(days=1), a2 - pd.Timedelta(days=1))
+                 for (_, b1), (a2, _) in zip(spans, spans[1:])]
+        rows.append({
+            "Source": source, "Issuer kind": kind_title(kind), "kind": kind,
+            "State": country or "every State", "Completeness": completeness,
+            "From": iso(spans[0][0]), "To": iso(spans[-1][1]),
+            "Days searched": int(sum((b - a).days + 1 for a, b in spans)),
+            "Holes": "; ".join(_day_range(a, b) for a, b in holes),
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+MAX_HOLES_SHOWN = 3
+
+
+def span_words(row) -> str:
+    """One source_spans row as words: 'undl-2025-10 · the Security Council: 2006-01-01 to
+    2025-10-30, holes 2024-03-08 to 2025-05-29'."""
+    scope = "" if row["State"] == "every State" else f", {row['State']} only"
+    sample = " (sample: some of what it published)" if row["Completeness"] == "sample" else ""
+    text = f"{row['Source']} · {KIND_LABELS.get(row['kind'], row['kind'])}{scope}{sample}: " \
+           f"{_day_range(row['From'], row['To'])}"
+    holes = [h for h in row["Holes"].split("; ") if h]
+    if holes:
+        shown = ", ".join(holes[:MAX_HOLES_SHOWN])
+        more = f" and {len(holes) - MAX_HOLES_SHOWN} more" if len(holes) > MAX_HOLES_SHOWN else ""
+        text += f" ({row['Days searched']:,} days searched), holes {shown}{more}"
+    return text
+
+
+@dataclass(frozen=True)
+class CriterionCoverage:
+    """One enabled criterion's coverage on the chosen date, for the Overview's banner."""
+
+    criterion_id: str
+    title: str
+    state: str  # across States: 'full for all 196 States', 'partial for 194 States (...)', ...
+    full: bool  # full for every State evaluated
+    sources: tuple[str, ...]  # one line per source searched for the kinds it reads
+
+
+MAX_SOURCE_LINES = 6
+
+
+def _state_words(states: pd.Series, days: pd.Series, window: int) -> str:
+    n = len(states)
+    parts = []
+    for state in ("full", "partial", "none"):
+        mine = states == state
+        count = int(mine.sum())
+        if not count:
+            continue
+        who = f"all {count} States" if count == n else f"{count} State{'s' if count != 1 else ''}"
+        text = f"{state} for {who}"
+        if state == "partial":
+            lo, hi = int(days[mine].min()), int(days[mine].max())
+            text += f" ({lo if lo == hi else f'{lo} to {hi}'} of {window} days searched)"
+        parts.append(text)
+    return ", ".join(parts) if parts else "no State evaluated"
+
+
+def coverage_banner(evaluation: Evaluation, coverage_rows: pd.DataFrame) -> list[CriterionCoverage]:
+    """Per enabled criterion: its coverage across the States evaluated on the evaluation's
+    date (from the engine's <id>_coverage columns), and each source of the kinds it reads with
+    its span and holes (from the stored coverage rows); a kind with no row says so."""
+    t = evaluation.table
+    spans = source_spans(coverage_rows)
     out = []
-    for crit in rules.criteria:
-        kinds, needs_all = criterion_issuer_kinds(crit)
-        have = kinds <= kinds_loaded if needs_all else bool(kinds & kinds_loaded)
-        if not have:
-            out.append(crit.id)
+    for crit in evaluation.rules.enabled_criteria:
+        lines = []
+        for kind in crit.kinds:
+            mine = spans[spans["kind"] == kind]
+            if mine.empty:
+                lines.append(f"{kind_title(kind)}: no source loaded")
+            lines.extend(span_words(r) for r in mine.to_dict("records"))
+        if len(lines) > MAX_SOURCE_LINES:
+            rest = len(lines) - MAX_SOURCE_LINES + 1
+            lines = lines[:MAX_SOURCE_LINES - 1] + [f"and {rest} more (see the Data page)"]
+        states = t[f"{crit.id}_coverage"]
+        out.append(CriterionCoverage(
+            criterion_id=crit.id, title=crit.title or crit.id,
+            state=_state_words(states, t[f"{crit.id}_covered_days"],
+                               evaluation.rules.window_of(crit)),
+            full=bool(len(states)) and bool((states == "full").all()),
+            sources=tuple(lines)))
     return out
+
+
+def coverage_banner_markdown(banner: list[CriterionCoverage], as_of) -> str:
+    """The banner as markdown: a heading line, then per criterion its state and, indented,
+    its sources. Titles and source ids come from users and imports: escaped (md_text)."""
+    lines = [f"**What the data loaded covers, as of {iso(as_of)}.** A criterion reads "
+             "“not met” only where every day of its window was searched; a State that "
+             "criteria without full coverage could still bring to the threshold is "
+             "**◌ undetermined**, not clear."]
+    for c in banner:
+        lines.append(f"- **{md_text(c.title)}**: {md_text(c.state)}")
+        lines.extend(f"    - {md_text(src)}" for src in c.sources)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- categories (issue 13)
+
+def category_label(category: str) -> str:
+    """'peace_operation' -> 'peace operation'; '' (or a missing value) stays ''."""
+    return category.replace("_", " ") if isinstance(category, str) else ""
+
+
+def category_options(signals: pd.DataFrame, listed=None) -> list[str]:
+    """The categories a statement_by criterion can be limited to: those of the loaded
+    signals, any the rule already lists, and 'uncategorised' (signals without one)."""
+    present = {c for c in signals["category"].unique() if c} if "category" in signals else set()
+    return sorted(present | set(listed or []) - {UNCATEGORISED}) + [UNCATEGORISED]
 
 
 # ---------------------------------------------------------------- countries
@@ -119,16 +323,10 @@ def absolute_links(table: pd.DataFrame, base: str, column: str = "Page") -> pd.D
     return table.assign(**{column: [f"{base}/{v}" if v and "://" not in v else v for v in table[column]]})
 
 
-def criterion_cell(met: bool, value: int, threshold: int, no_data: bool) -> str:
-    if no_data:
-        return NO_DATA
-    return f"met ({value}/{threshold})" if met else f"not met ({value}/{threshold})"
-
-
-def overview_table(evaluation: Evaluation, countries: pd.DataFrame,
-                   no_data: list[str], rule_param: str) -> pd.DataFrame:
+def overview_table(evaluation: Evaluation, countries: pd.DataFrame, rule_param: str) -> pd.DataFrame:
     """One row per State: name, ISO3, UN group, status (shape + text), criteria met, one
-    column per criterion ('met (n/t)', 'not met (n/t)' or 'no data'), and a link to its page."""
+    column per enabled criterion (criterion_cell: what the data loaded lets it say), and a
+    link to its page."""
     t = evaluation.table
     rules = evaluation.rules
     codes = t["country"].to_numpy()
@@ -140,22 +338,44 @@ def overview_table(evaluation: Evaluation, countries: pd.DataFrame,
         "status": t["status"].to_numpy(),
         "Criteria met": t["criteria_met"].to_numpy(),
     })
-    for crit in rules.criteria:
-        if not crit.enabled:
-            continue
+    for crit in rules.enabled_criteria:
+        window = rules.window_of(crit)
         out[crit.title or crit.id] = [
-            criterion_cell(m, v, crit.threshold, crit.id in no_data)
-            for m, v in zip(t[f"{crit.id}_met"], t[f"{crit.id}_value"])]
+            criterion_cell(m, v, crit.threshold, c, d, window)
+            for m, v, c, d in zip(t[f"{crit.id}_met"], t[f"{crit.id}_value"],
+                                  t[f"{crit.id}_coverage"], t[f"{crit.id}_covered_days"])]
     out["Page"] = [country_url(c, rule_param, evaluation.as_of) for c in codes]
     rank = out["status"].map(STATUS_RANK)
     order = np.lexsort((out["State"].to_numpy(), -out["Criteria met"].to_numpy(), -rank.to_numpy()))
     return out.iloc[order].reset_index(drop=True)
 
 
+def coverage_columns(table: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
+    """The Overview table with, after each criterion's column, its coverage in words
+    ('full', 'partial: 9 of 365 days', 'none'): for downloads, where a reader meets the
+    cells without the page's banner."""
+    t = evaluation.table.set_index("country")
+    out = table.copy()
+    rules = evaluation.rules
+    for crit in rules.enabled_criteria:
+        title = crit.title or crit.id
+        if title not in out.columns:
+            continue
+        state = out["ISO3"].map(t[f"{crit.id}_coverage"])
+        days = out["ISO3"].map(t[f"{crit.id}_covered_days"])
+        words = [f"partial: {int(d)} of {rules.window_of(crit)} days" if s == "partial" else s
+                 for s, d in zip(state, days)]
+        out.insert(out.columns.get_loc(title) + 1, f"{title}: coverage", words)
+    return out
+
+
 def filter_overview(table: pd.DataFrame, evaluation: Evaluation, groups: list[str] | None,
-                    criterion_id: str | None) -> pd.DataFrame:
-    """Rows in the chosen UN regional groups, and (if one is chosen) meeting that criterion."""
+                    criterion_id: str | None, statuses: list[str] | None = None) -> pd.DataFrame:
+    """Rows in the chosen UN regional groups, with one of the chosen statuses, and (if one
+    is chosen) meeting that criterion."""
     out = table
+    if statuses:
+        out = out[out["status"].isin(set(statuses))]
     if groups:
         wanted = set(groups)
         # A State can sit in two groups (Turkiye: Asia-Pacific;WEOG), stored joined by ';'.
@@ -176,17 +396,45 @@ def status_counts(table: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
 
 
-def sources_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    """The sources loaded and the date each is complete to."""
-    if coverage.empty:
-        return pd.DataFrame(columns=["Source", "Issuer kinds", "Signals", "From", "Complete to"])
-    return pd.DataFrame({
-        "Source": coverage["source_kind"].to_numpy(),
-        "Issuer kinds": [", ".join(k) for k in coverage["issuer_kinds"]],
-        "Signals": coverage["signals"].to_numpy(),
-        "From": [iso(d) for d in coverage["first_date"]],
-        "Complete to": [iso(d) for d in coverage["last_date"]],
-    })
+SOURCE_TABLE_COLUMNS = ["Import kind", "Issuer kinds", "Signals", "First signal", "Last signal"]
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """The signals each kind of import brought (frames.load_sources): how many and the dates
+    of the first and last. Dates of signals, not of searching: what was searched is
+    source_spans()."""
+    if sources.empty:
+        return pd.DataFrame(columns=SOURCE_TABLE_COLUMNS)
+    return pd.DataFrame(dict(zip(SOURCE_TABLE_COLUMNS, [
+        sources["source_kind"].to_numpy(),
+        [", ".join(kind_title(k) for k in kinds) for kinds in sources["issuer_kinds"]],
+        sources["signals"].to_numpy(),
+        [iso(d) for d in sources["first_date"]],
+        [iso(d) for d in sources["last_date"]],
+    ])))
+
+
+def coverage_rows_table(coverage_rows: pd.DataFrame) -> pd.DataFrame:
+    """The stored coverage rows (frames.load_coverage) one by one, for the Data page: who
+    declared each (an import, or a person) and why."""
+    cols = ["Row", "Source", "Issuer kind", "State", "From", "To", "Days", "Completeness",
+            "Declared by", "Note"]
+    if coverage_rows is None or coverage_rows.empty:
+        return pd.DataFrame(columns=cols)
+    c = coverage_rows.sort_values(["source", "issuer_kind", "country", "start"])
+    return pd.DataFrame(dict(zip(cols, [
+        c["id"].to_numpy(),
+        c["source"].to_numpy(),
+        [kind_title(k) for k in c["issuer_kind"]],
+        [x or "every State" for x in c["country"]],
+        [iso(d) for d in c["start"]],
+        [iso(d) for d in c["end"]],
+        ((c["end"] - c["start"]).dt.days + 1).to_numpy(),
+        c["completeness"].to_numpy(),
+        [f"import #{i} ({who})" if pd.notna(i) else who
+         for i, who in zip(c["import_id"], c["declared_by"])],
+        c["note"].to_numpy(),
+    ]))).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- country
@@ -203,29 +451,51 @@ def evidence_table(evaluation: Evaluation, bundle: Bundle, iso3: str,
     """The dated, linked signals behind a State's criteria, newest first."""
     ev = evaluation.evidence(iso3, criterion_id)
     names = issuer_names(bundle, ev["signal_id"])
+    titles = {c.id: (c.title or c.id) for c in evaluation.rules.criteria}
+    category = ev["category"] if "category" in ev else pd.Series("", index=ev.index)
     return link_column(pd.DataFrame({
         "Date": [iso(d) for d in ev["date"]],
         "Issuers": ev["signal_id"].map(names).fillna("").to_numpy(),
         "Reference": ev["reference"].to_numpy(),
         "Title": ev["title"].to_numpy(),
+        # What kind of resolution it is (issue 13): what a rule's `categories` count.
+        "Category": [category_label(c) for c in category.fillna("")],
         "Source": ev["url"].to_numpy(),
-        "Criterion": ev["criterion_id"].to_numpy(),
+        "Criterion": [titles.get(c, c) for c in ev["criterion_id"]],
         "Signal id": ev["signal_id"].to_numpy(),
+        "criterion_id": ev["criterion_id"].to_numpy(),
     }), "Source")
 
 
-def country_criteria(evaluation: Evaluation, iso3: str, no_data: list[str]) -> pd.DataFrame:
-    """A State's criteria: id, title, met label, the engine's sentence."""
+def country_criteria(evaluation: Evaluation, iso3: str) -> pd.DataFrame:
+    """A State's criteria: id, title, result (criterion_result), the engine's sentence and
+    the coverage in words."""
     crit = evaluation.criteria[evaluation.criteria["country"] == iso3]
     titles = {c.id: (c.title or c.id) for c in evaluation.rules.criteria}
-    labels = [NO_DATA if cid in no_data else ("met" if m else ("disabled" if not e else "not met"))
-              for cid, m, e in zip(crit["criterion_id"], crit["met"], crit["enabled"])]
+    records = crit.to_dict("records")
     return pd.DataFrame({
         "criterion_id": crit["criterion_id"].to_numpy(),
         "title": [titles[c] for c in crit["criterion_id"]],
-        "result": labels,
+        "result": [criterion_result(r["met"], r["enabled"], r["coverage"]) for r in records],
         "sentence": crit["sentence"].to_numpy(),
-    })
+        "coverage": [coverage_words(r) for r in records],
+    }, columns=["criterion_id", "title", "result", "sentence", "coverage"])
+
+
+def frozen_criteria(criteria: list[dict], rules: RuleSet | None = None) -> pd.DataFrame:
+    """A frozen record's criteria (a review snapshot's) for display: title (from the rule set
+    it was frozen under, else the id), result, value / threshold, the sentence then, and the
+    coverage then (NOT_RECORDED for a record frozen before coverage was recorded)."""
+    titles = {c.id: (c.title or c.id) for c in rules.criteria} if rules is not None else {}
+    rows = [{
+        "Criterion": titles.get(c["criterion_id"], c["criterion_id"]),
+        "Result": criterion_result(c["met"], c.get("enabled", True), c.get("coverage")),
+        "Value / threshold": f"{c['value']} / {c['threshold']}",
+        "What the record shows": c.get("sentence", ""),
+        "Coverage": coverage_words(c),
+    } for c in criteria]
+    return pd.DataFrame(rows, columns=["Criterion", "Result", "Value / threshold",
+                                       "What the record shows", "Coverage"])
 
 
 def country_signals(bundle: Bundle, iso3: str) -> pd.DataFrame:
@@ -237,6 +507,32 @@ def country_signals(bundle: Bundle, iso3: str) -> pd.DataFrame:
     out = sig.merge(kinds, on="signal_id")
     out["issuer kind"] = out["kind"].map(KIND_LABELS).fillna(out["kind"])
     return out[["signal_id", "date", "kind", "issuer kind"]].reset_index(drop=True)
+
+
+def coverage_bands(coverage_rows: pd.DataFrame, rules: RuleSet, iso3: str, start, end) -> pd.DataFrame:
+    """The days each issuer kind the rule set reads was searched for a State, for the
+    Country timeline: one row per merged span (kind, issuer kind label, completeness, start,
+    end), clipped to [start, end]. Complete spans are what let a criterion say "not met";
+    sample spans only show that some was loaded. A kind without a row has no span at all."""
+    cols = ["kind", "issuer kind", "completeness", "start", "end"]
+    kinds = list(dict.fromkeys(k for c in rules.enabled_criteria for k in c.kinds))
+    if coverage_rows is None or coverage_rows.empty or not kinds:
+        return pd.DataFrame(columns=cols)
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    c = coverage_rows
+    mine = c[c["issuer_kind"].isin(kinds) & c["country"].fillna("").isin(["", iso3])
+             & (c["start"] <= hi) & (c["end"] >= lo)]
+    rows = []
+    for (kind, completeness), part in mine.groupby(["issuer_kind", "completeness"]):
+        for a, b in _spans(part["start"].clip(lower=lo), part["end"].clip(upper=hi)):
+            rows.append((kind, kind_title(kind), completeness, a, b))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def band_kinds(rules: RuleSet) -> list[str]:
+    """The labels of the issuer kinds the enabled criteria read, in rule-set order: the rows
+    of the Country timeline's coverage strips (coverage_bands' `issuer kind`)."""
+    return [kind_title(k) for k in dict.fromkeys(k for c in rules.enabled_criteria for k in c.kinds)]
 
 
 def monthly_signal_counts(signals: pd.DataFrame) -> pd.DataFrame:
@@ -311,7 +607,7 @@ def scenario_id(base_id: str, name: str) -> str:
 
 def status_changes(official: Evaluation, scenario: Evaluation, countries: pd.DataFrame) -> pd.DataFrame:
     """States whose status differs: 'enters' (becomes triggered), 'leaves' (no longer
-    triggered), else 'moves' (clear <-> watch)."""
+    triggered), else 'moves' (between watch, undetermined and clear)."""
     a = official.table.set_index("country")["status"]
     b = scenario.table.set_index("country")["status"].reindex(a.index)
     changed = a.index[(a != b).to_numpy()]
@@ -393,15 +689,38 @@ def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def criteria_summary(evaluation: Evaluation, code: str) -> str:
+    """A State's criteria grouped by what the data lets each say, for text that travels
+    without the page (feed entries): 'Met: A. Not met (every day searched): B. Not met in the
+    data loaded: C (9 of 365 days searched). No data loaded: D; E.' Enabled criteria only."""
+    crit = evaluation.criteria
+    mine = crit[(crit["country"] == code) & crit["enabled"]]
+    if mine.empty:
+        return "Not evaluated: nothing is loaded about this State."
+    titles = {c.id: (c.title or c.id) for c in evaluation.rules.criteria}
+    groups: dict[str, list[str]] = {}
+    for r in mine.to_dict("records"):
+        title = titles.get(r["criterion_id"], r["criterion_id"])
+        result = criterion_result(r["met"], r["enabled"], r["coverage"])
+        if result == PARTIAL_NOT_MET:
+            title += f" ({r['covered_days']} of {r['window_days']} days searched)"
+        groups.setdefault(result, []).append(title)
+    heads = {"met": "Met", "not met": "Not met (every day searched)",
+             PARTIAL_NOT_MET: "Not met in the data loaded", NO_DATA: "No data loaded"}
+    return " ".join(f"{heads[k]}: {'; '.join(groups[k])}." for k in heads if k in groups)
+
+
 def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: dict[str, str],
                 new_signals: dict[str, int], rule_param: str) -> pd.DataFrame:
     """A watchlist's States: status, criteria met, the date the status last changed, and the
-    signals that arrived since the user's last visit."""
+    signals that arrived since the user's last visit; `criteria` (criteria_summary) is for
+    the feed, not for display."""
     t = evaluation.table.set_index("country")
     codes = [c for c in codes]
     rows = []
     for c in codes:
-        status = t["status"].get(c, "clear")
+        # A listed State the evaluation did not cover is one the data says nothing about.
+        status = t["status"].get(c, "undetermined")
         rows.append({
             "State": country_names(countries, [c]).iloc[0], "ISO3": c,
             "Status": status_label(status), "status": status,
@@ -409,9 +728,10 @@ def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: d
             "Status since": since.get(c, ""),
             "New signals": int(new_signals.get(c, 0)),
             "Page": country_url(c, rule_param, evaluation.as_of),
+            "criteria": criteria_summary(evaluation, c),
         })
     frame = pd.DataFrame(rows, columns=["State", "ISO3", "Status", "status", "Criteria met",
-                                        "Status since", "New signals", "Page"])
+                                        "Status since", "New signals", "Page", "criteria"])
     if frame.empty:
         return frame
     rank = frame["status"].map(STATUS_RANK)

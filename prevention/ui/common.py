@@ -35,7 +35,6 @@ def _data(db: str, version: int) -> dict:
         "bundle": bundle,
         "countries": countries,
         "prepared": prepare(bundle, views.evaluation_countries(countries, bundle)),
-        "kinds": views.loaded_issuer_kinds(bundle),
         "synthetic": views.is_synthetic(bundle),
         "outcomes": frames.load_outcomes(),
         "coverage": frames.load_coverage(),  # what each source was searched for

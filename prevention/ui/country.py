@@ -22,12 +22,12 @@ if iso3 is None:
     st.info("Choose a State above, or open one from the Overview table.")
     st.stop()
 
-no_data = views.criteria_without_data(rules, d["kinds"])
 res = result.country(iso3)
 st.header(f"{views.STATUS_SHAPES[res.status]} {names[iso3]}: {res.status}")
 st.caption(f"{res.criteria_met} of {len(rules.enabled_criteria)} criteria met "
            f"(threshold: {rules.min_criteria}) under {views.md_text(rules.title)} ({views.md_text(rules.label)}), "
-           f"as of {views.iso(as_of)}.")
+           f"as of {views.iso(as_of)}. {views.status_label(res.status)}: "
+           f"{views.STATUS_MEANINGS[res.status]}.")
 
 profile = views.country_profile(d["bundle"], d["countries"], iso3, as_of)
 with st.expander("UN regional group, memberships and NHRI", expanded=False):
@@ -48,31 +48,29 @@ if not country_signals.any():
 
 link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")}
 st.subheader("Criteria")
-crit = views.country_criteria(result, iso3, no_data)
+crit = views.country_criteria(result, iso3)
 # One lookup for every criterion's evidence (each lookup joins against all stored signals).
 all_ev = views.evidence_table(result, d["bundle"], iso3)
 for row in crit.itertuples():
-    mark = {"met": "✓ met", "not met": "— not met", views.NO_DATA: "∅ no data",
-            "disabled": "disabled"}[row.result]
+    mark = views.RESULT_MARKS[row.result]
     with st.container(border=True):
         # Titles come from rule sets users can edit: shown as text, never as markdown.
         st.text(f"{mark} · {row.title}")
-        if row.result == views.NO_DATA:
-            st.caption("No signals of this kind are loaded at all, so this criterion cannot be "
-                       "judged: import that source on the Data page.")
-        else:
-            st.text(row.sentence)
-        ev = all_ev[all_ev["Criterion"] == row.criterion_id]
+        # The engine's sentence never states an absence below full coverage.
+        st.text(row.sentence)
+        st.text(row.coverage)
+        ev = all_ev[all_ev["criterion_id"] == row.criterion_id]
         if not ev.empty:
-            st.dataframe(ev.drop(columns=["Criterion"]), hide_index=True, width="stretch",
-                         column_config=link_col, key=f"ev_{row.criterion_id}")
+            st.dataframe(ev.drop(columns=["Criterion", "criterion_id"]), hide_index=True,
+                         width="stretch", column_config=link_col, key=f"ev_{row.criterion_id}")
             links = views.source_links(ev)
             if links:
                 # Escaped by views.md_text: only the link itself is markup.
                 st.markdown("Sources: " + links)
 
 if not all_ev.empty:
-    common.downloads(all_ev, f"evidence-{iso3}-{rules.id}-{views.iso(as_of)}", d["synthetic"], "evidence")
+    common.downloads(all_ev.drop(columns=["criterion_id"]), f"evidence-{iso3}-{rules.id}-{views.iso(as_of)}",
+                     d["synthetic"], "evidence")
 
 st.subheader("Timeline")
 sig = views.country_signals(d["bundle"], iso3)
@@ -86,10 +84,16 @@ else:
         views.met_over_time(tl.frame(step_days=7), iso3),
         views.country_episodes(tl.episodes(), iso3),
         views.country_outcomes(d["outcomes"], iso3),
+        bands=views.coverage_bands(d["coverage"], rules, iso3, start, as_of),
+        band_kinds=views.band_kinds(rules), start=start, end=as_of,
     )
     st.plotly_chart(fig, key="timeline", config={"displaylogo": False})
     st.caption("Bars: signals per month by issuer kind. Line: criteria met (weekly). Shaded: "
-               "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries).")
+               "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries). "
+               "Strips below: the days each kind of issuer the rule set reads was searched for "
+               "this State; solid where everything published is loaded, dotted where only a "
+               "sample is. Where a strip is empty, no bar does not mean no concern: nothing "
+               "was looked for.")
     common.figure_downloads(lambda: fig, f"timeline-{iso3}-{rules.id}", d["synthetic"],
                             f"tl-{iso3}-{param}-{views.iso(as_of)}")
 

@@ -1,5 +1,6 @@
-"""Data: imports with a progress bar, the import history, the quarantine (fix and re-submit)
-and the coverage of each source."""
+"""Data: imports with a progress bar, the import history, the quarantine (fix and re-submit),
+what each source was searched for (coverage: admins add or end rows) and the signals each kind
+of import brought."""
 
 import tempfile
 from pathlib import Path
@@ -7,11 +8,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from prevention import coverage as coverage_admin
 from prevention import data_admin, frames, quarantine, views
 from prevention.access import can, require
 from prevention.importers import available_kinds
 from prevention.ingest import IngestError, import_file
+from prevention.db import session_scope
 from prevention.ui import common
+from triggers.vocabulary import ISSUER_KINDS
 
 KIND_HELP = {
     "bundle": "signal bundle: signals.csv + issuers.csv (+ memberships.csv), or a .zip of them",
@@ -91,14 +95,94 @@ else:
         else:
             st.error(f"Still rejected: {views.md_text(result.reason)}")
 
-st.subheader("Coverage per source")
+st.subheader("What was searched (coverage)")
+st.caption("A criterion can say “not met” only about days its sources were searched "
+           "completely. Imports declare what they searched; add a row when sources were "
+           "searched by hand (“we entered every High Commissioner statement of 2024”), and end "
+           "one when a source stopped being kept up.")
+coverage_rows = d["coverage"]
+spans = views.source_spans(coverage_rows)
+if spans.empty:
+    st.info("Nothing is declared as searched: every criterion reads “no data”, and no State "
+            "can be clear.")
+else:
+    shown_spans = spans.drop(columns=["kind"])
+    st.dataframe(shown_spans, hide_index=True, width="stretch", key="coverage_spans")
+    common.downloads(shown_spans, "coverage-spans", d["synthetic"], "coverage_spans")
+unsearched = views.unsearched_kinds(coverage_rows)
+if unsearched:
+    st.caption("Never searched: " + ", ".join(unsearched)
+               + ". Criteria counting them read “no data”.")
+with st.expander(f"Every stored coverage row ({len(coverage_rows)})"):
+    rows_table = views.coverage_rows_table(coverage_rows)
+    st.dataframe(rows_table, hide_index=True, width="stretch", key="coverage_rows")
+    common.downloads(rows_table, "coverage-rows", d["synthetic"], "coverage_rows")
+
+if can(actor, "coverage.declare"):
+    declare_col, end_col = st.columns(2)
+    with declare_col, st.form("declare_coverage", clear_on_submit=True):
+        st.markdown("**Add a coverage row**")
+        source = st.text_input("Source id", placeholder="e.g. hc-statements-2024", key="cov_source")
+        issuer_kind = st.selectbox("Issuer kind searched", ISSUER_KINDS,
+                                   format_func=views.kind_title, key="cov_kind")
+        codes = sorted(d["countries"]["iso3"]) if len(d["countries"]) else []
+        country = st.selectbox("State", [""] + codes, format_func=lambda c: c or "every State",
+                               key="cov_country")
+        c1, c2 = st.columns(2)
+        first = c1.date_input("First day searched", value=None, format="YYYY-MM-DD",
+                              key="cov_start")
+        last = c2.date_input("Last day searched", value=None, format="YYYY-MM-DD", key="cov_end")
+        completeness = st.radio("Completeness", ["complete", "sample"], horizontal=True,
+                                key="cov_completeness",
+                                help="complete: everything the source published in the span is "
+                                     "loaded; sample: some of it.")
+        note = st.text_input("Note (why: what was searched, by whom)", key="cov_note")
+        if st.form_submit_button("Add coverage row"):
+            try:
+                require(actor, "coverage.declare")
+                with session_scope() as s:
+                    added = coverage_admin.declare(
+                        s, actor, source=source, issuer_kind=issuer_kind, country=country,
+                        start=first or "", end=last or "", completeness=completeness, note=note)
+                    added_id = added.id
+                frames.invalidate()
+                st.session_state["_coverage_done"] = f"Coverage row #{added_id} added."
+                st.rerun()
+            except coverage_admin.CoverageError as exc:
+                st.error(views.md_text(exc))
+    with end_col, st.form("end_coverage", clear_on_submit=True):
+        st.markdown("**End a coverage row**")
+        described = {r["Row"]: f"#{r['Row']} {r['Source']} · {r['Issuer kind']} · {r['State']} · "
+                               f"{r['From']} to {r['To']}" for r in rows_table.to_dict("records")}
+        row_id = st.selectbox("Row", list(described), index=None, format_func=described.get,
+                              placeholder="Choose a row", key="cov_end_row")
+        new_last = st.date_input("New last day searched", value=None, format="YYYY-MM-DD",
+                                 key="cov_end_day")
+        end_note = st.text_input("Note (why it ends)", key="end_note")
+        if st.form_submit_button("End coverage row"):
+            try:
+                require(actor, "coverage.declare")
+                if row_id is None or new_last is None:
+                    raise coverage_admin.CoverageError("choose a row and its new last day")
+                with session_scope() as s:
+                    coverage_admin.end(s, actor, int(row_id), new_last, note=end_note)
+                frames.invalidate()
+                st.session_state["_coverage_done"] = (f"Coverage row #{row_id} now ends on "
+                                                      f"{new_last}.")
+                st.rerun()
+            except coverage_admin.CoverageError as exc:
+                st.error(views.md_text(exc))
+    if "_coverage_done" in st.session_state:
+        st.success(st.session_state.pop("_coverage_done"))
+else:
+    st.caption("Adding or ending coverage rows needs an admin account.")
+
+st.subheader("Signals per import kind")
 sources = views.sources_table(d["sources"])
 if sources.empty:
     st.info("No signals loaded yet.")
 else:
-    st.dataframe(sources, hide_index=True, width="stretch", key="coverage")
-    common.downloads(sources, "coverage", d["synthetic"], "coverage")
-missing = sorted(set(views.KIND_LABELS) - set(d["kinds"]) - {"other"})
-if missing:
-    st.caption("No signals at all from: " + ", ".join(views.KIND_LABELS[k] for k in missing)
-               + ". Criteria counting them show “no data”.")
+    st.caption("How many signals each kind of import brought, and the dates of the first and "
+               "last: not the days searched, which are above.")
+    st.dataframe(sources, hide_index=True, width="stretch", key="sources")
+    common.downloads(sources, "sources", d["synthetic"], "sources")

@@ -52,6 +52,17 @@ def workbench() -> None:
                 c["min_signals"] = st.number_input("Statements needed", 1, 1000, crit.min_signals, key=f"{ck}_n")
                 c["members_only"] = st.checkbox("Only organisations the State belongs to", crit.members_only,
                                                 key=f"{ck}_members")
+                # Issue 13: which kinds of statement count. Ticking none is the rule without
+                # `categories`: every signal counts, whatever its category.
+                picked = st.multiselect("Only these categories (none ticked: every category)",
+                                        views.category_options(d["bundle"].signals, crit.categories),
+                                        crit.categories or [], format_func=views.category_label,
+                                        key=f"{ck}_cats",
+                                        help="What kind of statement each signal is in its source's "
+                                             "reading (the GA/SC resolutions importer gives each "
+                                             "resolution one); 'uncategorised' is every signal "
+                                             "without one.")
+                c["categories"] = picked or None
             elif isinstance(crit, JointGroup):
                 c["min_issuers"] = st.number_input("Distinct issuers needed", 1, 100, crit.min_issuers,
                                                    key=f"{ck}_n")
@@ -91,6 +102,9 @@ def workbench() -> None:
         m[2].metric("Enter the list", int((diff["Change"] == "enters").sum()))
         m[3].metric("Leave the list", int((diff["Change"] == "leaves").sum()))
 
+        st.caption("Under this scenario: " + " · ".join(
+            f"{views.status_label(s)} {n} (official {counts_o[s]})" for s, n in counts_s.items()))
+
         st.subheader(f"Who changes against the official rule set ({len(diff)})")
         if diff.empty:
             st.caption("No State changes status: this scenario gives the same list as the official rule set.")
@@ -100,12 +114,12 @@ def workbench() -> None:
 
         # Off by default: sending every State's row on each change slows the lab down.
         if st.toggle(f"Show every State under this scenario ({len(scenario_eval.table)})", key="lab_all"):
-            no_data = views.criteria_without_data(scenario, d["kinds"])
-            table = views.overview_table(scenario_eval, d["countries"], no_data, param)
+            table = views.overview_table(scenario_eval, d["countries"], param)
             shown = table.drop(columns=["status"])
             st.dataframe(shown, hide_index=True, width="stretch", key="lab_table",
                          column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
-            common.downloads(shown, f"lab-scenario-{views.iso(as_of)}", d["synthetic"], "lab_table")
+            common.downloads(views.coverage_columns(shown, scenario_eval), f"lab-scenario-{views.iso(as_of)}",
+                             d["synthetic"], "lab_table")
 
     st.download_button("Export this scenario as YAML", rule_set_to_yaml(scenario), f"{scenario.id}-scenario.yaml",
                        "application/yaml", key="lab_yaml")

@@ -10,33 +10,40 @@ d = common.header("Overview", "Which situations meet the prevention threshold. T
 common.guard("overview")
 param, rules, as_of = common.context()
 result = common.evaluation(rules, as_of, sentences=False)
-no_data = views.criteria_without_data(rules, d["kinds"])
-table = views.overview_table(result, d["countries"], no_data, param)
+table = views.overview_table(result, d["countries"], param)
+banner = views.coverage_banner(result, d["coverage"])
 
 groups = views.group_options(table)
 crit_titles = {c.id: c.title or c.id for c in rules.criteria if c.enabled}
-f1, f2 = st.columns(2)
+f1, f2, f3 = st.columns(3)
 with f1:
+    chosen_statuses = common.url_multiselect("Status", list(views.STATUS_ORDER), "status",
+                                             format_func=views.status_label,
+                                             placeholder="All statuses")
+with f2:
     chosen_groups = common.url_multiselect("UN regional group", groups, "group",
                                            placeholder="All groups")
-with f2:
+with f3:
     criterion = common.url_selectbox("Meeting criterion", [""] + list(crit_titles), "criterion", "",
                                      format_func=lambda c: crit_titles.get(c, "Any (all States)"))
-shown = views.filter_overview(table, result, chosen_groups, criterion or None)
+shown = views.filter_overview(table, result, chosen_groups, criterion or None, chosen_statuses)
 
 counts = views.status_counts(shown)
-cols = st.columns(4)
+cols = st.columns(len(counts) + 1)
 for col, status in zip(cols, counts):
-    col.metric(views.status_label(status), counts[status])
-cols[3].metric("States shown", len(shown))
+    col.metric(views.status_label(status), counts[status], help=views.STATUS_MEANINGS[status])
+cols[-1].metric("States shown", len(shown))
 
 if d["bundle"].signals.empty:
     st.info("No signals are loaded yet: import a signal bundle or OHCHR communications on the "
-            "Data page. Until then every State shows as clear.", icon="ℹ️")
-if no_data:
-    st.warning("No data loaded for: " + "; ".join(crit_titles.get(c, c) for c in no_data if c in crit_titles)
-               + ". These criteria show **no data** (not \"not met\"): import those sources on the "
-                 "Data page.", icon="⚠️")
+            "Data page. Until then no State can be shown as clear.", icon="ℹ️")
+# What was searched, before any status: a State reads `clear` only where every criterion that
+# could reach the threshold was searched (docs/criteria.md, "Status").
+banner_md = views.coverage_banner_markdown(banner, as_of)
+if all(line.full for line in banner):
+    st.success(banner_md, icon="✅")
+else:
+    st.warning(banner_md, icon="⚠️")
 
 fig = charts.status_map(shown, outlines=geo.GEOJSON_URL)
 st.plotly_chart(fig, key="map", config={"displaylogo": False, "topojsonURL": geo.TOPOJSON_URL})
@@ -59,13 +66,17 @@ if rows or opened:
     st.switch_page("prevention/ui/country.py",
                    query_params={"country": iso3, "rules": param, "as_of": views.iso(as_of)})
 
-common.downloads(display, f"overview-{rules.id}-{views.iso(as_of)}", d["synthetic"], "overview")
+# The file travels without the banner: each criterion's coverage goes in a column of its own.
+common.downloads(views.coverage_columns(display, result), f"overview-{rules.id}-{views.iso(as_of)}",
+                 d["synthetic"], "overview")
 common.figure_downloads(lambda: charts.status_map(shown), f"map-{rules.id}-{views.iso(as_of)}", d["synthetic"],
                         f"map-{param}-{views.iso(as_of)}")
 
-st.subheader("Sources loaded")
+st.subheader("Signals loaded, per import kind")
 sources = views.sources_table(d["sources"])
 if sources.empty:
     st.info("No sources loaded yet: import data on the Data page.")
 else:
+    st.caption("The dates of the first and last signal each kind of import brought, not the days "
+               "it searched: those are in the coverage banner above.")
     st.dataframe(sources, hide_index=True, width="stretch")

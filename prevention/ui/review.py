@@ -106,12 +106,12 @@ if base != case.version:
         st.rerun()
 
 st.subheader("Frozen record")
-crit = pd.DataFrame(snap["criteria"])
-st.dataframe(crit[["criterion_id", "met", "value", "threshold", "sentence"]], hide_index=True,
+snapshot_rules = review.snapshot_rule_set(snap)
+st.dataframe(views.frozen_criteria(snap["criteria"], snapshot_rules), hide_index=True,
              width="stretch")
 signals = d["bundle"].signals
 frozen = signals.loc[signals["signal_id"].isin(list(snap["evidence"])),
-                     ["signal_id", "date", "reference", "title", "url"]]
+                     ["signal_id", "date", "reference", "title", "category", "url"]]
 frozen = frozen.assign(content_hash=frozen["signal_id"].map(snap["evidence"]).str[:16])
 st.dataframe(views.link_column(frozen, "url"), hide_index=True, width="stretch",
              column_config={"url": st.column_config.LinkColumn("source")})
@@ -226,7 +226,6 @@ with st.form(f"comment_{case.id}", clear_on_submit=True):
             st.error(views.md_text(exc))
 
 st.subheader("Situation brief")
-snapshot_rules = review.snapshot_rule_set(snap)
 bundle = d["bundle"]
 
 

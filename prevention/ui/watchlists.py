@@ -26,7 +26,7 @@ def show_list(info, owner_view: bool) -> None:
         # The previous visit is read once per session, then this visit is recorded: reruns
         # keep showing what was new when the page was opened.
         st.session_state[visit_key] = watchlists.last_visit(info.id, user)
-        watchlists.record_visit(info.id, user, {c: result.table.set_index("country")["status"].get(c, "clear")
+        watchlists.record_visit(info.id, user, {c: result.table.set_index("country")["status"].get(c, "undetermined")
                                                 for c in info.countries})
     last_at, last_statuses = st.session_state.get(visit_key, (None, {}))
     new_counts = watchlists.count_since(info.countries, last_at)
@@ -43,10 +43,12 @@ def show_list(info, owner_view: bool) -> None:
         return
     st.caption(f"Last visit: {last_at:%Y-%m-%d %H:%M} UTC" if last_at else
                "First visit: every stored signal counts as new.")
-    show = table.drop(columns=["status"])
+    show = table.drop(columns=["status", "criteria"])
     st.dataframe(show, hide_index=True, width="stretch", key=f"wl_{info.id}",
                  column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
-    common.downloads(show, f"watchlist-{info.name}", d["synthetic"], f"wl_{info.id}")
+    # The file travels without the page: it says what each criterion could be judged on.
+    common.downloads(table.drop(columns=["status"]).rename(columns={"criteria": "Criteria and coverage"}),
+                     f"watchlist-{info.name}", d["synthetic"], f"wl_{info.id}")
     new = watchlists.arrived_since(info.countries, last_at)
     st.subheader(f"What's new since your last visit ({len(new)})")
     if new.empty:

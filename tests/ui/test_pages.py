@@ -56,17 +56,35 @@ def test_every_page_renders_on_an_empty_database(empty_db, name):
     no_exception(at.run())  # anonymous: public pages render, the others refuse politely
 
 
-def test_overview_counts_all_un_states_and_shows_no_data(ui_db):
+def test_overview_counts_four_statuses_and_shows_what_was_searched(ui_db):
     at = page("overview", as_of="2011-03-01")
     no_exception(at)
     m = metrics(at)
     assert m["States shown"] == "193"  # every UN Member State, not only those with signals
+    assert [k for k in m if k != "States shown"] == ["▲ triggered", "◆ watch", "◌ undetermined", "○ clear"]
     assert int(m["▲ triggered"]) >= 2  # Libya and Côte d'Ivoire on 2011-03-01
+    # The sample searched only the worked examples: nobody else can be clear.
+    assert m["○ clear"] == "0" and int(m["◌ undetermined"]) == 193 - int(m["▲ triggered"]) - int(m["◆ watch"])
     table = at.dataframe[0].value
     assert {"LBY", "CIV"} <= set(table.loc[table["Status"] == "▲ triggered", "ISO3"])
     nhri_col = [c for c in table.columns if "NHRI" in c][0]
-    assert set(table[nhri_col]) == {"no data"}  # no NHRI/NGO signals are loaded
-    assert any("no data" in w.value for w in at.warning)
+    assert set(table[nhri_col]) == {"no data"}  # no NHRI/NGO source is declared
+    assert not any(str(v).startswith("not met") for v in table.drop(columns=["Page"]).to_numpy().ravel())
+    (banner,) = [w.value for w in at.warning if "What the data loaded covers" in w.value]
+    hc = "The High Commissioner for Human Rights"
+    assert f"{hc}**: partial for 1 State" in banner.replace("\\", "")  # Libya's one sample day
+    assert "The NHRI: no source loaded" in banner.replace("\\", "")
+
+
+def test_overview_filters_by_status_from_the_url(ui_db):
+    at = page("overview", as_of="2011-03-01", status="triggered")
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert set(table["Status"]) == {"▲ triggered"} and {"LBY", "CIV"} <= set(table["ISO3"])
+    at.multiselect(key="status").set_value(["undetermined"]).run()
+    no_exception(at)
+    assert set(at.dataframe[0].value["Status"]) == {"◌ undetermined"}
+    assert at.query_params["status"] == "undetermined"
 
 
 def test_overview_filters_by_group_and_criterion_from_the_url(ui_db):

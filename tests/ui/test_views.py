@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from prevention import views
+from tests.triggers.helpers import cover, make_bundle, make_rules, sig, statement_by
 from triggers.bundle import read_bundle
 from triggers.evaluate import evaluate
 from triggers.rules import load_rule_set
@@ -33,44 +34,113 @@ COUNTRIES = pd.DataFrame({"iso3": ["LBY", "CIV", "TUR", "FRA", "PSE"],
 
 
 @pytest.mark.parametrize("status,label", [("triggered", "▲ triggered"), ("watch", "◆ watch"),
-                                          ("clear", "○ clear")])
+                                          ("undetermined", "◌ undetermined"), ("clear", "○ clear")])
 def test_status_label_has_shape_and_word(status, label):
     assert views.status_label(status) == label
 
 
-@pytest.mark.parametrize("kinds,expected", [
-    (set(), ["high_commissioner", "special_procedures", "regional_organisation", "ga_sc", "nhri_ngos"]),
-    ({"high_commissioner", "sp_mandate", "regional_org", "security_council"}, ["nhri_ngos"]),
-    ({"general_assembly"}, ["high_commissioner", "special_procedures", "regional_organisation", "nhri_ngos"]),
-    ({"nhri"}, ["high_commissioner", "special_procedures", "regional_organisation", "ga_sc", "nhri_ngos"]),
-    ({"nhri", "ngo"}, ["high_commissioner", "special_procedures", "regional_organisation", "ga_sc"]),
+def test_every_status_has_its_own_shape_and_colour():
+    assert len(set(views.STATUS_SHAPES.values())) == len(views.STATUS_SHAPES) == 4
+    assert len(set(views.STATUS_COLOURS.values())) == 4
+    # Undetermined is grey: never the blue that says "clear".
+    assert views.STATUS_COLOURS["undetermined"].upper() == "#9E9E9E"
+
+
+@pytest.mark.parametrize("met,value,coverage,days,cell", [
+    (True, 1, "none", 0, "met (1/1)"),  # positive evidence counts whatever the coverage
+    (True, 5, "partial", 9, "met (5/4)"),
+    (False, 2, "full", 365, "not met (2/4)"),
+    (False, 0, "none", 0, "no data"),
+    (False, 3, "none", 0, "no data (3/4)"),
+    (False, 0, "partial", 120, "partial: 120 of 365 days"),
+    (False, 3, "partial", 120, "partial: 120 of 365 days (3/4)"),
 ])
-def test_criteria_without_data(glion, kinds, expected):
-    assert views.criteria_without_data(glion, frozenset(kinds)) == expected
+def test_criterion_cell_says_not_met_only_with_full_coverage(met, value, coverage, days, cell):
+    threshold = 1 if value == 1 else 4
+    assert views.criterion_cell(met, value, threshold, coverage, days, 365) == cell
 
 
-def test_loaded_kinds_of_the_sample(sample):
-    assert views.loaded_issuer_kinds(sample) == {"high_commissioner", "regional_org",
-                                                 "security_council", "sp_mandate"}
+@pytest.mark.parametrize("met,enabled,coverage,result", [
+    (True, True, "none", "met"), (False, True, "full", "not met"),
+    (False, True, "partial", "not met in the data loaded"), (False, True, "none", "no data"),
+    (False, False, "full", "disabled"), (False, True, None, "not met"),
+])
+def test_criterion_result(met, enabled, coverage, result):
+    assert views.criterion_result(met, enabled, coverage) == result
+    assert result in views.RESULT_MARKS
 
 
-def test_overview_table_evaluates_every_un_state_and_marks_no_data(sample, glion):
+@pytest.mark.parametrize("record,words", [
+    ({"coverage": "full", "covered_days": 365, "window_days": 365, "coverage_sources": ["undl-2025-10"]},
+     "Coverage: full (undl-2025-10)."),
+    ({"coverage": "partial", "covered_days": 120, "window_days": 365,
+      "coverage_sources": ["undl-2025-10", "hc-news (sample)"]},
+     "Coverage: partial, 120 of 365 days (undl-2025-10, hc-news (sample))."),
+    ({"coverage": "none", "covered_days": 0, "window_days": 365, "coverage_sources": [],
+      "window_start": "2025-03-02"},
+     "Coverage: no data loaded for these days (2025-03-02 to 2026-03-01)."),
+    # A review record frozen before coverage existed.
+    ({"met": False, "value": 0}, "Coverage not recorded (frozen before coverage was recorded)."),
+])
+def test_coverage_words(record, words):
+    assert views.coverage_words(record) == words
+
+
+def test_overview_table_evaluates_every_un_state_and_words_coverage(sample, glion):
     codes = views.evaluation_countries(COUNTRIES, sample)
     assert {"FRA", "TUR", "LBY"} <= set(codes) and "PSE" not in codes  # PSE: no group, no signal
     ev = evaluate(sample, glion, "2011-03-01", countries=codes)
-    table = views.overview_table(ev, COUNTRIES, ["nhri_ngos"], "glion-iii-2016")
+    table = views.overview_table(ev, COUNTRIES, "glion-iii-2016")
     assert table.loc[0, "ISO3"] == "LBY"  # most criteria met sorts first
     lby = table.set_index("ISO3").loc["LBY"]
     assert lby["Status"] == "▲ triggered" and lby["Criteria met"] == 3
     assert lby["The High Commissioner for Human Rights"] == "met (1/1)"
+    # The sample's Special Procedures letters are of 2025-26; it has no NHRI source at all.
+    assert lby[glion.criteria[1].title] == "no data"
     assert lby[glion.criteria[-1].title] == "no data"
-    assert table.set_index("ISO3").loc["FRA", "Status"] == "○ clear"
+    assert not table.map(lambda v: isinstance(v, str) and v.startswith("not met")).any().any()
+    # France: nothing found, but nothing was searched either.
+    assert table.set_index("ISO3").loc["FRA", "Status"] == "◌ undetermined"
     assert lby["Page"] == "country?country=LBY&rules=glion-iii-2016&as_of=2011-03-01"
+    assert "criterion_id" not in " ".join(table.columns)  # titles, not ids
+
+
+def test_overview_reads_not_met_and_clear_when_every_day_was_searched(glion):
+    rows = [cover(k, "2000-01-01", "2030-12-31") for k in
+            ("high_commissioner", "sp_mandate", "regional_org", "general_assembly",
+             "security_council", "nhri", "ngo")]
+    bundle = make_bundle([sig("s1", "2021-01-05", "FRA", "hc")], coverage=rows)
+    ev = evaluate(bundle, glion, "2021-03-01", countries=["FRA", "LBY"])
+    table = views.overview_table(ev, COUNTRIES, "glion-iii-2016").set_index("ISO3")
+    assert table.loc["LBY", "Status"] == "○ clear"
+    assert table.loc["LBY", glion.criteria[1].title] == "not met (0/4)"
+
+
+def test_filter_by_status(sample, glion):
+    ev = evaluate(sample, glion, "2011-03-01", countries=list(COUNTRIES["iso3"]))
+    table = views.overview_table(ev, COUNTRIES, "glion-iii-2016")
+    assert set(views.filter_overview(table, ev, None, None, ["triggered"])["ISO3"]) == {"LBY", "CIV"}
+    undetermined = views.filter_overview(table, ev, ["WEOG"], None, ["undetermined", "clear"])
+    assert set(undetermined["ISO3"]) == {"FRA", "TUR"}
+    # Every other State of the sample is undetermined on a day nothing was searched for it.
+    assert views.status_counts(table) == {"triggered": 2, "watch": 0,
+                                          "undetermined": len(table) - 2, "clear": 0}
+    assert list(views.status_counts(table)) == list(views.STATUS_ORDER)
+
+
+def test_exported_overview_has_a_coverage_column_per_criterion(sample, glion):
+    ev = evaluate(sample, glion, "2011-03-01", countries=list(COUNTRIES["iso3"]))
+    table = views.coverage_columns(views.overview_table(ev, COUNTRIES, "glion-iii-2016"), ev)
+    hc = glion.criteria[0].title
+    assert list(table.columns).index(f"{hc}: coverage") == list(table.columns).index(hc) + 1
+    lby = table.set_index("ISO3").loc["LBY"]
+    assert lby[f"{hc}: coverage"] == "partial: 0 of 365 days"  # one sample row for Libya
+    assert lby[f"{glion.criteria[-1].title}: coverage"] == "none"
 
 
 def test_filter_by_group_splits_joined_groups(sample, glion):
     ev = evaluate(sample, glion, "2011-03-01", countries=list(COUNTRIES["iso3"]))
-    table = views.overview_table(ev, COUNTRIES, [], "glion-iii-2016")
+    table = views.overview_table(ev, COUNTRIES, "glion-iii-2016")
     assert views.group_options(table) == ["African Group", "Asia-Pacific Group", "WEOG"]
     weog = views.filter_overview(table, ev, ["WEOG"], None)
     assert set(weog["ISO3"]) == {"TUR", "FRA"}
@@ -81,7 +151,8 @@ def test_filter_by_group_splits_joined_groups(sample, glion):
 def test_evidence_table_names_issuers_and_keeps_the_url(sample, glion):
     ev = evaluate(sample, glion, "2026-03-01")
     table = views.evidence_table(ev, sample, "RUS", "special_procedures")
-    assert list(table.columns[:5]) == ["Date", "Issuers", "Reference", "Title", "Source"]
+    assert list(table.columns[:6]) == ["Date", "Issuers", "Reference", "Title", "Category", "Source"]
+    assert set(table["Criterion"]) == {glion.criteria[1].title}  # the title, not the id
     assert table.loc[0, "Date"] == "2025-12-05"
     assert table["Source"].str.startswith("https://").all()
     assert "; " in table.loc[0, "Issuers"]
