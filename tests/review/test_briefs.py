@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from prevention import briefs, review
 from prevention.access import PermissionDenied
 from prevention.db import session_scope
-from tests.triggers.helpers import make_bundle, make_rules, sig, statement_by, joint_group
+from tests.triggers.helpers import cover, make_bundle, make_rules, sig, statement_by, joint_group
 from triggers.evaluate import evaluate
 
 import pytest
@@ -116,3 +116,56 @@ def test_only_reviewers_and_admins_get_a_brief(engine, users, decided_case):
         with session_scope(engine) as s:
             with pytest.raises(PermissionDenied):
                 briefs.case_brief_html(s, users[role], cid, bundle, RULES)
+
+
+# The sample's situation without the High Commissioner: joint letters by Special Procedures
+# (searched completely) trigger it; no High Commissioner source is loaded at all.
+SP_ONLY = [sig("sp-2", "2021-05-12", "SYR", ["sp1", "sp2"], reference="JAL SYR 3/2021")]
+SP_COVERED = [cover("sp_mandate", "2020-01-01", "2021-12-31", source="ohchr-sp-export-2021")]
+
+
+@pytest.fixture
+def case_without_hc_data(engine, users):
+    bundle = make_bundle(SP_ONLY, coverage=SP_COVERED)
+    ev = evaluate(bundle, RULES, "2021-06-01")
+    assert ev.table.set_index("country").loc["SYR", "status"] == "triggered"
+    with session_scope(engine) as s:
+        review.sync_cases(s, users["reviewer"], ev, bundle.links)
+        cid = review.queue(s, users["reviewer"])[0]["case"]
+    return cid, bundle
+
+
+def test_a_brief_never_states_an_absence_the_data_cannot_show(engine, users, case_without_hc_data):
+    cid, bundle = case_without_hc_data
+    with session_scope(engine) as s:
+        text = _read(briefs.case_brief_html(s, users["reviewer"], cid, bundle, RULES)).text
+    assert "No expression of concern" not in text
+    assert "not met" not in text.replace("not met in the data loaded", "")
+    # The High Commissioner's line says no source was loaded, with the window's days.
+    assert "high_commissioner no data" in text
+    assert "Coverage: no data loaded for these days (2020-06-02 to 2021-06-01)" in text
+    assert "Coverage: full (ohchr-sp-export-2021)" in text
+
+
+def test_the_frozen_record_keeps_its_coverage(engine, users, case_without_hc_data):
+    cid, _ = case_without_hc_data
+    with session_scope(engine) as s:
+        frozen = {c["criterion_id"]: c for c in review.get_case(s, users["reviewer"], cid).snapshot["criteria"]}
+    assert (frozen["high_commissioner"]["coverage"], frozen["high_commissioner"]["covered_days"]) == ("none", 0)
+    assert frozen["special_procedures"]["coverage"] == "full"
+    assert frozen["special_procedures"]["coverage_sources"] == ["ohchr-sp-export-2021"]
+    assert frozen["special_procedures"]["window_days"] == 365
+
+
+def test_a_brief_of_a_record_frozen_before_coverage_says_so(engine, users, decided_case):
+    from prevention.models.review import CaseSnapshot
+
+    cid, bundle = decided_case
+    with session_scope(engine) as s:
+        snap = s.query(CaseSnapshot).filter_by(case_id=cid).one()
+        snap.criteria = [{k: v for k, v in c.items()
+                          if k not in ("coverage", "covered_days", "coverage_sources", "window_days")}
+                         for c in snap.criteria]
+    with session_scope(engine) as s:
+        text = _read(briefs.case_brief_html(s, users["reviewer"], cid, bundle, RULES)).text
+    assert text.count("Coverage not recorded (frozen before coverage was recorded).") == len(RULES.criteria)

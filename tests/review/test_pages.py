@@ -144,6 +144,12 @@ def test_case_lifecycle_through_the_pages(seeded, engine):
     next(b for b in at.button if b.label == "Check for newly triggered States").click().run()
     assert not at.exception, at.exception
     assert "2 case(s) opened (CIV, LBY)" in _texts(at)
+    # The frozen record words each criterion with its title and the coverage it was frozen with.
+    record = next(df.value for df in at.dataframe if "Coverage" in df.value.columns)
+    assert "The High Commissioner for Human Rights" in set(record["Criterion"])
+    assert set(record["Result"]) <= {"met", "not met", "not met in the data loaded", "no data"}
+    assert "no data" in set(record["Result"])  # no NHRI source is loaded
+    assert record["Coverage"].str.startswith("Coverage: ").all()
     # Move the first case into review and assess access.
     status = next(s for s in at.selectbox if s.label == "Status")
     status.select("in_review")

@@ -96,3 +96,25 @@ def test_figure_svg_with_system_chromium():
         pytest.skip("no Chromium: run `make test` as root to install Debian's chromium")
     svg = exports.figure_image(go.Figure(go.Bar(x=["a"], y=[2]), layout_title_text="t"), "svg")
     assert svg.startswith(b"<svg") and b"</svg>" in svg
+
+
+def test_feed_entries_word_undetermined_and_the_coverage_behind_it(ui_db):
+    """A watchlist's feed on the seeded sample: a State nobody searched reads undetermined,
+    with what each criterion could be judged on; never a bare "0 criteria met"."""
+    from prevention import frames, views
+    from prevention.rulesets import get_rule_set
+    from triggers.evaluate import evaluate
+
+    bundle, countries = frames.load_bundle(), frames.load_countries()
+    ev = evaluate(bundle, get_rule_set("glion-iii-2016"), "2011-03-01",
+                  countries=views.evaluation_countries(countries, bundle))
+    table = views.watch_table(ev, countries, ["LBY", "FRA"], {}, {}, "glion-iii-2016")
+    parsed = feedparser.parse(feeds.watchlist_feed("Mixed", "tok", table, SIGNALS.head(0),
+                                                   as_of="2011-03-01"))
+    by_state = {e.title.split(":")[0]: e for e in parsed.entries}
+    france = by_state["France"]
+    assert france.title == "France: ◌ undetermined (0 criteria met)"
+    assert "the data cannot judge could still reach the threshold" in france.summary
+    assert "No data loaded: The High Commissioner for Human Rights;" in france.summary
+    assert "Not met (every day searched)" not in france.summary
+    assert "Met: The High Commissioner for Human Rights" in by_state["Libya"].summary
