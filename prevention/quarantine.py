@@ -22,9 +22,11 @@ from prevention import audit
 from prevention.db import get_engine
 from prevention.frames import invalidate
 from prevention.importers import get_parser
-from prevention.importers.bundle import FILES as BUNDLE_FILES
 from prevention.ingest import ImportReport, new_report, rejected_key, store_in, stored_issuer_ids
 from prevention.models.core import Import, QuarantinedRow
+from triggers.schema import BUNDLE_TABLES
+
+BUNDLE_FILES = {t.file: t for t in BUNDLE_TABLES}
 
 QUARANTINE_COLUMNS = ["id", "import_id", "file_name", "kind", "row", "field", "value", "reason",
                       "raw", "suggestions", "status"]
@@ -65,13 +67,17 @@ def _write_row(folder: Path, kind: str, file_name: str, raw: dict) -> Path:
         target = folder / "bundle"
         target.mkdir()
         name = raw.get("_file", "signals.csv")
-        for other, (columns, _) in BUNDLE_FILES.items():
-            if other != name and other != "memberships.csv":
-                (target / other).write_text(",".join(columns) + "\n", encoding="utf-8")
+        for other, table in BUNDLE_FILES.items():
+            if other != name and other in ("signals.csv", "issuers.csv"):
+                (target / other).write_text(",".join(table.required) + "\n", encoding="utf-8")
         path, out = target, target / name
     else:
         stem = Path(file_name).stem or "row"
         path = out = folder / f"{stem}.csv"
+    if "_line" in fields:
+        # A row that could not be split into cells is fixed as the text of its line.
+        out.write_text(fields.get("_header", "") + "\n" + fields["_line"] + "\n", encoding="utf-8")
+        return path
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(list(fields))

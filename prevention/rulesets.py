@@ -44,7 +44,7 @@ class RuleSetInfo:
 def seed_shipped(session: Session) -> int:
     """Store each shipped rule-set version that is not stored yet (a new shipped version is
     added beside the older ones); returns how many were added."""
-    stored = set(session.execute(select(RuleSetVersion.id, RuleSetVersion.version)).tuples())
+    stored = {tuple(r) for r in session.execute(select(RuleSetVersion.id, RuleSetVersion.version))}
     added = 0
     for rid, rules in shipped_rule_sets().items():
         if (rid, rules.version) in stored:

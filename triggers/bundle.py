@@ -1,8 +1,12 @@
-"""The signal bundle: read, validate and write the folder of CSV files the product exchanges.
+"""The signal bundle: read, check and write the folder of CSV files the product exchanges.
 
-Validation is lazy: every problem in every file is collected, with the file, the row (the
-line number a spreadsheet shows, header = 1), the field, the value and what is allowed, and
-reported together in one BundleError. See docs/bundle.md for the format.
+Reading is the one CSV reader (triggers/csvfile.py); checking is one ordered pass over the
+tables (issuers, then the signals that name them, then memberships and coverage), which gives
+the good rows and every problem by row at once. `read_bundle` and `validate_frames` raise
+BundleError when anything is wrong (the engine reads a bundle whole or not at all); the
+importer keeps the good rows and quarantines the rest from the same pass. Every problem names
+the file, the row (the line it starts on, header = 1), the field, the value and what is
+allowed. The format is docs/bundle.md.
 """
 
 from __future__ import annotations
@@ -15,76 +19,53 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from triggers.vocabulary import (
-    COUNTRY_CODES,
-    ISSUER_KINDS,
-    NGO_SCOPES,
-    NGO_STATUSES,
-    NHRI_STATUSES,
+from triggers import cells, csvfile
+from triggers.problems import Problem, ProblemError, Problems
+from triggers.schema import (
+    BUNDLE_TABLES,
+    COMPLETENESS,
+    COVERAGE,
+    ISSUERS,
+    MEMBERSHIPS,
+    SIGNAL_FIELDS,
+    SIGNALS,
+    Table,
 )
+from triggers.vocabulary import ISSUER_KINDS, NGO_SCOPES, NGO_STATUSES, NHRI_STATUSES
 
-SIGNAL_COLUMNS = ["signal_id", "date", "country", "issuers", "concern", "title", "url",
-                  "reference", "summary", "language", "category"]
-SIGNAL_REQUIRED = ["signal_id", "date", "country", "issuers"]
-ISSUER_COLUMNS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
-ISSUER_REQUIRED = ["issuer_id", "name", "kind"]
-MEMBERSHIP_COLUMNS = ["org_id", "country", "since", "until"]
-MEMBERSHIP_REQUIRED = ["org_id", "country"]
-COVERAGE_COLUMNS = ["source", "issuer_kind", "country", "start", "end", "completeness"]
-COVERAGE_REQUIRED = ["source", "issuer_kind", "start", "end"]
-COMPLETENESS = ("complete", "sample")
+# The column lists by their old names, for callers that build frames.
+SIGNAL_COLUMNS, SIGNAL_REQUIRED = list(SIGNALS.columns), list(SIGNALS.required)
+ISSUER_COLUMNS, ISSUER_REQUIRED = list(ISSUERS.columns), list(ISSUERS.required)
+MEMBERSHIP_COLUMNS, MEMBERSHIP_REQUIRED = list(MEMBERSHIPS.columns), list(MEMBERSHIPS.required)
+COVERAGE_COLUMNS, COVERAGE_REQUIRED = list(COVERAGE.columns), list(COVERAGE.required)
 
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
-_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+__all__ = ["Bundle", "BundleError", "Checked", "Problem", "check", "read_bundle", "split_ids",
+           "validate_coverage", "validate_frames", "write_bundle", "COMPLETENESS"]
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    row: int | None
-    field: str | None
-    value: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row is not None else "")
-        where += f", field {self.field!r}" if self.field else ""
-        shown = "" if self.value is None else f" {_clip(self.value)!r}"
-        return f"{where}:{shown} {self.message}"
-
-
-def _clip(value: str, limit: int = 80) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-class BundleError(Exception):
+class BundleError(ProblemError):
     """Every problem found in a bundle; nothing was read."""
 
+    what = "the bundle"
+
     def __init__(self, problems: list[Problem], source: str = "bundle", shown: int = 50):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0))
-        problems = self.problems
-        self.source = source
-        lines = [f"{len(problems)} problem(s) in {source}; fix them and read the bundle again:"]
-        lines += [f"  {p}" for p in problems[:shown]]
-        if len(problems) > shown:
-            lines.append(f"  ... and {len(problems) - shown} more")
-        super().__init__("\n".join(lines))
+        super().__init__(problems, source, shown)
+
+
+def _empty_memberships() -> pd.DataFrame:
+    return pd.DataFrame({"org_id": pd.Series(dtype=str), "country": pd.Series(dtype=str),
+                         "since": pd.Series(dtype="datetime64[ns]"),
+                         "until": pd.Series(dtype="datetime64[ns]")})
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """Validated frames. Dates are datetime64[ns] days; `until` is exclusive (NaT = open)."""
+    """Checked frames. Dates are datetime64[ns] days; `until` is exclusive (NaT = open)."""
 
     signals: pd.DataFrame
     issuers: pd.DataFrame
     links: pd.DataFrame  # one row per distinct (signal_id, issuer_id)
-    memberships: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(
-            {"org_id": pd.Series(dtype=str), "country": pd.Series(dtype=str),
-             "since": pd.Series(dtype="datetime64[ns]"), "until": pd.Series(dtype="datetime64[ns]")}
-        )
-    )
+    memberships: pd.DataFrame = field(default_factory=_empty_memberships)
     duplicates: int = 0  # exact repeats of earlier rows, counted once
     # What was searched (coverage.csv): source, issuer_kind, country ("" = every State),
     # start, end (days, both included), completeness. None: the bundle has no coverage.csv,
@@ -102,261 +83,22 @@ class Bundle:
         return self.signals["date"].min(), self.signals["date"].max()
 
 
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+@dataclass
+class Checked:
+    """The one check pass's result: the good rows as a Bundle, and every problem.
 
-    def rows(self, file: str, frame: pd.DataFrame, mask, fld: str, message: str) -> None:
-        """Record one problem per row where mask is true."""
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
-            return
-        values = frame.loc[mask, fld] if fld in frame.columns else pd.Series([None] * mask.sum())
-        for line, value in zip(frame.index[mask], values):
-            self.problems.append(Problem(file, int(line), fld, value, message))
+    `kept[file]`: positions (rows of the frame given) of the good rows, in order, without
+    exact repeats; `repeats[file]`: position of an exact repeat of a good row -> position of
+    the row it repeats. An importer stores the kept rows and counts the repeats as duplicates.
+    """
 
-    def add(self, *args) -> None:
-        self.problems.append(Problem(*args))
+    bundle: Bundle
+    problems: list[Problem]
+    kept: dict[str, np.ndarray]
+    repeats: dict[str, dict[int, int]]
 
 
-def _read_csv(path: Path, name: str, columns: list[str], required: list[str],
-              errors: _Collector) -> pd.DataFrame | None:
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except FileNotFoundError:
-        errors.add(name, None, None, None, f"file not found at {path}")
-        return None
-    except UnicodeDecodeError as exc:
-        errors.add(name, None, None, None,
-                   f"not UTF-8 (byte {exc.start}); save the file as UTF-8 CSV")
-        return None
-    return _frame_from_text(text, name, columns, required, errors)
-
-
-def _frame_from_text(text: str, name: str, columns: list[str], required: list[str],
-                     errors: _Collector) -> pd.DataFrame | None:
-    import io
-
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skipinitialspace=False)
-    except pd.errors.EmptyDataError:
-        errors.add(name, None, None, None, f"empty file; expected a header row with {', '.join(required)}")
-        return None
-    except pd.errors.ParserError as exc:
-        errors.add(name, None, None, None, f"not a readable CSV file: {exc}")
-        return None
-    return _conform(frame, name, columns, required, errors)
-
-
-def _conform(frame: pd.DataFrame, name: str, columns: list[str], required: list[str],
-             errors: _Collector) -> pd.DataFrame | None:
-    """Check the header, add absent optional columns, strip cells, number rows as lines."""
-    frame = frame.copy()
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        # One problem per column, named in `field`, so a report can point at each one; the
-        # message still lists them all, as callers and their users read it.
-        for column in missing:
-            errors.add(name, 1, column, None,
-                       f"missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}"
-                       f" (optional: {', '.join(c for c in columns if c not in required)})")
-        return None
-    unknown = [c for c in frame.columns if c not in columns]
-    if unknown:
-        errors.add(name, 1, None, ", ".join(unknown),
-                   f"unknown column(s); allowed: {', '.join(columns)}")
-    for c in columns:
-        if c not in frame.columns:
-            frame[c] = ""
-    frame = frame[columns].apply(lambda s: s.str.strip())
-    frame.index = pd.RangeIndex(2, len(frame) + 2)  # spreadsheet line numbers
-    return frame
-
-
-def _parse_dates(file: str, frame: pd.DataFrame, fld: str, errors: _Collector,
-                 required: bool) -> pd.Series:
-    text = frame[fld]
-    empty = text == ""
-    shaped = text.str.match(_DATE_RE)
-    parsed = pd.to_datetime(text.where(shaped & ~empty), format="%Y-%m-%d", errors="coerce")
-    bad = ~empty & parsed.isna()
-    errors.rows(file, frame, bad, fld, "not a date; write it as YYYY-MM-DD (ISO 8601 day)")
-    if required:
-        errors.rows(file, frame, empty, fld, "a date is required (YYYY-MM-DD)")
-    return parsed.astype("datetime64[ns]")
-
-
-def _check_countries(file: str, frame: pd.DataFrame, fld: str, errors: _Collector,
-                     required_mask) -> None:
-    codes = frame[fld]
-    empty = (codes == "").to_numpy()
-    known = codes.isin(COUNTRY_CODES).to_numpy()
-    lower_ok = known.copy()
-    if not known.all():
-        others = ~known
-        lower_ok[others] = codes[others].str.upper().isin(COUNTRY_CODES).to_numpy()
-    errors.rows(file, frame, ~empty & ~known & lower_ok, fld,
-                "country codes are upper case ISO 3166-1 alpha-3 (e.g. SYR)")
-    errors.rows(file, frame, ~empty & ~lower_ok, fld,
-                "unknown country code; use ISO 3166-1 alpha-3 (e.g. SYR, CIV), or XKX for Kosovo")
-    errors.rows(file, frame, empty & np.asarray(required_mask, bool), fld,
-                "a country code is required (ISO 3166-1 alpha-3)")
-
-
-def _dedupe(file: str, frame: pd.DataFrame, key: str, errors: _Collector) -> tuple[pd.DataFrame, int]:
-    """Drop exact repeats; a repeated key with different content is an error."""
-    if frame[key].is_unique:
-        return frame, 0  # an exact repeat repeats its key: nothing more to compare
-    exact = frame.duplicated(keep="first")
-    frame_u = frame[~exact]
-    clash = frame_u[key].duplicated(keep="first")
-    if clash.any():
-        first_line = frame_u[~frame_u[key].duplicated(keep="first")].reset_index().set_index(key)["index"]
-        for line, value in zip(frame_u.index[clash.to_numpy()], frame_u.loc[clash, key]):
-            errors.add(file, int(line), key, value,
-                       f"already defined on row {int(first_line[value])} with different content; "
-                       f"each {key} must be unique (an exact repeat is counted once)")
-    return frame_u[~clash.to_numpy()], int(exact.sum())
-
-
-def _check_issuers(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
-    f = "issuers.csv"
-    errors.rows(f, frame, frame["issuer_id"] == "", "issuer_id", "an issuer_id is required")
-    errors.rows(f, frame, frame["issuer_id"].str.contains(";", regex=False), "issuer_id",
-                "an issuer_id cannot contain ';' (it separates issuers in signals.csv)")
-    errors.rows(f, frame, frame["name"] == "", "name", "a name is required")
-    kind = frame["kind"]
-    errors.rows(f, frame, ~kind.isin(ISSUER_KINDS), "kind",
-                f"unknown kind; allowed: {', '.join(ISSUER_KINDS)}")
-    national = kind.isin(["nhri", "ngo"])
-    _check_countries(f, frame, "country", errors, required_mask=national)
-    acc = frame["accreditation"]
-    errors.rows(f, frame, (kind == "nhri") & (acc != "") & ~acc.isin(NHRI_STATUSES),
-                "accreditation", f"NHRI accreditation must be one of {', '.join(NHRI_STATUSES)}")
-    errors.rows(f, frame, (kind == "ngo") & (acc != "") & ~acc.isin(NGO_STATUSES),
-                "accreditation", f"NGO ECOSOC status must be one of {', '.join(NGO_STATUSES)}")
-    scope = frame["scope"]
-    errors.rows(f, frame, (scope != "") & ~scope.isin(NGO_SCOPES), "scope",
-                f"scope must be one of {', '.join(NGO_SCOPES)} (or empty)")
-    out = frame.copy()
-    # An unaccredited NHRI or NGO is written "none"; an empty cell means the same.
-    out.loc[national & (acc == ""), "accreditation"] = "none"
-    return out
-
-
-def _check_signals(frame: pd.DataFrame, issuer_ids: set[str] | None,
-                   errors: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
-    f = "signals.csv"
-    errors.rows(f, frame, frame["signal_id"] == "", "signal_id", "a signal_id is required")
-    dates = _parse_dates(f, frame, "date", errors, required=True)
-    _check_countries(f, frame, "country", errors, required_mask=np.ones(len(frame), bool))
-    concern_text = frame["concern"].str.lower()
-    bad_concern = ~(concern_text.isin(_TRUE | _FALSE) | (concern_text == ""))
-    errors.rows(f, frame, bad_concern, "concern", "must be true or false (empty means true)")
-    concern = ~concern_text.isin(_FALSE)
-
-    links = split_ids(frame["issuers"])
-    no_issuer = ~frame.index.isin(links.index)
-    errors.rows(f, frame, no_issuer, "issuers",
-                "at least one issuer id is required (ids from issuers.csv joined by ';')")
-    if issuer_ids is not None:
-        unknown = ~links.isin(issuer_ids)
-        for line, value in zip(links.index[unknown.to_numpy()], links[unknown]):
-            errors.add(f, int(line), "issuers", value,
-                       "unknown issuer id; add it to issuers.csv or correct the id")
-    signals = frame.drop(columns=["issuers"]).assign(date=dates, concern=concern)
-    # Signal ids are unique here (see _dedupe), so a repeated (row, issuer) pair is a repeated
-    # link; comparing integer codes is far cheaper than comparing pairs of id strings.
-    rows = links.index.to_numpy()
-    issuer_code = pd.factorize(links)[0].astype(np.int64)
-    repeat = pd.Series(rows.astype(np.int64) * (int(issuer_code.max(initial=0)) + 1)
-                       + issuer_code).duplicated().to_numpy()
-    at = frame.index.get_indexer(rows[~repeat])
-    link_frame = pd.DataFrame({"signal_id": frame["signal_id"].iloc[at].reset_index(drop=True),
-                               "issuer_id": links[~repeat].reset_index(drop=True)})
-    return signals, link_frame
-
-
-def split_ids(cells: pd.Series) -> pd.Series:
-    """';'-joined cells ('a; b') as one stripped, non-empty id per row, indexed by the cell's
-    row, in row order. Arrow compute does this in C: a Python split per cell was most of the
-    time of validating a million signals."""
-    lists = pc.split_pattern(pa.array(cells.fillna("")), ";")
-    ids = pc.utf8_trim_whitespace(pc.list_flatten(lists))
-    keep = pc.not_equal(ids, "")
-    rows = cells.index.to_numpy()[pc.filter(pc.list_parent_indices(lists), keep).to_numpy()]
-    return pd.Series(pd.array(pc.filter(ids, keep), dtype=str), index=rows)
-
-
-def _check_memberships(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
-    f = "memberships.csv"
-    errors.rows(f, frame, frame["org_id"] == "", "org_id", "an org_id is required")
-    _check_countries(f, frame, "country", errors, required_mask=np.ones(len(frame), bool))
-    since = _parse_dates(f, frame, "since", errors, required=False)
-    until = _parse_dates(f, frame, "until", errors, required=False)
-    errors.rows(f, frame, (since.notna() & until.notna() & (until <= since)).to_numpy(), "until",
-                "until must be after since (until is the first day the State is no longer a member)")
-    return frame.assign(since=since, until=until).drop_duplicates().reset_index(drop=True)
-
-
-def _check_coverage(frame: pd.DataFrame, errors: _Collector) -> pd.DataFrame:
-    f = "coverage.csv"
-    errors.rows(f, frame, frame["source"] == "", "source",
-                "a source id is required (e.g. undl-2025-10): it names what was searched")
-    kind = frame["issuer_kind"]
-    errors.rows(f, frame, kind == "", "issuer_kind",
-                f"an issuer_kind is required; allowed: {', '.join(ISSUER_KINDS)}")
-    errors.rows(f, frame, (kind != "") & ~kind.isin(ISSUER_KINDS), "issuer_kind",
-                f"unknown kind; allowed: {', '.join(ISSUER_KINDS)}")
-    # An empty country is a row for every State, so it is allowed; a bad code is not.
-    _check_countries(f, frame, "country", errors, required_mask=np.zeros(len(frame), bool))
-    start = _parse_dates(f, frame, "start", errors, required=True)
-    end = _parse_dates(f, frame, "end", errors, required=True)
-    errors.rows(f, frame, (start.notna() & end.notna() & (end < start)).to_numpy(), "end",
-                "end must be on or after start (both days are included)")
-    completeness = frame["completeness"]
-    errors.rows(f, frame, (completeness != "") & ~completeness.isin(COMPLETENESS), "completeness",
-                f"must be one of {', '.join(COMPLETENESS)} (empty means complete)")
-    out = frame.assign(start=start, end=end,
-                       completeness=completeness.where(completeness != "", "complete"))
-    return out.drop_duplicates().reset_index(drop=True)
-
-
-def validate_coverage(coverage: pd.DataFrame, source: str = "coverage") -> pd.DataFrame:
-    """Check coverage rows on their own (rows a user declares), or raise BundleError."""
-    errors = _Collector()
-    frame = _normalise(coverage, "coverage.csv", COVERAGE_COLUMNS, COVERAGE_REQUIRED, errors)
-    if frame is not None:
-        frame = _check_coverage(frame, errors)
-    if errors.problems:
-        raise BundleError(errors.problems, source)
-    return frame
-
-
-def validate_frames(signals: pd.DataFrame, issuers: pd.DataFrame,
-                    memberships: pd.DataFrame | None = None, source: str = "bundle", *,
-                    coverage: pd.DataFrame | None = None, unique_ids: bool = False) -> Bundle:
-    """Validate raw string frames (bundle column names) and build a Bundle, or raise BundleError.
-    `unique_ids`: the caller has found every signal_id and issuer_id unique already (an
-    import does, to place repeated rows), so the repeat check is skipped: it is the costliest
-    check of a million signals."""
-    errors = _Collector()
-    sig = _normalise(signals, "signals.csv", SIGNAL_COLUMNS, SIGNAL_REQUIRED, errors)
-    iss = _normalise(issuers, "issuers.csv", ISSUER_COLUMNS, ISSUER_REQUIRED, errors)
-    mem = (None if memberships is None else
-           _normalise(memberships, "memberships.csv", MEMBERSHIP_COLUMNS, MEMBERSHIP_REQUIRED, errors))
-    cov = (None if coverage is None else
-           _normalise(coverage, "coverage.csv", COVERAGE_COLUMNS, COVERAGE_REQUIRED, errors))
-    return _build(sig, iss, mem, errors, source, unique_ids, cov)
-
-
-def _normalise(frame, name, columns, required, errors) -> pd.DataFrame | None:
-    as_text = pd.DataFrame({col: _as_text(frame[col]) for col in frame.columns})
-    return _conform(as_text.reset_index(drop=True), name, columns, required, errors)
-
+# --------------------------------------------------------------------------- conforming
 
 def _as_text(col: pd.Series) -> pd.Series:
     """A column as strings, '' for missing. Columns that already hold strings are not
@@ -370,53 +112,365 @@ def _as_text(col: pd.Series) -> pd.Series:
     return col.astype(object).where(col.notna(), "").astype(str)
 
 
+def _strip(col: pd.Series) -> pd.Series:
+    """Cells without surrounding spaces; Arrow strips a million cells without Python."""
+    arr = pa.array(col, type=pa.string(), from_pandas=True)
+    stripped = pc.utf8_trim_whitespace(arr)
+    return pd.Series(pd.array(stripped, dtype=col.dtype if isinstance(col.dtype, pd.StringDtype)
+                              else "str"), index=col.index)
+
+
+def conform(frame: pd.DataFrame, table: Table, problems: Problems,
+            header: list[str] | None = None, lines: np.ndarray | None = None,
+            file: str | None = None) -> pd.DataFrame | None:
+    """The table's columns as stripped text, indexed by line (header = 1), or None (with the
+    problems) when a required column is missing. `header`: the names as written, when read
+    from a file (a repeated name is a problem); `file`: the name problems give (default the
+    table's own file name)."""
+    f = file or table.file
+    names = [str(c).strip() for c in (header if header is not None else frame.columns)]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    for n in repeated:
+        problems.add(f, 1, n, None, f"column {n!r} appears more than once in the header; which "
+                     "one is meant is unclear: rename or remove the extra column",
+                     code="repeated_column")
+    missing = [c for c in table.required if c not in names]
+    for column in missing:
+        # One problem per column, named in `field`, so a report can point at each one; the
+        # message still lists them all, as users read it.
+        problems.add(f, 1, column, None,
+                     f"missing column(s) {', '.join(missing)}; the header must have "
+                     f"{', '.join(table.required)} (optional: {', '.join(table.optional)})",
+                     code="missing_column")
+    if missing or repeated:
+        return None
+    unknown = [n for n in names if n not in table.columns]
+    if unknown:
+        problems.add(f, 1, None, ", ".join(unknown),
+                     f"unknown column(s); allowed: {', '.join(table.columns)}",
+                     code="unknown_column", allowed=table.columns)
+    n = len(frame)
+    index = pd.Index(lines if lines is not None else np.arange(2, n + 2), dtype=np.int64)
+    by_name = dict(zip(names, frame.columns))
+    out = {}
+    for c in table.columns:
+        if c in by_name:
+            out[c] = _strip(_as_text(frame[by_name[c]]).reset_index(drop=True))
+        else:
+            out[c] = pd.Series([""] * n, dtype="str")
+    result = pd.DataFrame(out)
+    result.index = index
+    return result
+
+
+# --------------------------------------------------------------------------- the checks
+
+def _bad_rows(problems: Problems, file: str, start: int, frame: pd.DataFrame) -> np.ndarray:
+    """Per row of `frame`: has a problem from problems[start:] on that file's row."""
+    rows = {p.row for p in problems.items[start:] if p.file == file and p.row is not None}
+    return np.isin(frame.index.to_numpy(), list(rows)) if rows else np.zeros(len(frame), bool)
+
+
+def _repeats(frame: pd.DataFrame, table: Table, problems: Problems) -> tuple[dict[int, int], np.ndarray]:
+    """Exact repeats (position -> first position), and per row: a later row reusing a key
+    with other content (a problem)."""
+    clash = np.zeros(len(frame), dtype=bool)
+    key = table.key
+    if frame.empty or (key and frame[key].is_unique):
+        return {}, clash  # an exact repeat repeats its key; comparing whole rows costs more
+    exact = frame.duplicated(keep="first").to_numpy()
+    repeats: dict[int, int] = {}
+    if exact.any():
+        group = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+        first_of: dict[int, int] = {}
+        for pos, g in enumerate(group):
+            first_of.setdefault(int(g), pos)
+        repeats = {int(p): first_of[int(group[p])] for p in np.flatnonzero(exact)}
+    if key:
+        distinct = frame[~exact]
+        again = distinct[key].duplicated(keep="first").to_numpy()
+        if again.any():
+            first_line = distinct[~again].reset_index().set_index(key)["index"]
+            for line, value in zip(distinct.index[again], distinct.loc[again, key]):
+                problems.add(table.file, int(line), key, value,
+                             f"already defined on row {int(first_line[value])} with different "
+                             f"content; each {key} must be unique (an exact repeat is counted once)",
+                             code="repeated_key")
+            clash[np.flatnonzero(~exact)[again]] = True
+    return repeats, clash
+
+
+def _check_issuers(frame: pd.DataFrame, p: Problems) -> pd.DataFrame:
+    f = ISSUERS.file
+    cells.required(f, frame, "issuer_id", p, "an issuer_id")
+    p.rows(f, frame, frame["issuer_id"].str.contains(";", regex=False), "issuer_id",
+           "an issuer_id cannot contain ';' (it separates issuers in signals.csv)", code="semicolon")
+    cells.required(f, frame, "name", p, "a name")
+    kind = frame["kind"]
+    p.rows(f, frame, ~kind.isin(ISSUER_KINDS), "kind", f"unknown kind; allowed: {', '.join(ISSUER_KINDS)}",
+           code="unknown_kind", allowed=ISSUER_KINDS)
+    national = kind.isin(["nhri", "ngo"])
+    cells.countries(f, frame, "country", p, required_mask=national)
+    cells.one_of(f, frame, "accreditation", NHRI_STATUSES, p,
+                 f"NHRI accreditation must be one of {', '.join(NHRI_STATUSES)}", where=kind == "nhri")
+    cells.one_of(f, frame, "accreditation", NGO_STATUSES, p,
+                 f"NGO ECOSOC status must be one of {', '.join(NGO_STATUSES)}", where=kind == "ngo")
+    cells.one_of(f, frame, "scope", NGO_SCOPES, p,
+                 f"scope must be one of {', '.join(NGO_SCOPES)} (or empty)")
+    # An unaccredited NHRI or NGO is written "none"; an empty cell means the same.
+    out = frame.copy()
+    out.loc[national & (frame["accreditation"] == ""), "accreditation"] = "none"
+    return out
+
+
+def _check_signals(frame: pd.DataFrame, p: Problems) -> tuple[pd.Series, np.ndarray]:
+    f = SIGNALS.file
+    cells.required(f, frame, "signal_id", p, "a signal_id")
+    dates = cells.dates(f, frame, "date", p, required=True)
+    cells.countries(f, frame, "country", p, required_mask=np.ones(len(frame), bool))
+    concern = cells.flags(f, frame, "concern", p)
+    return dates, concern
+
+
+def _check_links(frame: pd.DataFrame, usable: set[str], bad_issuers: dict[str, int],
+                 p: Problems) -> pd.Series:
+    """Each signal's issuer ids; ids that name no usable issuer are problems on the signal."""
+    f = SIGNALS.file
+    links = split_ids(frame["issuers"])
+    p.rows(f, frame, ~frame.index.isin(links.index), "issuers",
+           "at least one issuer id is required (ids from issuers.csv joined by ';')", code="required")
+    unknown = ~links.isin(usable).to_numpy()
+    for line, value in zip(links.index[unknown], links[unknown]):
+        if value in bad_issuers:
+            p.add(f, int(line), "issuers", value,
+                  f"issuer {value!r} has problems on issuers.csv row {bad_issuers[value]}: fix that "
+                  "row", code="bad_issuer")
+        else:
+            p.add(f, int(line), "issuers", value,
+                  "unknown issuer id; add it to issuers.csv or correct the id", code="unknown_issuer")
+    return links
+
+
+def _check_memberships(frame: pd.DataFrame, p: Problems) -> pd.DataFrame:
+    f = MEMBERSHIPS.file
+    cells.required(f, frame, "org_id", p, "an org_id")
+    cells.countries(f, frame, "country", p, required_mask=np.ones(len(frame), bool))
+    since = cells.dates(f, frame, "since", p, required=False)
+    until = cells.dates(f, frame, "until", p, required=False)
+    p.rows(f, frame, (since.notna() & until.notna() & (until <= since)).to_numpy(), "until",
+           "until must be after since (until is the first day the State is no longer a member)",
+           code="until_before_since")
+    return frame.assign(since=since, until=until)
+
+
+def _check_coverage(frame: pd.DataFrame, p: Problems) -> pd.DataFrame:
+    f = COVERAGE.file
+    p.rows(f, frame, frame["source"] == "", "source",
+           "a source id is required (e.g. undl-2025-10): it names what was searched", code="required")
+    kind = frame["issuer_kind"]
+    p.rows(f, frame, kind == "", "issuer_kind",
+           f"an issuer_kind is required; allowed: {', '.join(ISSUER_KINDS)}", code="required")
+    p.rows(f, frame, (kind != "") & ~kind.isin(ISSUER_KINDS), "issuer_kind",
+           f"unknown kind; allowed: {', '.join(ISSUER_KINDS)}", code="unknown_kind",
+           allowed=ISSUER_KINDS)
+    # An empty country is a row for every State, so it is allowed; a bad code is not.
+    cells.countries(f, frame, "country", p, required_mask=np.zeros(len(frame), bool))
+    start = cells.dates(f, frame, "start", p, required=True)
+    end = cells.dates(f, frame, "end", p, required=True)
+    p.rows(f, frame, (start.notna() & end.notna() & (end < start)).to_numpy(), "end",
+           "end must be on or after start (both days are included)", code="end_before_start")
+    completeness = frame["completeness"]
+    cells.one_of(f, frame, "completeness", COMPLETENESS, p,
+                 f"must be one of {', '.join(COMPLETENESS)} (empty means complete)")
+    return frame.assign(start=start, end=end,
+                        completeness=completeness.where(completeness != "", "complete"))
+
+
+def _report_repeats_of_bad_rows(file: str, frame: pd.DataFrame, repeats: dict[int, int],
+                                bad: np.ndarray, p: Problems) -> dict[int, int]:
+    """Repeats of a bad row are bad too (their fix is the first row's); returns the rest."""
+    good = {}
+    for pos, first in repeats.items():
+        if bad[first]:
+            p.add(file, int(frame.index[pos]), None, None,
+                  f"repeats row {int(frame.index[first])}, which has problems: fix that row",
+                  code="repeat_of_bad_row", raw={})
+        else:
+            good[pos] = first
+    return good
+
+
+def check(frames: dict[str, pd.DataFrame], *, lines: dict[str, np.ndarray] | None = None,
+          known_issuers=frozenset(), headers: dict[str, list[str]] | None = None,
+          problems: Problems | None = None) -> Checked:
+    """One ordered pass over a bundle's tables (file name -> raw string frame; signals.csv and
+    issuers.csv required, memberships.csv and coverage.csv optional): the good rows and every
+    problem. `known_issuers`: ids signals may name without defining them (stored already).
+    `lines`: each frame's row lines (default: row 2 onwards, as a spreadsheet numbers them)."""
+    p = problems if problems is not None else Problems()
+    lines, headers = lines or {}, headers or {}
+    tables = {}
+    for t in BUNDLE_TABLES:
+        if frames.get(t.file) is not None:
+            tables[t.file] = conform(frames[t.file], t, p, headers.get(t.file), lines.get(t.file))
+    kept: dict[str, np.ndarray] = {}
+    repeats: dict[str, dict[int, int]] = {}
+
+    def settle(table: Table, frame: pd.DataFrame, start: int, rep: dict[int, int],
+               clash: np.ndarray) -> np.ndarray:
+        bad = _bad_rows(p, table.file, start, frame) | clash
+        repeated = np.zeros(len(frame), dtype=bool)
+        repeated[list(rep)] = True
+        repeats[table.file] = _report_repeats_of_bad_rows(table.file, frame, rep, bad, p)
+        good = ~bad & ~repeated
+        kept[table.file] = np.flatnonzero(good)
+        return good
+
+    # issuers
+    iss = tables.get(ISSUERS.file)
+    bad_issuers: dict[str, int] = {}
+    if iss is not None:
+        start = len(p)
+        rep, clash = _repeats(iss, ISSUERS, p)
+        iss = _check_issuers(iss, p)
+        good = settle(ISSUERS, iss, start, rep, clash)
+        bad_issuers = {i: int(line) for i, line, g in zip(iss["issuer_id"], iss.index, good)
+                       if not g and i and i not in set(iss["issuer_id"][good])}
+        issuers = iss[good]
+    else:
+        issuers = pd.DataFrame({c: pd.Series(dtype="str") for c in ISSUERS.columns})
+    usable = set(issuers["issuer_id"]) | set(known_issuers)
+
+    # signals and their links
+    sig = tables.get(SIGNALS.file)
+    if sig is not None:
+        start = len(p)
+        rep, clash = _repeats(sig, SIGNALS, p)
+        dates, concern = _check_signals(sig, p)
+        # Without a readable issuers.csv (its problem is reported) every id would be unknown.
+        links = (_check_links(sig, usable, bad_issuers, p) if ISSUERS.file in tables or known_issuers
+                 else split_ids(sig["issuers"]))
+        good = settle(SIGNALS, sig, start, rep, clash)
+        signals = sig.drop(columns=["issuers"]).assign(date=dates, concern=concern)[good]
+        link_rows = links[np.isin(links.index.to_numpy(), signals.index.to_numpy())]
+        link_frame = _distinct_links(signals, link_rows)
+    else:
+        signals = pd.DataFrame({c: pd.Series(dtype="str") for c in SIGNAL_FIELDS})
+        link_frame = pd.DataFrame({"signal_id": pd.Series(dtype="str"),
+                                   "issuer_id": pd.Series(dtype="str")})
+
+    # memberships and coverage: they qualify signals, so they come last
+    mem = tables.get(MEMBERSHIPS.file)
+    memberships = _empty_memberships()
+    if mem is not None:
+        start = len(p)
+        mem = _check_memberships(mem, p)
+        good = settle(MEMBERSHIPS, mem, start, {}, np.zeros(len(mem), bool))
+        memberships = mem[good].drop_duplicates()
+    cov = tables.get(COVERAGE.file)
+    coverage = None
+    if cov is not None:
+        start = len(p)
+        cov = _check_coverage(cov, p)
+        good = settle(COVERAGE, cov, start, {}, np.zeros(len(cov), bool))
+        coverage = cov[good].drop_duplicates().reset_index(drop=True)
+
+    duplicates = len(repeats.get(SIGNALS.file, {})) + len(repeats.get(ISSUERS.file, {}))
+    bundle = Bundle(signals=signals.reset_index(drop=True), issuers=issuers.reset_index(drop=True),
+                    links=link_frame, memberships=memberships.reset_index(drop=True),
+                    duplicates=duplicates, coverage=coverage)
+    return Checked(bundle, p.items, kept, repeats)
+
+
+def _distinct_links(signals: pd.DataFrame, links: pd.Series) -> pd.DataFrame:
+    """(signal_id, issuer_id) once each, in signal order. Signal ids are unique among good
+    rows, so a repeated (row, issuer) is a repeated link; comparing integer codes is far
+    cheaper than comparing pairs of id strings."""
+    rows = links.index.to_numpy()
+    issuer_code = pd.factorize(links)[0].astype(np.int64)
+    repeat = pd.Series(rows.astype(np.int64) * (int(issuer_code.max(initial=0)) + 1)
+                       + issuer_code).duplicated().to_numpy()
+    at = signals.index.get_indexer(rows[~repeat])
+    return pd.DataFrame({"signal_id": signals["signal_id"].iloc[at].reset_index(drop=True),
+                         "issuer_id": links[~repeat].reset_index(drop=True)})
+
+
+def split_ids(cells_: pd.Series) -> pd.Series:
+    """';'-joined cells ('a; b') as one stripped, non-empty id per row, indexed by the cell's
+    row, in row order. Arrow compute does this in C: a Python split per cell was most of the
+    time of checking a million signals."""
+    lists = pc.split_pattern(pa.array(cells_.fillna("")), ";")
+    ids = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    keep = pc.not_equal(ids, "")
+    rows = cells_.index.to_numpy()[pc.filter(pc.list_parent_indices(lists), keep).to_numpy()]
+    return pd.Series(pd.array(pc.filter(ids, keep), dtype=str), index=rows)
+
+
+# --------------------------------------------------------------------------- entry points
+
+def validate_frames(signals: pd.DataFrame, issuers: pd.DataFrame,
+                    memberships: pd.DataFrame | None = None, source: str = "bundle", *,
+                    coverage: pd.DataFrame | None = None, unique_ids: bool = False) -> Bundle:
+    """Check frames in memory (bundle column names; rows numbered from 2) and build a Bundle,
+    or raise BundleError. (`unique_ids` is accepted for callers of the old signature; ids are
+    checked in any case.)"""
+    frames = {SIGNALS.file: signals, ISSUERS.file: issuers, MEMBERSHIPS.file: memberships,
+              COVERAGE.file: coverage}
+    checked = check({k: v for k, v in frames.items() if v is not None})
+    if checked.problems:
+        raise BundleError(checked.problems, source)
+    return checked.bundle
+
+
+def validate_coverage(coverage: pd.DataFrame, source: str = "coverage") -> pd.DataFrame:
+    """Check coverage rows on their own (rows a user declares), or raise BundleError."""
+    p = Problems()
+    frame = conform(coverage, COVERAGE, p)
+    if frame is not None:
+        frame = _check_coverage(frame, p)
+    if p:
+        raise BundleError(p.items, source)
+    return frame.reset_index(drop=True)
+
+
+def read_files(path: Path, problems: Problems) -> tuple[dict, dict, dict, dict]:
+    """Each file of a bundle folder through the one reader: (frames, lines, headers,
+    rows read) by file name; file and row problems go to `problems`."""
+    frames, lines, headers, rows_read = {}, {}, {}, {}
+    for t in BUNDLE_TABLES:
+        file = path / t.file
+        if not file.exists():
+            if t.file in (SIGNALS.file, ISSUERS.file):
+                problems.add(t.file, None, None, None,
+                             f"file not found at {file}; a bundle needs signals.csv and issuers.csv",
+                             code="missing_file")
+            continue
+        read = csvfile.read_bytes(file.read_bytes(), t.file)
+        for prob in read.problems:
+            if prob.code == "empty":
+                prob = Problem(t.file, None, None, None,
+                               f"empty file; expected a header row with {', '.join(t.required)}",
+                               code="empty", raw=prob.raw)
+            problems.extend([prob])
+        if read.ok:
+            frames[t.file], lines[t.file], headers[t.file] = read.frame, read.lines, read.header
+            rows_read[t.file] = read.rows_read
+    return frames, lines, headers, rows_read
+
+
 def read_bundle(path: str | Path) -> Bundle:
-    """Read and validate a bundle folder, or raise BundleError listing every problem."""
+    """Read and check a bundle folder, or raise BundleError listing every problem."""
     path = Path(path)
-    errors = _Collector()
     if not path.is_dir():
         raise BundleError([Problem(str(path), None, None, None,
-                                   "not a folder; a bundle is a folder with signals.csv and issuers.csv")],
-                          source=str(path))
-    sig = _read_csv(path / "signals.csv", "signals.csv", SIGNAL_COLUMNS, SIGNAL_REQUIRED, errors)
-    iss = _read_csv(path / "issuers.csv", "issuers.csv", ISSUER_COLUMNS, ISSUER_REQUIRED, errors)
-    mem = None
-    if (path / "memberships.csv").exists():
-        mem = _read_csv(path / "memberships.csv", "memberships.csv", MEMBERSHIP_COLUMNS,
-                        MEMBERSHIP_REQUIRED, errors)
-    cov = None
-    if (path / "coverage.csv").exists():
-        # Present but unreadable is a problem reported (and so raised), never read as absent.
-        cov = _read_csv(path / "coverage.csv", "coverage.csv", COVERAGE_COLUMNS,
-                        COVERAGE_REQUIRED, errors)
-    return _build(sig, iss, mem, errors, str(path), coverage=cov)
-
-
-def _build(sig, iss, mem, errors: _Collector, source: str, unique_ids: bool = False,
-           coverage: pd.DataFrame | None = None) -> Bundle:
-    duplicates = 0
-    issuer_ids = None
-    if iss is not None:
-        if not unique_ids:
-            iss, dup = _dedupe("issuers.csv", iss, "issuer_id", errors)
-            duplicates += dup
-        iss = _check_issuers(iss, errors)
-        issuer_ids = set(iss["issuer_id"])
-    links = None
-    if sig is not None:
-        if not unique_ids:
-            sig, dup = _dedupe("signals.csv", sig, "signal_id", errors)
-            duplicates += dup
-        sig, links = _check_signals(sig, issuer_ids, errors)
-    memberships = _check_memberships(mem, errors) if mem is not None else None
-    if coverage is not None:
-        coverage = _check_coverage(coverage, errors)
-    if errors.problems:
-        raise BundleError(errors.problems, source)
-    kwargs = {} if memberships is None else {"memberships": memberships}
-    return Bundle(signals=sig.reset_index(drop=True), issuers=iss.reset_index(drop=True),
-                  links=links.reset_index(drop=True), duplicates=duplicates, coverage=coverage,
-                  **kwargs)
+                                   "not a folder; a bundle is a folder with signals.csv and "
+                                   "issuers.csv", code="not_a_folder")], source=str(path))
+    p = Problems()
+    frames, lines, headers, _ = read_files(path, p)
+    checked = check(frames, lines=lines, headers=headers, problems=p)
+    if checked.problems:
+        raise BundleError(checked.problems, str(path))
+    return checked.bundle
 
 
 def write_bundle(bundle: Bundle, path: str | Path) -> Path:
@@ -429,19 +483,22 @@ def write_bundle(bundle: Bundle, path: str | Path) -> Path:
         date=bundle.signals["date"].dt.strftime("%Y-%m-%d"),
         concern=np.where(bundle.signals["concern"], "true", "false"),
         issuers=bundle.signals["signal_id"].map(joined).fillna(""),
-    )[SIGNAL_COLUMNS].sort_values(["date", "signal_id"])
-    signals.to_csv(path / "signals.csv", index=False)
-    bundle.issuers[ISSUER_COLUMNS].sort_values("issuer_id").to_csv(path / "issuers.csv", index=False)
+    )
+    if "category" not in signals.columns:
+        signals["category"] = ""
+    signals = signals[SIGNAL_COLUMNS].sort_values(["date", "signal_id"])
+    signals.to_csv(path / SIGNALS.file, index=False)
+    bundle.issuers[ISSUER_COLUMNS].sort_values("issuer_id").to_csv(path / ISSUERS.file, index=False)
     mem = bundle.memberships
     if not mem.empty:
         mem.assign(since=mem["since"].dt.strftime("%Y-%m-%d").fillna(""),
                    until=mem["until"].dt.strftime("%Y-%m-%d").fillna(""))[MEMBERSHIP_COLUMNS] \
-            .sort_values(MEMBERSHIP_COLUMNS).to_csv(path / "memberships.csv", index=False)
+            .sort_values(MEMBERSHIP_COLUMNS).to_csv(path / MEMBERSHIPS.file, index=False)
     if bundle.coverage is not None:
         # Written even when empty: a header-only coverage.csv says "nothing was searched",
         # which is not what a bundle without the file says.
         cov = bundle.coverage
         cov.assign(start=cov["start"].dt.strftime("%Y-%m-%d"),
                    end=cov["end"].dt.strftime("%Y-%m-%d"))[COVERAGE_COLUMNS] \
-            .sort_values(COVERAGE_COLUMNS).to_csv(path / "coverage.csv", index=False)
+            .sort_values(COVERAGE_COLUMNS).to_csv(path / COVERAGE.file, index=False)
     return path

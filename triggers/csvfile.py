@@ -226,6 +226,8 @@ class _Feed(Iterator[str]):
 
 def _read_rows(lines: list[str], first: int, names: list[str], file: str):
     width = len(names)
+    # Kept with a row that could not be split into cells, so that it can be fixed as text.
+    header_text = "".join(lines[:first]).rstrip("\r\n")
     rows: list[list[str]] = []
     starts: list[int] = []
     problems: list[Problem] = []
@@ -259,7 +261,7 @@ def _read_rows(lines: list[str], first: int, names: list[str], file: str):
                 "row does not fit the header after it; close the quote (write a quote inside a "
                 "cell as two quotes) and import the row again",
                 code="unclosed_quote", raw={"_line": lines[i].rstrip("\r\n")[:MAX_FIELD],
-                                            "_file": file}))
+                                            "_header": header_text, "_file": file}))
             i += 1
             continue
         i += feed.used

@@ -8,13 +8,15 @@ every problem is collected with its file, row (spreadsheet line, header = 1), fi
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Literal, get_args
 
 import pandas as pd
 
-from triggers.bundle import BundleError, Problem, _check_countries, _Collector, _conform, _parse_dates
+from triggers import cells, csvfile
+from triggers.bundle import conform
+from triggers.problems import Problem, ProblemError, Problems
+from triggers.schema import OUTCOMES
 
 OutcomeKind = Literal["special_session", "commission_of_inquiry", "fact_finding_mission",
                       "urgent_debate", "country_resolution", "other"]
@@ -42,16 +44,16 @@ OUTCOME_PROVENANCE = {
                           "connector (undl-hrc-resolutions); none in the bundled table",
     "other": "anything else an outcomes file records (none in the bundled table)",
 }
-OUTCOME_COLUMNS = ["country", "date", "kind", "reference", "title", "url"]
-OUTCOME_REQUIRED = ["country", "date", "kind", "reference"]
+OUTCOME_COLUMNS, OUTCOME_REQUIRED = list(OUTCOMES.columns), list(OUTCOMES.required)
 
 
-class OutcomesError(BundleError):
+class OutcomesError(ProblemError):
     """Every problem found in an outcomes file; nothing was read."""
+
+    what = "the outcomes"
 
     def __init__(self, problems: list[Problem], source: str = "outcomes", shown: int = 50):
         super().__init__(problems, source, shown)
-        self.args = (self.args[0].replace("read the bundle again", "read the outcomes again", 1),)
 
 
 def empty_outcomes() -> pd.DataFrame:
@@ -76,21 +78,14 @@ def read_outcomes(path: str | Path) -> pd.DataFrame:
 def parse_outcomes(raw: bytes, name: str = "outcomes.csv", source: str | None = None) -> pd.DataFrame:
     """Validate the bytes of an outcomes CSV (e.g. an upload), or raise OutcomesError."""
     source = source or name
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise OutcomesError([Problem(name, None, None, None,
-                                     f"not UTF-8 (byte {exc.start}); save the file as UTF-8 CSV")],
-                            source) from None
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise OutcomesError([Problem(name, None, None, None, "empty file; expected a header row with "
-                                     + ", ".join(OUTCOME_REQUIRED))], source) from None
-    except pd.errors.ParserError as exc:
-        raise OutcomesError([Problem(name, None, None, None, f"not a readable CSV file: {exc}")],
-                            source) from None
-    return _validate(frame, name, _Collector(), source)
+    read = csvfile.read_bytes(raw, name)
+    if not read.ok:
+        raise OutcomesError([p if p.code != "empty" else Problem(
+            name, None, None, None, "empty file; expected a header row with "
+            + ", ".join(OUTCOME_REQUIRED), code="empty") for p in read.problems], source)
+    errors = Problems()
+    errors.extend(read.problems)  # rows that could not be read as rows
+    return _validate(read.frame, name, errors, source, read.header, read.lines)
 
 
 def validate_outcomes(frame: pd.DataFrame, source: str = "outcomes") -> pd.DataFrame:
@@ -99,21 +94,22 @@ def validate_outcomes(frame: pd.DataFrame, source: str = "outcomes") -> pd.DataF
     if "date" in frame.columns and pd.api.types.is_datetime64_any_dtype(frame["date"]):
         frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
     text = frame.astype(object).where(frame.notna(), "").astype(str).reset_index(drop=True)
-    return _validate(text, "outcomes", _Collector(), source)
+    return _validate(text, "outcomes", Problems(), source)
 
 
-def _validate(frame: pd.DataFrame, name: str, errors: _Collector, source: str) -> pd.DataFrame:
-    frame = _conform(frame, name, OUTCOME_COLUMNS, OUTCOME_REQUIRED, errors)
+def _validate(frame: pd.DataFrame, name: str, errors: Problems, source: str,
+              header: list[str] | None = None, lines=None) -> pd.DataFrame:
+    frame = conform(frame, OUTCOMES, errors, header, lines, file=name)
     if frame is None:
-        raise OutcomesError(errors.problems, source)
+        raise OutcomesError(errors.items, source)
     exact = frame.duplicated(keep="first")
     frame = frame[~exact.to_numpy()]
-    dates = _parse_dates(name, frame, "date", errors, required=True)
+    dates = cells.dates(name, frame, "date", errors, required=True)
     kind = frame["kind"]
     errors.rows(name, frame, ~kind.isin(OUTCOME_KINDS), "kind",
                 f"unknown kind; allowed: {', '.join(OUTCOME_KINDS)}")
     # An empty country is a thematic outcome, so it is allowed; a bad code is not.
-    _check_countries(name, frame, "country", errors, required_mask=[False] * len(frame))
+    cells.countries(name, frame, "country", errors, required_mask=[False] * len(frame))
     errors.rows(name, frame, frame["reference"] == "", "reference",
                 "a reference is required (e.g. S-15 or A/HRC/RES/S-15/1); a multi-State "
                 "outcome repeats it on one row per State")
@@ -121,13 +117,13 @@ def _validate(frame: pd.DataFrame, name: str, errors: _Collector, source: str) -
     errors.rows(name, frame, (url != "") & ~url.str.match(r"^https?://"), "url",
                 "a url must start with http:// or https:// (or be empty)")
     _check_keys(name, frame, errors)
-    if errors.problems:
-        raise OutcomesError(errors.problems, source)
+    if errors:
+        raise OutcomesError(errors.items, source)
     out = frame.assign(date=dates)[OUTCOME_COLUMNS]
     return out.sort_values(["date", "reference", "country"]).reset_index(drop=True)
 
 
-def _check_keys(name: str, frame: pd.DataFrame, errors: _Collector) -> None:
+def _check_keys(name: str, frame: pd.DataFrame, errors: Problems) -> None:
     """One row per (kind, reference, State); the rows of one outcome share its date.
 
     One resolution can both hold a special session and establish an inquiry (S-15/1 on Libya),

@@ -1,174 +1,27 @@
-"""The signal bundle (the engine's own format: a folder of signals.csv, issuers.csv and an
-optional memberships.csv) as an import: good rows accepted, bad rows rejected one by one.
+"""The signal bundle (the engine's own format, docs/bundle.md) as an import.
 
-The engine's reader refuses a whole bundle when anything is wrong. An import must keep the good
-rows, so this parser uses the same validation (`triggers.bundle.validate_frames`) repeatedly:
-each pass's problems name their rows, those rows are set aside, and the rest is validated again
-(setting an issuer aside can leave signals pointing at nothing, which the next pass catches).
+The engine's reader and its one check pass (triggers.bundle.check) give the good rows and every
+problem by row; this parser keeps the good rows, rejects the rest one by one, and reads a
+bundle whole or not at all: a file that cannot be read (not UTF-8, no header, a required column
+missing) stops the import before anything is stored. An unknown column is reported with the
+import and its cells are not stored.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from prevention.importers.base import ParsedImport, Rejected
-from prevention.importers.rows import MAX_FIELD, header_cells, max_bytes, read_fast
-from triggers.bundle import (
-    COVERAGE_COLUMNS,
-    COVERAGE_REQUIRED,
-    ISSUER_COLUMNS,
-    ISSUER_REQUIRED,
-    MEMBERSHIP_COLUMNS,
-    MEMBERSHIP_REQUIRED,
-    SIGNAL_COLUMNS,
-    SIGNAL_REQUIRED,
-    BundleError,
-    validate_frames,
-)
+from triggers.bundle import check, read_files
+from triggers.problems import Problems
+from triggers.schema import COVERAGE, ISSUERS, MEMBERSHIPS, SIGNALS
 
 KIND = "bundle"
-MAX_PASSES = 10
-
-FILES = {
-    "signals.csv": (SIGNAL_COLUMNS, SIGNAL_REQUIRED),
-    "issuers.csv": (ISSUER_COLUMNS, ISSUER_REQUIRED),
-    "memberships.csv": (MEMBERSHIP_COLUMNS, MEMBERSHIP_REQUIRED),
-    "coverage.csv": (COVERAGE_COLUMNS, COVERAGE_REQUIRED),
-}
-OPTIONAL_FILES = ("memberships.csv", "coverage.csv")
-
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-
-@dataclass
-class _Table:
-    name: str
-    frame: pd.DataFrame  # the known columns (absent optional ones empty), as read
-    lines: np.ndarray  # spreadsheet row of each frame row (header = 1)
-    full: pd.DataFrame  # every column of the file, for the raw row kept in quarantine
-
-    def raw(self, pos: int) -> dict:
-        return {**{str(k): v for k, v in self.full.iloc[pos].items()}, "_file": self.name}
-
-
-def _file_problem(name: str, message: str) -> Rejected:
-    return Rejected(row=None, field=None, value=None, reason=f"{name}: {message}",
-                    raw={"_file": name})
-
-
-def _read(folder: Path, name: str, rejected: list[Rejected]) -> tuple[_Table, int] | None:
-    columns, required = FILES[name]
-    path = folder / name
-    if not path.exists():
-        if name not in OPTIONAL_FILES:
-            rejected.append(_file_problem(name, f"file not found in {folder}; a bundle needs "
-                                                "signals.csv and issuers.csv"))
-        return None
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        rejected.append(_file_problem(name, f"not UTF-8 (byte {exc.start}); save the file as "
-                                            "UTF-8 CSV and import it again"))
-        return None
-    try:
-        header = header_cells(text)
-    except csv.Error as exc:
-        rejected.append(_file_problem(name, f"unreadable header: {exc}"))
-        return None
-    if not header or not any(h.strip() for h in header):
-        rejected.append(_file_problem(name, f"empty file; expected a header row with "
-                                            f"{', '.join(required)}"))
-        return None
-    header = [h.strip() for h in header]
-    missing = [c for c in required if c not in header]
-    if missing:
-        rejected.append(_file_problem(name, f"missing column(s) {', '.join(missing)}; the header "
-                                            f"must have {', '.join(required)} (optional: "
-                                            f"{', '.join(c for c in columns if c not in required)})"))
-        return None
-    unknown = [h for h in header if h not in columns]
-    if unknown:
-        rejected.append(_file_problem(name, f"unknown column(s) {', '.join(unknown)} ignored; "
-                                            f"allowed: {', '.join(columns)}"))
-    if len(set(header)) != len(header):
-        rejected.append(_file_problem(name, "a column name appears twice in the header; the "
-                                            "first one is used"))
-    full = read_fast(text, _unique(header))
-    if full is None:
-        full, lines = _read_slow(text, header, name, rejected)
-        full = full.astype(str)
-    else:
-        lines = np.arange(2, len(full) + 2, dtype=np.int64)
-    rows_read = len(full) + sum(1 for r in rejected if r.row is not None
-                                and r.raw.get("_file") == name)
-    if len(full):
-        too_long = np.zeros(len(full), dtype=bool)
-        for c in full.columns:
-            if max_bytes(full[c]) <= MAX_FIELD:
-                continue  # no cell has more bytes, so none has more characters
-            long = (full[c].str.len() > MAX_FIELD).to_numpy()
-            for pos in np.flatnonzero(long & ~too_long):
-                rejected.append(Rejected(
-                    row=int(lines[pos]), field=str(c), value=None,
-                    reason=f"longer than {MAX_FIELD:,} characters ({len(full[c].iloc[pos]):,})",
-                    raw={**full.iloc[pos].to_dict(), "_file": name}))
-            too_long |= long
-        if too_long.any():
-            full, lines = full[~too_long].reset_index(drop=True), lines[~too_long]
-    first = {c: header.index(c) for c in columns if c in header}
-    frame = pd.DataFrame({c: (full.iloc[:, first[c]] if c in first else "")
-                          for c in columns}, index=full.index).astype(str)
-    return _Table(name, frame, lines, full), rows_read
-
-
-def _unique(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for h in header:
-        seen[h] = seen.get(h, 0) + 1
-        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
-    return out
-
-
-def _read_slow(text: str, header: list[str], name: str,
-               rejected: list[Rejected]) -> tuple[pd.DataFrame, np.ndarray]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader)
-    width = len(header)
-    names = _unique(header)
-    rows, lines = [], []
-    line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rejected.append(_file_problem(name, f"stopped reading after row {line}: {exc}"))
-            break
-        if not cells:
-            continue  # a blank line is not a row (pandas skips it too)
-        line += 1
-        if len(cells) > width:
-            raw = dict(zip(names, cells)) | {f"(extra {i})": c for i, c in
-                                              enumerate(cells[width:], 1)}
-            rejected.append(Rejected(
-                row=line, field=None, value=None,
-                reason=f"has {len(cells)} cells but the header has {width}; check for an "
-                       "unquoted comma", raw=raw | {"_file": name}))
-            continue
-        rows.append(cells + [""] * (width - len(cells)))  # short rows: missing cells are empty
-        lines.append(line)
-    full = pd.DataFrame(rows, columns=names, dtype=object) if rows else \
-        pd.DataFrame({c: pd.Series(dtype=object) for c in names})
-    return full, np.asarray(lines, dtype=np.int64)
+# Problems about a whole file that still let its rows be read.
+_WARNINGS = {"unknown_column"}
 
 
 def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
@@ -180,169 +33,90 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
     if options:
         raise TypeError(f"the bundle importer takes only the option complete, not {sorted(options)}")
     folder = Path(path)
-    rejected: list[Rejected] = []
+    parsed = ParsedImport(kind=KIND, file_name=str(folder), rows_read=0)
     if not folder.is_dir():
-        rejected.append(_file_problem(folder.name, "not a folder; a bundle is a folder with "
-                                                   "signals.csv, issuers.csv and optionally "
-                                                   "memberships.csv"))
-        return ParsedImport(kind=KIND, file_name=str(folder), rows_read=0, rejected=rejected)
-    tables: dict[str, _Table] = {}
-    rows_read = 0
-    for name in FILES:
-        got = _read(folder, name, rejected)
-        if got is not None:
-            tables[name], n = got
-            rows_read += n
-    parsed = ParsedImport(kind=KIND, file_name=str(folder), rows_read=rows_read,
-                          rejected=rejected)
-    if not tables:
+        parsed.rejected.append(Rejected(
+            row=None, field=None, value=None, raw={"_file": folder.name},
+            reason=f"{folder.name}: not a folder; a bundle is a folder with signals.csv, "
+                   "issuers.csv and optionally memberships.csv and coverage.csv"))
         return parsed
-    if "coverage.csv" not in tables:
+    problems = Problems()
+    frames, lines, headers, rows_read = read_files(folder, problems)
+    checked = check(frames, lines=lines, headers=headers, known_issuers=set(known_issuers or ()),
+                    problems=problems)
+    if any(p.row is None or (p.row == 1 and p.code not in _WARNINGS) for p in problems):
+        parsed.rejected = [_rejected(p) for p in problems if p.row is None or p.row == 1]
+        return parsed  # a bundle is read whole or not at all
+    parsed.rows_read = sum(rows_read.values())
+    parsed.rejected = _by_row(checked.problems, frames, lines)
+    if COVERAGE.file not in frames:
         # The engine reads a bundle without coverage.csv as complete over all time; a
         # database holds many sources, so an import claims no more than its own span.
         parsed.span_coverage = "complete" if complete else "sample"
-    return _validate(parsed, tables, set(known_issuers or ()))
 
+    def rows(file: str) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the kept rows, then of their exact repeats (stored as copies: the
+        ingest step counts each as a duplicate of the first)."""
+        rep = checked.repeats.get(file, {})
+        take = np.concatenate([checked.kept[file], list(rep.values())]).astype(np.int64)
+        own = np.concatenate([checked.kept[file], list(rep.keys())]).astype(np.int64)
+        return take, own
 
-KEYS = {"signals.csv": "signal_id", "issuers.csv": "issuer_id"}
-
-
-def _unique_key(table: _Table) -> bool:
-    """True when the file's key column (signal_id, issuer_id) repeats no id, as validation
-    will read it (stripped)."""
-    key = KEYS.get(table.name)
-    return bool(key) and table.frame[key].str.strip().is_unique
-
-
-def _repeats(table: _Table, unique_key: bool) -> dict[int, int]:
-    """Rows that exactly repeat an earlier row: position -> position of the first."""
-    f = table.frame
-    if f.empty or unique_key:
-        return {}  # an exact repeat repeats its key; comparing whole rows costs far more
-    dup = f.duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return {}
-    first = f.reset_index(drop=True).groupby(list(f.columns), sort=False, dropna=False) \
-        .ngroup().to_numpy()
-    first_pos = {}
-    for pos, g in enumerate(first):
-        first_pos.setdefault(g, pos)
-    return {pos: first_pos[first[pos]] for pos in np.flatnonzero(dup)}
-
-
-def _placeholders(cells: pd.Series, candidates: set[str]) -> list[str]:
-    """Stored issuer ids the signals reference without defining them in issuers.csv."""
-    if not candidates or cells.empty:
-        return []
-    combos = pd.Series(cells.unique()).str.split(";").explode().str.strip()
-    return sorted(set(combos) & candidates)
-
-
-def _validate(parsed: ParsedImport, tables: dict[str, _Table], known: set[str]) -> ParsedImport:
-    empty = {n: _Table(n, pd.DataFrame({c: pd.Series(dtype=object) for c in FILES[n][0]}),
-                       np.zeros(0, np.int64), pd.DataFrame()) for n in FILES}
-    has_memberships = "memberships.csv" in tables
-    has_coverage = "coverage.csv" in tables
-    tables = {n: tables.get(n, empty[n]) for n in FILES}
-    unique = {n: _unique_key(t) for n, t in tables.items()}
-    repeats = {n: _repeats(t, unique[n]) for n, t in tables.items()}
-    alive = {n: np.ones(len(t.frame), dtype=bool) for n, t in tables.items()}
-    for n, rep in repeats.items():
-        alive[n][list(rep)] = False
-    problems: dict[tuple[str, int], list] = {}  # (file, position) -> problems
-
-    bundle = None
-    for _ in range(MAX_PASSES):
-        frames = {n: tables[n].frame[alive[n]] for n in FILES}
-        positions = {n: np.flatnonzero(alive[n]) for n in FILES}
-        issuers = frames["issuers.csv"]
-        placeholders = _placeholders(frames["signals.csv"]["issuers"],
-                                     known - set(issuers["issuer_id"].str.strip()))
-        if placeholders:
-            issuers = pd.concat([issuers, pd.DataFrame(
-                {"issuer_id": placeholders, "name": placeholders, "kind": "other",
-                 "country": "", "accreditation": "", "scope": ""})], ignore_index=True)
-        memberships = frames["memberships.csv"] if has_memberships else None
-        coverage = frames["coverage.csv"] if has_coverage else None
-        try:
-            bundle = validate_frames(frames["signals.csv"], issuers, memberships,
-                                     coverage=coverage,
-                                     unique_ids=unique["signals.csv"] and unique["issuers.csv"])
-            break
-        except BundleError as exc:
-            found = False
-            for p in exc.problems:
-                if p.row is None or p.row < 2 or p.file not in positions:
-                    continue
-                index = p.row - 2
-                if index >= len(positions[p.file]):
-                    continue  # a placeholder issuer: cannot be wrong, never reported
-                pos = int(positions[p.file][index])
-                problems.setdefault((p.file, pos), []).append(p)
-                alive[p.file][pos] = False
-                found = True
-            if not found:
-                raise  # a problem without a row would loop forever: a bug to surface
-    if bundle is None:
-        raise RuntimeError("bundle validation did not settle; please report this file")
-
-    for (name, pos), plist in sorted(problems.items()):
-        t = tables[name]
-        first = plist[0]
-        reason = "; ".join(f"{p.field}: {p.message}" if p.field and p.field != first.field
-                           else p.message for p in plist)
-        parsed.rejected.append(Rejected(row=int(t.lines[pos]), field=first.field,
-                                        value=first.value, reason=reason, raw=t.raw(pos)))
-    for name, rep in repeats.items():
-        t = tables[name]
-        for pos, first in rep.items():
-            if not alive[name][first]:
-                parsed.rejected.append(Rejected(
-                    row=int(t.lines[pos]), field=None, value=None,
-                    reason=f"repeats row {int(t.lines[first])}, which has problems: fix that row",
-                    raw=t.raw(pos)))
-
-    def source_rows(name: str, extra_repeats: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        pos = np.flatnonzero(alive[name])
-        if extra_repeats:
-            again = [p for p, first in repeats[name].items() if alive[name][first]]
-            first_of = [repeats[name][p] for p in again]
-            return np.concatenate([pos, first_of]).astype(np.int64), \
-                np.concatenate([pos, again]).astype(np.int64)
-        return pos, pos
-
-    # Accepted rows, plus exact repeats as copies with their own row (ingest counts them
-    # as duplicates of the first).
-    sig_take, sig_rows = source_rows("signals.csv")
-    order = pd.Index(np.flatnonzero(alive["signals.csv"]))
-    signals = bundle.signals.iloc[order.get_indexer(sig_take)].reset_index(drop=True)
-    signals["source_row"] = _source_rows("signals.csv", tables["signals.csv"].lines[sig_rows])
-    parsed.signals = signals
-    parsed.links = bundle.links[["signal_id", "issuer_id"]]
-
-    iss_take, iss_rows = source_rows("issuers.csv")
-    in_file = bundle.issuers.iloc[:int(alive["issuers.csv"].sum())]  # placeholders come last
-    order = pd.Index(np.flatnonzero(alive["issuers.csv"]))
-    issuers = in_file.iloc[order.get_indexer(iss_take)].reset_index(drop=True)
-    issuers["source_row"] = _source_rows("issuers.csv", tables["issuers.csv"].lines[iss_rows])
-    parsed.issuers = issuers
-
-    if has_memberships and len(tables["memberships.csv"].frame):
-        # The validated frame drops exact repeats, so take the checked rows from the raw
-        # frame (every surviving row passed validation) and keep dates as text.
-        mem_take, mem_rows = source_rows("memberships.csv")
-        mem = tables["memberships.csv"].frame.iloc[mem_take].reset_index(drop=True)
-        mem = mem.apply(lambda col: col.astype(str).str.strip())
-        mem["source_row"] = _source_rows("memberships.csv",
-                                         tables["memberships.csv"].lines[mem_rows])
-        parsed.records = mem
-    if has_coverage and len(tables["coverage.csv"].frame):
-        cov_take, cov_rows = source_rows("coverage.csv")
-        cov = tables["coverage.csv"].frame.iloc[cov_take].reset_index(drop=True)
-        cov = cov.apply(lambda col: col.astype(str).str.strip())
-        cov["source_row"] = _source_rows("coverage.csv", tables["coverage.csv"].lines[cov_rows])
-        parsed.coverage = cov
+    b = checked.bundle
+    if SIGNALS.file in frames:
+        take, own = rows(SIGNALS.file)
+        # The bundle's signals are the kept rows in order; a repeat takes its first's row.
+        at = pd.Index(checked.kept[SIGNALS.file]).get_indexer(take)
+        parsed.signals = b.signals.iloc[at].reset_index(drop=True).assign(
+            source_row=_source_rows(SIGNALS.file, lines[SIGNALS.file][own]))
+        parsed.links = b.links[["signal_id", "issuer_id"]]
+    if ISSUERS.file in frames:
+        take, own = rows(ISSUERS.file)
+        at = pd.Index(checked.kept[ISSUERS.file]).get_indexer(take)
+        parsed.issuers = b.issuers.iloc[at].reset_index(drop=True).assign(
+            source_row=_source_rows(ISSUERS.file, lines[ISSUERS.file][own]))
+    for table, target in ((MEMBERSHIPS, "records"), (COVERAGE, "coverage")):
+        if table.file not in frames or not len(frames[table.file]):
+            continue
+        take, own = rows(table.file)
+        # Kept as the checked text (dates as written), which the ingest step stores.
+        raw = frames[table.file].iloc[take].reset_index(drop=True)
+        frame = pd.DataFrame({c: raw[c].astype(str).str.strip() if c in raw.columns else ""
+                              for c in table.columns})
+        frame["source_row"] = _source_rows(table.file, lines[table.file][own])
+        setattr(parsed, target, frame)
     return parsed
+
+
+def _by_row(problems, frames: dict, lines: dict) -> list[Rejected]:
+    """One rejected row per source row, its problems joined (a row is fixed as a whole)."""
+    grouped: dict[tuple, list] = {}
+    for p in problems:
+        key = (p.file, p.row) if (p.row or 0) > 1 else (p.file, None, id(p))
+        grouped.setdefault(key, []).append(p)
+    out = []
+    for plist in grouped.values():
+        first = _rejected(plist[0], frames.get(plist[0].file), lines.get(plist[0].file))
+        if len(plist) > 1:
+            reason = "; ".join(f"{p.field}: {p.message}" if p.field and p.field != first.field
+                               else p.message for p in plist)
+            first = Rejected(row=first.row, field=first.field, value=first.value, reason=reason,
+                             raw=first.raw, suggestions=first.suggestions)
+        out.append(first)
+    return out
+
+
+def _rejected(p, frame: pd.DataFrame | None = None, lines: np.ndarray | None = None) -> Rejected:
+    """The engine's problem as the import's rejected row, with the row as it was read."""
+    raw = dict(p.raw) if p.raw else {}
+    if not raw and frame is not None and p.row is not None and p.row > 1:
+        pos = np.flatnonzero(lines == p.row)
+        if len(pos):
+            raw = {str(k): v for k, v in frame.iloc[int(pos[0])].items()}
+    raw.setdefault("_file", p.file)
+    reason = p.message if p.row is not None else f"{p.file}: {p.message}"
+    return Rejected(row=p.row if (p.row or 0) > 1 else None, field=p.field, value=p.value,
+                    reason=reason, raw=raw, suggestions=p.suggestions)
 
 
 def _source_rows(name: str, lines: np.ndarray) -> pd.Series:

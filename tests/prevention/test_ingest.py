@@ -65,7 +65,7 @@ def test_bad_rows_are_quarantined_and_good_rows_kept(engine, tmp_path):
         SIGNALS[0],  # exact repeat: a duplicate, not a problem
         ["libya-2011-hc", "2011-02-23", "LBY", "ohchr-hc", "true", "", "", "", "", ""],
         ["long", "2011-02-22", "LBY", "ohchr-hc", "true", "a", "b", "c", "d", "e", "extra"],
-        ["short", "2011-02-22", "LBY"],  # missing cells are empty: here, no issuer
+        ["short", "2011-02-22", "LBY"],  # a short row is refused, not padded (docs/bundle.md)
     ]
     issuers = ISSUERS + [["broken", "Broken", "pundit", "", "", ""]]
     folder = write_bundle(tmp_path / "b", signals, issuers)
@@ -81,11 +81,11 @@ def test_bad_rows_are_quarantined_and_good_rows_kept(engine, tmp_path):
     assert "YYYY-MM-DD" in sig(5)["reason"] and sig(5)["raw"]["signal_id"] == "bad-date"
     assert "ISO 3166-1 alpha-3" in sig(6)["reason"]
     assert "unknown issuer id" in sig(7)["reason"] and sig(7)["value"] == "nobody"
-    assert "unknown issuer id" in sig(8)["reason"]
+    assert "issuer 'broken' has problems on issuers.csv row 5" in sig(8)["reason"]
     assert "already defined on row 2" in sig(10)["reason"]
     assert "11 cells but the header has 10" in sig(11)["reason"]
     assert sig(11)["raw"]["(extra 1)"] == "extra"
-    assert "at least one issuer id is required" in sig(12)["reason"]
+    assert "3 cells but the header has 10" in sig(12)["reason"]
     assert "unknown kind" in q.loc[[("issuers.csv", 5)]].iloc[0]["reason"]
     assert all(q["status"] == "open")
 
@@ -228,22 +228,17 @@ def test_references_are_checked_even_when_the_classification_is_wrong(engine, tm
     real = stored_signals.find_stored
     monkeypatch.setattr(stored_signals, "find_stored", lambda conn, table, column, ids:
                         set(ids) if table == "issuers" else real(conn, table, column, ids))
-    monkeypatch.setattr("prevention.importers.bundle.validate_frames",
-                        _without_issuer_check(), raising=True)
+    monkeypatch.setattr("prevention.importers.bundle.check", _without_issuer_check(), raising=True)
     with pytest.raises(IngestError, match="(?s)refused the import.*(FOREIGN KEY|nobody)"):
         import_file(folder, "bundle", user="t", engine=engine)
     assert table_counts(engine)["signals"] == 0 and table_counts(engine)["imports"] == 0
 
 
 def _without_issuer_check():
-    """The bundle's validation, but blind to the issuer "nobody" (it never reaches storage)."""
+    """The bundle's check, but blind to the issuer "nobody" (it never reaches storage)."""
     from triggers import bundle as tb
 
-    def validate(signals, issuers, memberships=None, source="bundle", **options):
-        extra = pd.DataFrame({"issuer_id": ["nobody"], "name": ["nobody"], "kind": ["other"],
-                              "country": [""], "accreditation": [""], "scope": [""]})
-        got = tb.validate_frames(signals, pd.concat([issuers, extra], ignore_index=True),
-                                 memberships, source, **options)
-        return tb.Bundle(signals=got.signals, issuers=got.issuers.iloc[:len(issuers)],
-                         links=got.links, memberships=got.memberships)
-    return validate
+    def blind(frames, **options):
+        options["known_issuers"] = set(options.get("known_issuers") or ()) | {"nobody"}
+        return tb.check(frames, **options)
+    return blind

@@ -149,7 +149,8 @@ def test_missing_column_is_named_in_field(tmp_path, file, header, missing):
     """Regression: a missing column was reported once with field None, so a report could not
     point at it; now each missing column is its own problem on row 1 with field = the column."""
     path = write(tmp_path, memberships="org_id,country,since,until\n")
-    (path / file).write_text(header + "a,b,c,d\n", encoding="utf-8")
+    row = ",".join("x" * len(header.split(",")))  # as many cells as the header: only it is wrong
+    (path / file).write_text(header + row + "\n", encoding="utf-8")
     found = [p for p in problems(path) if p.file == file]
     assert [(p.row, p.field) for p in found] == [(1, m) for m in missing]
     assert all("missing column" in p.message and "the header must have" in p.message for p in found)

@@ -93,10 +93,12 @@ def test_bad_bundle_exits_2_with_the_whole_report(tmp_path):
     done = run("evaluate", str(tmp_path), "--as-of", "2021-03-01")
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
-    assert lines[0] == f"4 problem(s) in {tmp_path}; fix them and read the bundle again:"
+    assert lines[0] == f"5 problem(s) in {tmp_path}; fix them and read the bundle again:"
     assert "issuers.csv, row 2, field 'kind': 'commissioner' unknown kind; allowed: high_commissioner" in lines[1]
     assert lines[2].startswith("  signals.csv, row 2, field 'date': '2021-02-30' not a date")
-    assert "row 3, field 'country': 'XYZ'" in lines[3] and "row 3, field 'issuers': 'nobody'" in lines[4]
+    # The signal naming the bad issuer says where to fix it.
+    assert "row 2, field 'issuers': 'hc' issuer 'hc' has problems on issuers.csv row 2" in lines[3]
+    assert "row 3, field 'country': 'XYZ'" in lines[4] and "row 3, field 'issuers': 'nobody'" in lines[5]
 
 
 @pytest.mark.parametrize("argv,message", [
