@@ -9,11 +9,14 @@ import argparse
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 from triggers.bundle import BundleError, read_bundle
 from triggers.evaluate import evaluate
 from triggers.rules import DEFAULT_RULE_SET_ID, RuleSetError, load_rule_set
 from triggers.timeline import timeline
+
+COUNTRIES_CSV = Path(__file__).resolve().parent.parent / "data" / "reference" / "countries.csv"
 
 
 def _day(text: str) -> str:
@@ -39,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     tl.add_argument("--end", type=_day, required=True, metavar="YYYY-MM-DD")
     tl.add_argument("--step-days", type=int, default=1, metavar="N")
     bt = sub.add_parser("backtest", parents=[common],
-                        help="score the rule set and two baselines against the Council's outcomes")
+                        help="score the rule set and five baselines against the Council's outcomes")
     bt.add_argument("--outcomes", required=True, metavar="FILE",
                     help="outcomes CSV: country,date,kind,reference,title,url")
     bt.add_argument("--start", type=_day, required=True, metavar="YYYY-MM-DD")
@@ -48,7 +51,19 @@ def _parser() -> argparse.ArgumentParser:
                     help="an outcome is warned by a triggered day in the N days before it (default 365)")
     bt.add_argument("--horizon-days", type=int, default=365, metavar="N",
                     help="an episode is followed by an outcome up to N days after it ends (default 365)")
-    bt.add_argument("--table", choices=["metrics", "outcomes", "episodes", "coverage"],
+    bt.add_argument("--quiet-days", type=int, default=365, metavar="Q",
+                    help="an onset is a first triggered day after at least Q days without one "
+                         "(default 365)")
+    bt.add_argument("--states", default=str(COUNTRIES_CSV), metavar="FILE",
+                    help="countries reference CSV (iso3, un_group): the States assessed are its "
+                         "UN Member States and observer States (default data/reference/countries.csv)")
+    bt.add_argument("--outcome-kinds", metavar="KIND[,KIND...]",
+                    help="count only these outcome kinds (default: every kind)")
+    bt.add_argument("--draws", type=int, default=200, metavar="N",
+                    help="random-baseline draws (default 200; 0 leaves it out)")
+    bt.add_argument("--seed", type=int, default=0, help="random-baseline seed (default 0)")
+    bt.add_argument("--table", choices=["metrics", "outcomes", "episodes", "calibration",
+                                        "random", "signals", "coverage"],
                     default="metrics", help="which table --format csv prints (default metrics)")
     return p
 
@@ -105,6 +120,26 @@ def _coverage_records(bundle) -> list[dict] | None:
                       end=cov["end"].dt.strftime("%Y-%m-%d")).to_dict("records")
 
 
+def _states(path: str) -> list[str]:
+    """The States assessed, from a countries reference CSV (iso3, un_group)."""
+    import pandas as pd
+
+    from triggers.backtest import assessed_states
+
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"--states {path}: cannot read the countries table ({exc})") from None
+    missing = [c for c in ("iso3", "un_group") if c not in table.columns]
+    if missing:
+        raise ValueError(f"--states {path}: missing column(s) {', '.join(missing)}; expected the "
+                         "countries reference table (data/reference/countries.csv)")
+    states = assessed_states(table)
+    if not states:
+        raise ValueError(f"--states {path}: no UN Member State or observer State in the table")
+    return states
+
+
 def _backtest(args, bundle, rules, out) -> int:
     from triggers.backtest import backtest
     from triggers.outcomes import OutcomesError, read_outcomes
@@ -112,16 +147,26 @@ def _backtest(args, bundle, rules, out) -> int:
     if args.end < args.start:
         print(f"--end {args.end} is before --start {args.start}", file=sys.stderr)
         return 2
-    if args.lookback_days < 1 or args.horizon_days < 0:
-        print("--lookback-days must be 1 or more and --horizon-days 0 or more", file=sys.stderr)
+    if args.lookback_days < 1 or args.horizon_days < 0 or args.quiet_days < 1 or args.draws < 0:
+        print("--lookback-days and --quiet-days must be 1 or more, --horizon-days and --draws "
+              "0 or more", file=sys.stderr)
         return 2
     try:
         outcomes = read_outcomes(args.outcomes)
     except OutcomesError as exc:
         print(exc, file=sys.stderr)
         return 2
-    result = backtest(bundle, rules, outcomes, args.start, args.end,
-                      args.lookback_days, args.horizon_days)
+    kinds = None
+    if args.outcome_kinds:
+        kinds = [k.strip() for k in args.outcome_kinds.split(",") if k.strip()]
+    try:
+        states = _states(args.states)
+        result = backtest(bundle, rules, outcomes, args.start, args.end,
+                          args.lookback_days, args.horizon_days, states=states, kinds=kinds,
+                          quiet_days=args.quiet_days, draws=args.draws, seed=args.seed)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if args.format == "json":
         json.dump(result.to_dict(), out, indent=1, ensure_ascii=False)
         out.write("\n")
@@ -130,13 +175,15 @@ def _backtest(args, bundle, rules, out) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if args.table == "metrics":
         table = result.metrics_table()
-    elif args.table == "coverage":
-        table = result.coverage
+    elif args.table in ("calibration", "signals", "coverage"):
+        table = getattr(result, args.table)
+    elif args.table == "random":
+        table = result.random.reset_index()
     else:
         import pandas as pd
 
-        table = pd.concat([getattr(s, args.table).assign(method=m) for m, s in result.scores.items()],
-                          ignore_index=True)
+        table = pd.concat([getattr(s, args.table).assign(method=m) for m, s in result.scores.items()
+                           if m != "random"], ignore_index=True)
         table = table[["method"] + [c for c in table.columns if c != "method"]]
     table.to_csv(out, index=False, date_format="%Y-%m-%d")
     return 0

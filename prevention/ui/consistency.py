@@ -1,5 +1,6 @@
-"""Consistency: for a period, every State that met the threshold next to what the Council did,
-and the States where the Council acted without the criteria being met."""
+"""Consistency: for a period, every State that met the threshold next to what the Council did
+within the criteria's window, and the States where the Council acted without the criteria
+being met."""
 
 from datetime import date
 
@@ -8,15 +9,19 @@ import streamlit as st
 from prevention import backtest_views as bv
 from prevention import views
 from prevention.ui import common
-from triggers.backtest import CONSISTENCY_CATEGORIES
+from triggers.backtest import CONSISTENCY_CATEGORIES, window_text
+from triggers.outcomes import OUTCOME_KINDS, OUTCOME_LABELS
 from triggers.rules import DEFAULT_RULE_SET_ID, rule_set_to_yaml
+
+HORIZON = 365
 
 
 @st.cache_resource(max_entries=16, show_spinner="Comparing the criteria with the Council's record…")
-def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, _rules, _outcomes):
+def _run(db, version, rules_yaml, outcomes_key, start, end, lookback, horizon, kinds, _rules,
+         _outcomes):
     shared = common.data()
     return bv.run(shared["prepared"], _rules, _outcomes, start, end, lookback, horizon,
-                  shared["sources"])
+                  shared["countries"], list(kinds) if kinds else None)
 
 
 common.guard("consistency")
@@ -38,16 +43,21 @@ if end < start:
     st.error(f"'To' ({end}) is before 'From' ({start}).")
     st.stop()
 outcomes = d["outcomes"]  # validated by their importer
+present = [k for k in OUTCOME_KINDS if (outcomes["kind"] == k).any()]
+picked = common.url_multiselect("Council action counted", present, "kinds",
+                                format_func=lambda k: OUTCOME_LABELS.get(k, k),
+                                placeholder="Every kind of outcome stored")
+kinds = tuple(picked or present)
 
 result = _run(*common.db_key(), rule_set_to_yaml(rules), "stored", views.iso(start), views.iso(end),
-              365, 365, rules, outcomes)
+              365, HORIZON, kinds, rules, outcomes)
 names = dict(zip(d["countries"]["iso3"], d["countries"]["name"])) if len(d["countries"]) else {}
 table = bv.consistency_display(result, names)
 
 if result.warnings:
     with st.expander(f"⚠️ {len(result.warnings)} data limit(s): a criterion without data cannot be met",
                      expanded=True):
-        st.markdown("\n".join(f"- {w}" for w in result.warnings))
+        st.markdown("\n".join(f"- {views.md_text(w)}" for w in result.warnings))
 if outcomes.empty:
     st.info("No Council outcomes are stored yet, so every State that met the threshold shows "
             "'no Council action': import data/reference/council_outcomes.csv on the Data page.",
@@ -62,9 +72,12 @@ shown = common.url_multiselect("Show", list(CONSISTENCY_CATEGORIES), "finding",
 if shown:
     table = table[table["Finding"].isin(shown)]
 st.subheader(f"{views.md_text(rules.title)}, {result.start} to {result.end}")
-st.caption("Met the threshold: triggered on at least one day of the period. The Council acted: a "
-           "special session, inquiry, fact-finding mission, urgent debate or other recorded outcome "
-           "on the State dated in the period.")
+st.caption(views.md_text(
+    f"Met the threshold: triggered on at least one day of the period. The Council acted: an "
+    f"outcome on the State dated in the period ({bv.kinds_text(result.outcome_kinds) or 'none'}). "
+    f"The window: {window_text(result)} ({HORIZON} days), so an action years before or after "
+    f"the criteria were met is listed as outside the window, not paired with them. Over the "
+    f"{len(result.states)} States assessed."))
 st.dataframe(table, hide_index=True, width="stretch")
 common.downloads(table, f"consistency-{rules.id}-v{rules.version}-{result.start}-{result.end}",
                  d["synthetic"], "cons_dl")

@@ -1,4 +1,4 @@
-"""Small builders for back-test cases: signals, outcomes and rule sets written by hand."""
+"""Small builders for back-test cases: signals, outcomes, coverage and rule sets by hand."""
 
 from __future__ import annotations
 
@@ -11,16 +11,25 @@ from triggers.rules import RuleSet, parse_rule_set
 ISSUERS = [
     ("hc", "UN High Commissioner for Human Rights", "high_commissioner", "", "", ""),
     ("oth", "Some other voice", "other", "", "", ""),
+    ("ga", "General Assembly", "general_assembly", "", "", ""),
+    ("sc", "Security Council", "security_council", "", "", ""),
 ] + [(f"sp{i}", f"Special Rapporteur {i}", "sp_mandate", "", "", "") for i in range(1, 7)]
 ISSUER_FIELDS = ["issuer_id", "name", "kind", "country", "accreditation", "scope"]
+COVERAGE_FIELDS = ["source", "issuer_kind", "country", "start", "end", "completeness"]
 
 
-def bundle(*signals: tuple[str, str, str]) -> Bundle:
-    """Signals as (date, country, issuers joined by ';'); ids are generated."""
+def bundle(*signals: tuple[str, str, str], coverage: list[tuple] | None = None) -> Bundle:
+    """Signals as (date, country, issuers joined by ';'); ids are generated. `coverage`: rows
+    (issuer_kind, country or "", start, end[, completeness]); None: no coverage.csv."""
     rows = [{"signal_id": f"s{i}", "date": d, "country": c, "issuers": iss}
             for i, (d, c, iss) in enumerate(signals)]
     frame = pd.DataFrame(rows, columns=["signal_id", "date", "country", "issuers"])
-    return validate_frames(frame, pd.DataFrame(ISSUERS, columns=ISSUER_FIELDS), source="test")
+    cov = None
+    if coverage is not None:
+        cov = pd.DataFrame([(f"src{i}", r[0], r[1], r[2], r[3], r[4] if len(r) > 4 else "complete")
+                            for i, r in enumerate(coverage)], columns=COVERAGE_FIELDS)
+    return validate_frames(frame, pd.DataFrame(ISSUERS, columns=ISSUER_FIELDS), source="test",
+                           coverage=cov)
 
 
 def outcomes(*rows: tuple) -> pd.DataFrame:

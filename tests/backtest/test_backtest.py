@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from triggers.backtest import backtest, consistency, coverage
+from triggers.backtest import backtest, consistency
 from tests.backtest.helpers import bundle, outcomes, rules
 
 L, H = 60, 30
@@ -246,45 +246,57 @@ def test_criteria_at_start_lists_every_met_criterion():
         "SYR": "hc;sp", "LBY": "sp"}
 
 
-# -- coverage -----------------------------------------------------------------------------
+# -- the States assessed and the outcome kinds ----------------------------------------------
 
-def test_coverage_warns_for_a_criterion_without_data_in_part_of_the_period():
-    signals = bundle(("2020-03-01", "SYR", "hc"), ("2019-05-01", "LBY", "sp1"))
-    council = outcomes(("SYR", "2020-03-20", "S-1"))
-    r = backtest(signals, rules(sp_min=2), council, "2019-01-01", "2021-12-31", 1, H)
-    hc = [w for w in r.warnings if w.startswith("criterion hc")]
-    sp = [w for w in r.warnings if w.startswith("criterion sp")]
-    assert len(hc) == 1 and "2019" in hc[0] and "2021" in hc[0] and "2020" not in hc[0]
-    assert len(sp) == 1 and "2020-2021" in sp[0]
-    table = r.coverage.set_index("kind")
-    assert table.loc["high_commissioner", "signals"] == 1
-    assert table.loc["high_commissioner", "years_without_signals"] == "2019;2021"
-
-
-def test_coverage_warns_when_a_criterion_has_no_data_at_all():
-    r = backtest(bundle(("2020-03-01", "SYR", "hc")), rules(sp_min=2),
-                 outcomes(("SYR", "2020-03-20", "S-1")), "2020-01-01", "2020-12-31", 1, H)
-    assert [w for w in r.warnings if "no signal at all" in w and w.startswith("criterion sp")]
-    assert not [w for w in r.warnings if w.startswith("criterion hc")]
+def test_every_share_is_over_the_states_assessed():
+    signals = bundle(("2020-03-01", "SYR", "hc"), ("2020-03-01", "ESH", "hc"))
+    council = outcomes(("SYR", "2020-03-20", "S-1"), ("ESH", "2020-03-20", "S-2"))
+    # 10 triggered days of SYR over 4 States x 366 days; Western Sahara is not assessed.
+    r = backtest(signals, rules(), council, "2020-01-01", "2020-12-31", L, H,
+                 states=["LBY", "MMR", "SYR", "VEN"], draws=0)
+    m = r.score.metrics
+    assert m["states_assessed"] == 4 and r.states == ("LBY", "MMR", "SYR", "VEN")
+    assert m["triggered_share"] == pytest.approx(10 / (4 * 366))
+    assert r.score.outcomes["country"].tolist() == ["SYR"]
+    assert r.score.episodes["country"].tolist() == ["SYR"]
+    assert r.not_assessed["reference"].tolist() == ["S-2"]
+    assert any("not States assessed (ESH)" in w for w in r.warnings)
+    # Without a list: the States of the bundle and the outcomes.
+    assert backtest(signals, rules(), council, "2020-01-01", "2020-12-31", L, H,
+                    draws=0).states == ("ESH", "SYR")
 
 
-def test_coverage_ignores_disabled_criteria_and_short_year_stubs():
-    from triggers.rules import parse_rule_set
+def test_a_state_assessed_without_signals_counts_in_the_denominator():
+    from triggers.prepared import prepare
 
-    rs = parse_rule_set({"id": "t", "title": "t", "source": "t", "criteria": [
-        {"id": "hc", "type": "statement_by", "issuer_kinds": ["high_commissioner"]},
-        {"id": "sp", "type": "joint_group", "issuer_kinds": ["sp_mandate"], "min_issuers": 2,
-         "enabled": False}]})
-    # The period 2019-12-15..2020-12-31 touches 2019 for 17 days only: not called a gap.
-    _, warnings = coverage(bundle(("2020-03-01", "SYR", "hc")), rs, "2019-12-15", "2020-12-31")
-    assert warnings == []
+    signals = bundle(("2020-03-01", "SYR", "hc"))
+    # The prepared bundle does not hold VAT: it is assessed, never triggered.
+    r = backtest(prepare(signals), rules(), outcomes(("SYR", "2020-03-20", "S-1")),
+                 "2020-01-01", "2020-12-31", L, H, states=["SYR", "VAT"], draws=0)
+    assert r.score.metrics["triggered_share"] == pytest.approx(10 / (2 * 366))
 
 
-def test_declared_coverage_gaps_are_warned():
-    declared = pd.DataFrame({"kind": ["high_commissioner"], "since": ["2020-03-01"], "until": [""]})
-    _, warnings = coverage(bundle(("2020-03-01", "SYR", "hc")), rules(), "2020-01-01", "2020-12-31",
-                           declared)
-    assert warnings == ["criterion hc: the High Commissioner not loaded for 2020-01-01 to 2020-02-29"]
+@pytest.mark.parametrize("kinds, references, follower, previous_warned", [
+    (None, ["R-1", "S-1", "UD-1"], "S-1", 2),
+    (["special_session"], ["S-1"], "S-1", 0),
+    (["country_resolution", "urgent_debate"], ["R-1", "UD-1"], "UD-1", 1),
+])
+def test_only_the_outcome_kinds_chosen_count(kinds, references, follower, previous_warned):
+    signals = bundle(("2020-03-01", "SYR", "hc"))
+    council = outcomes(("SYR", "2020-03-05", "S-1"), ("SYR", "2020-03-08", "UD-1", "urgent_debate"),
+                       ("SYR", "2020-03-11", "R-1", "country_resolution"))
+    r = backtest(signals, rules(), council, "2020-01-01", "2020-12-31", L, H, kinds=kinds,
+                 draws=0)
+    assert sorted(r.score.outcomes["reference"]) == references
+    # Following and the previous-outcome baseline read the chosen kinds only.
+    assert r.score.episodes["outcome_reference"].tolist() == [follower]
+    assert r.scores["previous_outcome"].metrics["warned"] == previous_warned
+
+
+def test_an_unknown_outcome_kind_is_named():
+    with pytest.raises(ValueError, match="unknown outcome kind.*resolution; allowed: "):
+        backtest(bundle(("2020-03-01", "SYR", "hc")), rules(), outcomes(("SYR", "2020-03-05", "S")),
+                 "2020-01-01", "2020-12-31", L, H, kinds=["resolution"])
 
 
 # -- consistency --------------------------------------------------------------------------
@@ -292,11 +304,18 @@ def test_declared_coverage_gaps_are_warned():
 def test_consistency_view(case):
     table = consistency(case).set_index("country")
     assert table.loc["SYR", "category"] == "criteria met, Council acted"
-    assert table.loc["MMR", "category"] == "criteria met, Council acted"  # acted, not warned
+    assert table.loc["BDI", "category"] == "criteria met, Council acted"
+    # MMR: triggered 01-01..01-10, so its window ends 02-09; the Council acted on 04-01.
+    assert table.loc["MMR", "category"] == "criteria met, no Council action in the window"
+    assert table.loc["MMR", "council_action"] == \
+        "special session S-MMR (2020-04-01, outside the window)"
+    assert table.loc["MMR", "window_end"] == pd.Timestamp("2020-02-09")
+    assert (table.loc["MMR", "outcomes"], table.loc["MMR", "outcomes_in_window"]) == (1, 0)
     assert "ERI" not in table.index  # its episode ended before the range
     assert table.loc["LBY", "category"] == "Council acted, criteria not met"
     assert table.loc["LBY", "council_action"] == "special session S-LBY (2020-06-15)"
-    assert table.loc["BLR", "category"] == "criteria met, no Council action"  # its outcome is in 2021
+    # Its outcome is in 2021, after the range: not an action dated in the period.
+    assert table.loc["BLR", "category"] == "criteria met, no Council action in the window"
     # SDN's episode began 2019-12-28: only its 6 days inside the range count.
     assert table.loc["SDN", "triggered_days"] == 6
     assert table.loc["SDN", "first_triggered"] == pd.Timestamp("2020-01-01")

@@ -36,11 +36,42 @@ def test_csv_metrics_by_default(capsys, outcomes_file):
                          "--end", "2011-12-31")
     assert code == 0
     table = pd.read_csv(io.StringIO(out))
-    assert table["method"].tolist() == ["rules", "previous_outcome", "any_signal"]
+    assert table["method"].tolist() == ["rules", "previous_outcome", "any_signal", "ga_sc",
+                                        "persistence", "random", "random_low", "random_high"]
     rules = table.iloc[0]
     # CIV (ECOWAS 7 Dec, 16 days ahead) and LBY (HC, SC, LAS on 22 Feb, 3 days) warned; SYR not.
     assert (rules["outcomes"], rules["warned"], rules["lead_days_median"]) == (3, 2, 9.5)
-    assert "warning: criterion nhri_ngos: no signal at all" in err
+    assert (rules["warned_fresh"], rules["onsets"]) == (2, 2)
+    # One denominator: the reference table's 193 Member States and 2 observer States.
+    assert set(table["states_assessed"]) == {195}
+    assert "warning: criterion nhri_ngos: no data at all" in err
+
+
+def test_states_assessed_from_a_countries_file(capsys, outcomes_file, tmp_path):
+    countries = tmp_path / "countries.csv"
+    countries.write_text("iso3,un_group\nLBY,African Group\nCIV,African Group\nFRA,WEOG\n"
+                         "PSE,\nESH,\n", encoding="utf-8")
+    code, out, err = run(capsys, "--outcomes", outcomes_file, "--start", "2010-01-01",
+                         "--end", "2011-12-31", "--states", countries, "--format", "json")
+    data = json.loads(out)
+    # Members and the observer State of Palestine; Western Sahara is not assessed; SYR's
+    # outcome is listed, not scored.
+    assert data["states_assessed"] == ["CIV", "FRA", "LBY", "PSE"]
+    assert [o["reference"] for o in data["outcomes_not_assessed"]] == ["S-16"]
+    assert data["metrics"][0]["outcomes"] == 2
+
+
+def test_outcome_kinds_and_tables(capsys, outcomes_file):
+    code, out, _ = run(capsys, "--outcomes", outcomes_file, "--start", "2010-01-01",
+                       "--end", "2011-12-31", "--outcome-kinds", "urgent_debate",
+                       "--table", "calibration", "--draws", "0")
+    table = pd.read_csv(io.StringIO(out), dtype={"criteria_met": str})
+    assert code == 0 and table["criteria_met"].tolist() == ["1", "2", "3+"]
+    assert table["warned"].sum() == 0  # no urgent debate in the file
+    code, out, _ = run(capsys, "--outcomes", outcomes_file, "--start", "2010-01-01",
+                       "--end", "2011-12-31", "--table", "coverage")
+    coverage = pd.read_csv(io.StringIO(out)).set_index("criterion")
+    assert not coverage.loc["nhri_ngos", "has_data"] and coverage.loc["ga_sc", "has_data"]
 
 
 def test_csv_outcomes_table_for_every_method(capsys, outcomes_file):
@@ -61,7 +92,10 @@ def test_json(capsys, outcomes_file):
                        "--horizon-days", "0")
     data = json.loads(out)
     assert code == 0 and data["rule_set_id"] == "hrc20-2012" and data["horizon_days"] == 0
-    assert [m["method"] for m in data["metrics"]] == ["rules", "previous_outcome", "any_signal"]
+    assert [m["method"] for m in data["metrics"]][:5] == ["rules", "previous_outcome",
+                                                          "any_signal", "ga_sc", "persistence"]
+    assert data["random"]["draws"] == 200 and set(data["beats"]) == {
+        "previous_outcome", "any_signal", "ga_sc", "persistence", "random"}
     assert data["thematic_outcomes"][0]["reference"] == "S-X"
     assert {"outcomes", "episodes"} <= set(data["methods"]["rules"])
     assert data["warnings"]
@@ -78,6 +112,11 @@ def test_bad_outcomes_file_exits_2_with_the_report(capsys, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--start", "2011-01-01", "--end", "2010-01-01"], "is before --start"),
     (["--start", "2010-01-01", "--end", "2011-01-01", "--lookback-days", "0"], "--lookback-days"),
+    (["--start", "2010-01-01", "--end", "2011-01-01", "--quiet-days", "0"], "--quiet-days"),
+    (["--start", "2010-01-01", "--end", "2011-01-01", "--outcome-kinds", "session"],
+     "unknown outcome kind(s) session"),
+    (["--start", "2010-01-01", "--end", "2011-01-01", "--states", "/nonexistent.csv"],
+     "cannot read the countries table"),
 ])
 def test_bad_arguments_exit_2(capsys, outcomes_file, args, message):
     code, _, err = run(capsys, "--outcomes", outcomes_file, *args)

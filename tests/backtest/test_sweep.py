@@ -57,3 +57,40 @@ def test_sweep_over_min_criteria_and_a_criterion_window():
 def test_set_parameter_errors(path, value, error, message):
     with pytest.raises(error, match=message):
         set_parameter(rules(sp_min=3), path, value)
+
+
+def test_a_parameter_of_a_criterion_without_data_is_not_swept():
+    # No SP signal and no coverage row at all: the SP threshold cannot change any figure.
+    b = bundle(("2020-01-05", "SYR", "hc"), ("2020-03-01", "LBY", "hc"))
+    o, rs = outcomes(*COUNCIL), rules(sp_min=3)
+    table = sweep(b, rs, o, "2020-01-01", "2020-12-31", ("window_days", [5, 30]),
+                  ("sp.min_issuers", [1, 2, 3, 4]), 60, 30)
+    assert table["sp.min_issuers"].tolist() == [3, 3]
+    (note,) = table.attrs["notes"]
+    assert note.startswith("sp.min_issuers not swept: criterion sp has no data at all between "
+                           "2019-11-02 and 2020-12-31")
+    assert "shown at the rule set's value 3" in note
+    for row in table.to_dict("records"):
+        variant = set_parameter(rs, "window_days", row["window_days"])
+        expected = backtest(b, variant, o, "2020-01-01", "2020-12-31", 60, 30, draws=0)
+        assert {k: row[k] for k in expected.score.metrics} == expected.score.metrics
+
+
+def test_a_criterion_with_coverage_rows_but_no_signal_has_data():
+    b = bundle(("2020-01-05", "SYR", "hc"),
+               coverage=[("sp_mandate", "", "2020-01-01", "2020-12-31", "sample")])
+    table = sweep(b, rules(sp_min=3), outcomes(*COUNCIL), "2020-01-01", "2020-12-31",
+                  ("window_days", [5]), ("sp.min_issuers", [1, 2]), 60, 30)
+    assert table["sp.min_issuers"].tolist() == [1, 2] and table.attrs["notes"] == []
+
+
+def test_sweep_counts_the_states_assessed_and_the_kinds_chosen():
+    b, o, rs = bundle(*SIGNALS), outcomes(*COUNCIL), rules(sp_min=3)
+    states = ["LBY", "MMR", "SYR", "VEN", "YEM", "ZWE"]
+    table = sweep(b, rs, o, "2020-01-01", "2020-12-31", ("window_days", [30]),
+                  ("sp.min_issuers", [2]), 60, 30, states=states, kinds=["special_session"])
+    variant = set_parameter(set_parameter(rs, "window_days", 30), "sp.min_issuers", 2)
+    expected = backtest(b, variant, o, "2020-01-01", "2020-12-31", 60, 30, states=states,
+                        kinds=["special_session"], draws=0).score.metrics
+    assert {k: table.iloc[0][k] for k in expected} == expected
+    assert expected["states_assessed"] == 6
