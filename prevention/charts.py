@@ -34,16 +34,24 @@ def status_map(table: pd.DataFrame, title: str = "", outlines: str | None = None
                             colorscale=[[0, _BACKGROUND], [1, _BACKGROUND]], showscale=False,
                             hoverinfo="skip", showlegend=False,
                             marker={"line": {"color": "#bbb", "width": 0.3}})]
-    # One trace per status, most pressing first, each in the legend even when empty: the
-    # legend is where a reader learns that grey is "undetermined", not "clear".
+    # One trace per status, most pressing first, each in the legend with its count even when
+    # empty: the legend is where a reader learns that grey is "undetermined", not "clear".
     for status in STATUS_ORDER:
         label = status_label(status)
         colour = STATUS_COLOURS[status]
         part = table[table["Status"] == label]
+        if part.empty:
+            # Plotly leaves an empty choropleth out of the legend; a marker without a point
+            # keeps the entry.
+            traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=f"{label} (0)",
+                                        legendgroup=label, showlegend=True, hoverinfo="skip",
+                                        marker=dict(symbol="square", size=14, color=colour,
+                                                    line=_OUTLINES.get(status, _DEFAULT_OUTLINE))))
+            continue
         traces.append(go.Choropleth(
             geojson=world, featureidkey="id", locations=part["ISO3"].tolist(), z=[1] * len(part),
             colorscale=[[0, colour], [1, colour]], showscale=False,
-            name=label, showlegend=True, legendgroup=label,
+            name=f"{label} ({len(part)})", showlegend=True, legendgroup=label,
             customdata=list(zip(part["State"], part["Criteria met"])),
             hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>" + label + ": "
                           + STATUS_MEANINGS[status]
@@ -52,12 +60,14 @@ def status_map(table: pd.DataFrame, title: str = "", outlines: str | None = None
     fig = go.Figure(traces)
     fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85],
                     showframe=False)
+    # The legend in one row under the map: beside it, it takes a third of a phone's width.
     fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), title_text=title,
-                      legend_title_text="Status", height=420)
+                      legend=dict(title_text="Status", orientation="h", x=0, y=0, yanchor="top"),
+                      height=440)
     return fig
 
 
-BAND_ROW_PX = 22  # height of one issuer kind's coverage strip
+BAND_ROW_PX = 26  # height of one issuer kind's coverage strip: its label above its line
 _SEARCHED = {"complete": ("searched completely", "#009E73", "solid"),
              "sample": ("searched in part (sample)", "#56B4E9", "dot")}
 
@@ -94,8 +104,9 @@ def country_timeline(counts: pd.DataFrame, met: pd.DataFrame, episodes: pd.DataF
         fig.add_annotation(x=o.date, y=1, yref="paper", text=f"{o.reference}", showarrow=False,
                            textangle=-90, xanchor="right", yanchor="top", font=dict(size=10, color="#0072B2"),
                            hovertext=f"{OUTCOME_LABELS.get(o.kind, o.kind)}: {o.title}")
+    labels = kinds
     if kinds:
-        _coverage_strips(fig, bands if bands is not None else pd.DataFrame(), kinds, start)
+        labels = _coverage_strips(fig, bands if bands is not None else pd.DataFrame(), kinds)
     fig.update_layout(
         barmode="stack", height=height, title_text=title,
         margin=dict(l=0, r=0, t=30 if title else 10, b=0),
@@ -108,16 +119,19 @@ def country_timeline(counts: pd.DataFrame, met: pd.DataFrame, episodes: pd.DataF
         legend=dict(orientation="h", y=-0.15 if not kinds else -0.04, yanchor="top"),
     )
     if kinds:
-        fig.update_layout(yaxis3=dict(domain=[0, split], anchor="x", range=[len(kinds) - 0.5, -0.5],
-                                      tickvals=list(range(len(kinds))), ticktext=kinds,
-                                      showgrid=False, zeroline=False, fixedrange=True,
-                                      title=dict(text="searched", font=dict(size=11))))
+        # Labels inside the plot, above their strip: beside it they would take half the
+        # width of a phone's screen.
+        fig.update_layout(yaxis3=dict(domain=[0, split], anchor="x", range=[len(kinds) - 0.4, -0.9],
+                                      tickvals=list(range(len(kinds))), ticktext=labels,
+                                      ticklabelposition="inside top", tickfont=dict(size=10, color="#444"),
+                                      ticks="", showgrid=False, zeroline=False, fixedrange=True))
     return fig
 
 
-def _coverage_strips(fig: go.Figure, bands: pd.DataFrame, kinds: list[str], start) -> None:
+def _coverage_strips(fig: go.Figure, bands: pd.DataFrame, kinds: list[str]) -> list[str]:
     """One horizontal line per searched span on its kind's row of the third y axis; each
-    (completeness) is one trace, spans separated by gaps, so the legend has one entry each."""
+    completeness is one trace, spans separated by gaps, so the legend has one entry each.
+    Returns the rows' labels, ': no source loaded' after a kind with no span at all."""
     row = {k: i for i, k in enumerate(kinds)}
     for completeness, (name, colour, dash) in _SEARCHED.items():
         part = bands[bands["completeness"] == completeness] if len(bands) else bands
@@ -131,12 +145,7 @@ def _coverage_strips(fig: go.Figure, bands: pd.DataFrame, kinds: list[str], star
             ys += [y, y, None]
             hover += [text, text, None]
         fig.add_scatter(x=xs or [None], y=ys or [None], yaxis="y3", mode="lines", name=name,
-                        legendgroup=name, line=dict(color=colour, width=BAND_ROW_PX * 0.55, dash=dash),
+                        legendgroup=name, line=dict(color=colour, width=BAND_ROW_PX * 0.35, dash=dash),
                         hovertext=hover or None, hoverinfo="text")
     searched = set(bands["issuer kind"]) if len(bands) else set()
-    silent = [k for k in kinds if k not in searched]
-    if silent and start is not None:
-        fig.add_scatter(x=[pd.Timestamp(start)] * len(silent), y=[row[k] for k in silent],
-                        yaxis="y3", mode="text", text=["  no source loaded"] * len(silent),
-                        textposition="middle right", textfont=dict(size=10, color="#666"),
-                        showlegend=False, hoverinfo="skip")
+    return [k if k in searched else f"{k}: no source loaded" for k in kinds]

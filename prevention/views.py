@@ -19,17 +19,19 @@ from triggers.vocabulary import KIND_LABELS, STATUS_ORDER, UNCATEGORISED, countr
 
 # Shape + text + colour, so status never depends on colour alone. Okabe-Ito colours are
 # distinguishable under the common colour-vision deficiencies. `undetermined` is grey with a
-# dotted circle: the data loaded cannot tell, and it must never read as `clear` (blue).
-STATUS_SHAPES = {"triggered": "▲", "watch": "◆", "undetermined": "◌", "clear": "○"}
+# question mark: the data loaded cannot tell, and it must never read as `clear` (blue).
+STATUS_SHAPES = {"triggered": "▲", "watch": "◆", "undetermined": "?", "clear": "○"}
 STATUS_COLOURS = {"triggered": "#D55E00", "watch": "#E69F00", "undetermined": "#9E9E9E",
                   "clear": "#56B4E9"}
 # What each status means, for legends, hovers and captions (docs/criteria.md, "Status").
 STATUS_MEANINGS = {
     "triggered": "enough criteria met to reach the threshold",
-    "watch": "a criterion is at least halfway to its threshold",
+    "watch": "not triggered, but a criterion has reached the rule set's watch level (by "
+             "default half its threshold)",
     "undetermined": "not triggered in the data loaded, but criteria the data cannot judge "
                     "could still reach the threshold",
-    "clear": "every criterion that could reach the threshold was searched and nothing was found",
+    "clear": "every criterion that could reach the threshold was searched on every day of its "
+             "window and is not met",
 }
 assert set(STATUS_SHAPES) == set(STATUS_COLOURS) == set(STATUS_MEANINGS) == set(STATUS_ORDER)
 # Higher is more pressing: tables sort on it, most pressing first.
@@ -39,8 +41,8 @@ SYNTHETIC_MARK = "[SYNTHETIC]"
 
 
 def status_label(status: str) -> str:
-    """'▲ triggered', '◆ watch', '◌ undetermined', '○ clear'."""
-    return f"{STATUS_SHAPES.get(status, '?')} {status}"
+    """'▲ triggered', '◆ watch', '? undetermined', '○ clear'."""
+    return f"{STATUS_SHAPES.get(status, '•')} {status}"
 
 
 def iso(value) -> str:
@@ -82,11 +84,13 @@ def _window_end(window_start, window_days) -> str:
     return iso(pd.Timestamp(window_start) + pd.Timedelta(days=int(window_days) - 1))
 
 
-def coverage_words(record) -> str:
+def coverage_words(record, kinds=()) -> str:
     """One criterion's coverage as a sentence, from an engine row (or a frozen record) with
     coverage, covered_days, window_days, window_start and coverage_sources:
     'Coverage: full (undl-2025-10).', 'Coverage: partial, 120 of 365 days (undl-2025-10).',
-    'Coverage: no data loaded for these days (2025-03-02 to 2026-03-01).'"""
+    'Coverage: no data loaded for these days (2025-03-02 to 2026-03-01).'
+    With the criterion's `kinds`, a partial one reading several says its days are those of
+    the least searched kind (the engine's covered_days is the smallest over its kinds)."""
     state = record.get("coverage")
     if not state:
         return NOT_RECORDED[0].upper() + NOT_RECORDED[1:] + "."
@@ -96,7 +100,12 @@ def coverage_words(record) -> str:
         return f"Coverage: full{named}."
     days = int(record.get("window_days") or 0)
     if state == "partial":
-        return f"Coverage: partial, {int(record.get('covered_days') or 0)} of {days} days{named}."
+        least = ""
+        if len(kinds) > 1:
+            names = [KIND_LABELS.get(k, k) for k in kinds]
+            least = f" for the least searched of {', '.join(names[:-1])} and {names[-1]}"
+        return (f"Coverage: partial, {int(record.get('covered_days') or 0)} of {days} days"
+                f"{least}{named}.")
     span = ""
     if record.get("window_start") and days:
         span = f" ({iso(record['window_start'])} to {_window_end(record['window_start'], days)})"
@@ -152,8 +161,9 @@ def source_spans(coverage_rows: pd.DataFrame) -> pd.DataFrame:
     """What each source was searched for, one row per (source, issuer kind, State or every
     State, completeness): its span, the days inside it, and its holes (the gaps between the
     source's own rows, where nothing was searched). From frames.load_coverage()."""
-    cols = ["Source", "Issuer kind", "kind", "State", "Completeness", "From", "To",
-            "Days searched", "Holes"]
+    # The holes first after the span: they are what a reader of this table looks for.
+    cols = ["Issuer kind", "Source", "From", "To", "Holes", "Days searched", "State",
+            "Completeness", "kind"]
     if coverage_rows is None or coverage_rows.empty:
         return pd.DataFrame(columns=cols)
     rows = []
@@ -252,10 +262,10 @@ def coverage_banner(evaluation: Evaluation, coverage_rows: pd.DataFrame) -> list
 def coverage_banner_markdown(banner: list[CriterionCoverage], as_of) -> str:
     """The banner as markdown: a heading line, then per criterion its state and, indented,
     its sources. Titles and source ids come from users and imports: escaped (md_text)."""
-    lines = [f"**What the data loaded covers, as of {iso(as_of)}.** A criterion reads "
-             "“not met” only where every day of its window was searched; a State that "
-             "criteria without full coverage could still bring to the threshold is "
-             "**◌ undetermined**, not clear."]
+    lines = [f"**What the data loaded covers, as of {iso(as_of)}.** “Not met” only where "
+             "every day of a criterion's window was searched; a State that the other criteria "
+             f"could still bring to the threshold is **{status_label('undetermined')}**, not "
+             "clear."]
     for c in banner:
         lines.append(f"- **{md_text(c.title)}**: {md_text(c.state)}")
         lines.extend(f"    - {md_text(src)}" for src in c.sources)
@@ -472,13 +482,14 @@ def country_criteria(evaluation: Evaluation, iso3: str) -> pd.DataFrame:
     the coverage in words."""
     crit = evaluation.criteria[evaluation.criteria["country"] == iso3]
     titles = {c.id: (c.title or c.id) for c in evaluation.rules.criteria}
+    kinds = {c.id: c.kinds for c in evaluation.rules.criteria}
     records = crit.to_dict("records")
     return pd.DataFrame({
         "criterion_id": crit["criterion_id"].to_numpy(),
         "title": [titles[c] for c in crit["criterion_id"]],
         "result": [criterion_result(r["met"], r["enabled"], r["coverage"]) for r in records],
         "sentence": crit["sentence"].to_numpy(),
-        "coverage": [coverage_words(r) for r in records],
+        "coverage": [coverage_words(r, kinds[r["criterion_id"]]) for r in records],
     }, columns=["criterion_id", "title", "result", "sentence", "coverage"])
 
 
@@ -487,12 +498,13 @@ def frozen_criteria(criteria: list[dict], rules: RuleSet | None = None) -> pd.Da
     it was frozen under, else the id), result, value / threshold, the sentence then, and the
     coverage then (NOT_RECORDED for a record frozen before coverage was recorded)."""
     titles = {c.id: (c.title or c.id) for c in rules.criteria} if rules is not None else {}
+    kinds = {c.id: c.kinds for c in rules.criteria} if rules is not None else {}
     rows = [{
         "Criterion": titles.get(c["criterion_id"], c["criterion_id"]),
         "Result": criterion_result(c["met"], c.get("enabled", True), c.get("coverage")),
         "Value / threshold": f"{c['value']} / {c['threshold']}",
         "What the record shows": c.get("sentence", ""),
-        "Coverage": coverage_words(c),
+        "Coverage": coverage_words(c, kinds.get(c["criterion_id"], ())),
     } for c in criteria]
     return pd.DataFrame(rows, columns=["Criterion", "Result", "Value / threshold",
                                        "What the record shows", "Coverage"])
@@ -505,7 +517,7 @@ def country_signals(bundle: Bundle, iso3: str) -> pd.DataFrame:
     kinds = links.merge(bundle.issuers[["issuer_id", "kind"]], on="issuer_id")
     kinds = kinds[["signal_id", "kind"]].drop_duplicates()
     out = sig.merge(kinds, on="signal_id")
-    out["issuer kind"] = out["kind"].map(KIND_LABELS).fillna(out["kind"])
+    out["issuer kind"] = [kind_title(k) for k in out["kind"]]
     return out[["signal_id", "date", "kind", "issuer kind"]].reset_index(drop=True)
 
 

@@ -58,7 +58,8 @@ for row in crit.itertuples():
         st.text(f"{mark} · {row.title}")
         # The engine's sentence never states an absence below full coverage.
         st.text(row.sentence)
-        st.text(row.coverage)
+        # Source ids come from imports and admins: escaped, as every caption.
+        st.caption(views.md_text(row.coverage))
         ev = all_ev[all_ev["criterion_id"] == row.criterion_id]
         if not ev.empty:
             st.dataframe(ev.drop(columns=["Criterion", "criterion_id"]), hide_index=True,

@@ -57,7 +57,7 @@ def workbench() -> None:
                 picked = st.multiselect("Only these categories (none ticked: every category)",
                                         views.category_options(d["bundle"].signals, crit.categories),
                                         crit.categories or [], format_func=views.category_label,
-                                        key=f"{ck}_cats",
+                                        key=f"{ck}_cats", placeholder="Every category",
                                         help="What kind of statement each signal is in its source's "
                                              "reading (the GA/SC resolutions importer gives each "
                                              "resolution one); 'uncategorised' is every signal "

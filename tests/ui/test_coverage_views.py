@@ -185,17 +185,20 @@ def test_timeline_draws_a_strip_per_kind_and_says_where_nothing_was_searched():
     assert set(strips) == {"searched completely", "searched in part (sample)"}
     assert strips["searched completely"].line.dash == "solid"
     assert strips["searched in part (sample)"].line.dash != "solid"
-    (silent,) = [t for t in fig.data if t.mode == "text"]
-    assert len(silent.text) == 4  # High Commissioner, regional organisations, NHRI, NGOs
-    assert list(fig.layout.yaxis3.ticktext) == views.band_kinds(rules)
+    labels = list(fig.layout.yaxis3.ticktext)
+    assert [label.split(":")[0] for label in labels] == views.band_kinds(rules)
+    assert [label for label in labels if label.endswith(": no source loaded")] == [
+        "The High Commissioner: no source loaded", "A regional organisation: no source loaded",
+        "The NHRI: no source loaded", "NGOs: no source loaded"]
 
 
 def test_map_has_a_class_per_status_with_undetermined_grey_and_outlined():
     table = pd.DataFrame({"State": ["Libya", "France"], "ISO3": ["LBY", "FRA"],
-                          "Status": ["▲ triggered", "◌ undetermined"], "Criteria met": [3, 0]})
+                          "Status": ["▲ triggered", "? undetermined"], "Criteria met": [3, 0]})
     fig = charts.status_map(table, outlines="/static/world.json")
     legend = [t for t in fig.data if t.showlegend]
-    assert [t.name for t in legend] == ["▲ triggered", "◆ watch", "◌ undetermined", "○ clear"]
+    assert [t.name for t in legend] == ["▲ triggered (1)", "◆ watch (0)", "? undetermined (1)",
+                                        "○ clear (0)"]
     undetermined = legend[2]
     assert list(undetermined.locations) == ["FRA"]
     assert undetermined.colorscale[0][1] == views.STATUS_COLOURS["undetermined"]
@@ -241,7 +244,7 @@ def test_criteria_summary_and_watch_table_word_what_could_be_judged():
     assert views.criteria_summary(ev, "LBY").startswith("Met: Security Council.")
     table = views.watch_table(ev, COUNTRIES, ["FRA", "SDN"], {}, {}, "test")
     assert table.set_index("ISO3")["Status"].to_dict() == {
-        "FRA": "◌ undetermined", "SDN": "◌ undetermined"}  # SDN was not evaluated at all
+        "FRA": "? undetermined", "SDN": "? undetermined"}  # SDN was not evaluated at all
 
 
 def test_status_changes_word_undetermined():
@@ -286,3 +289,13 @@ def test_lab_categories_change_what_a_statement_by_counts():
     only = views.rules_with(rules, {}, {"ga_sc": {"categories": ["procedural"]}})
     assert evaluate(bundle, only, "2026-03-01").table.set_index("country")["ga_sc_met"].to_dict() == {
         "LBY": True, "SDN": False}
+
+
+def test_partial_coverage_of_a_criterion_reading_two_kinds_names_the_least_searched():
+    record = {"coverage": "partial", "covered_days": 0, "window_days": 365,
+              "coverage_sources": ["undl-2025-10"]}
+    assert views.coverage_words(record, ("general_assembly", "security_council")) == (
+        "Coverage: partial, 0 of 365 days for the least searched of the General Assembly and "
+        "the Security Council (undl-2025-10).")
+    assert views.coverage_words(record, ("security_council",)) == \
+        "Coverage: partial, 0 of 365 days (undl-2025-10)."

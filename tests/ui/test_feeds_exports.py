@@ -113,7 +113,7 @@ def test_feed_entries_word_undetermined_and_the_coverage_behind_it(ui_db):
                                                    as_of="2011-03-01"))
     by_state = {e.title.split(":")[0]: e for e in parsed.entries}
     france = by_state["France"]
-    assert france.title == "France: ◌ undetermined (0 criteria met)"
+    assert france.title == "France: ? undetermined (0 criteria met)"
     assert "the data cannot judge could still reach the threshold" in france.summary
     assert "No data loaded: The High Commissioner for Human Rights;" in france.summary
     assert "Not met (every day searched)" not in france.summary
