@@ -13,7 +13,8 @@ Two paths that read a file the same way (a property test holds them to it):
 
 Rows are numbered by the physical line they start on (header = line 1, blank lines counted),
 which is the row a spreadsheet shows for every file whose cells hold no line breaks. Blank
-lines are not rows. `rows_read` counts every record, good or bad, so that an import's counts
+lines, and rows whose every cell is empty (the ",,,," a spreadsheet saves after its last
+row), are not rows. `rows_read` counts every record, good or bad, so that an import's counts
 add up to the file's rows.
 """
 
@@ -140,10 +141,11 @@ def _blank(line: str) -> bool:
     return not line.strip()
 
 
-def _data_line_starts(data: bytes) -> np.ndarray | None:
-    """The line numbers of the non-blank lines after the header, found on the bytes (a Python
-    string per line would cost more than Arrow's whole read); None when a line holds only
-    spaces or tabs, which Arrow would read as a row and the row reader does not."""
+def _data_line_starts(data: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """The line numbers of the non-blank lines after the header, and per such line whether it
+    holds only separators, quotes and spaces (a row of empty cells, which is not a row); found
+    on the bytes, as a Python string per line would cost more than Arrow's whole read. None
+    when a line holds only spaces or tabs, which Arrow would read as a row."""
     b = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(b == 10)
     begins = np.concatenate([[0], ends + 1])
@@ -157,7 +159,13 @@ def _data_line_starts(data: bytes) -> np.ndarray | None:
     short = np.flatnonzero((length > 0) & (length <= 16))
     if any(not data[begins[i]:begins[i] + length[i]].strip() for i in short):
         return None
-    return np.flatnonzero(length[1:] > 0).astype(np.int64) + 2
+    content = np.ones(len(b), dtype=bool)
+    for c in b',"\t\r ':
+        content &= b != c
+    count = np.concatenate([[0], np.cumsum(content)])
+    nonblank = np.flatnonzero(length[1:] > 0) + 1
+    empty_cells = (count[begins[nonblank] + length[nonblank]] - count[begins[nonblank]]) == 0
+    return nonblank.astype(np.int64) + 1, empty_cells
 
 
 def _read_fast(text: str, names: list[str], file: str):
@@ -165,9 +173,10 @@ def _read_fast(text: str, names: list[str], file: str):
     # Ending the text with a line break makes a quote left open at the very end swallow it,
     # which the line-break check below sees (Arrow would otherwise close the quote itself).
     data = text.encode("utf-8") + (b"" if text.endswith("\n") else b"\n")
-    starts = _data_line_starts(data)
-    if starts is None:
+    found = _data_line_starts(data)
+    if found is None:
         return None
+    starts, empty_cells = found
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -178,11 +187,19 @@ def _read_fast(text: str, names: list[str], file: str):
                 quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):
         return None
-    if table.num_rows != len(starts) or any(
-            pc.any(pc.match_substring_regex(table.column(n), "[\r\n]")).as_py() for n in names):
+    if table.num_rows != len(starts) or _last_row_spans_lines(table):
         # A quoted cell spans lines, legitimately or from a quote that never closes: only the
         # row reader numbers such rows and judges such quotes.
         return None
+    if empty_cells.any():
+        # Lines of nothing but separators, quotes and spaces: check their cells themselves,
+        # as a quoted cell may hold a comma.
+        maybe = np.flatnonzero(empty_cells)
+        rows = table.take(pa.array(maybe)).to_pylist()
+        empty = np.zeros(table.num_rows, dtype=bool)
+        empty[maybe] = [not any(str(v).strip() for v in r.values()) for r in rows]
+        table = table.filter(pa.array(~empty))
+        starts = starts[~empty]
     problems: list[Problem] = []
     too_long = np.zeros(table.num_rows, dtype=bool)
     for name in names:
@@ -199,6 +216,16 @@ def _read_fast(text: str, names: list[str], file: str):
         frame = frame[~too_long].reset_index(drop=True)
         starts = starts[~too_long]
     return frame, starts, problems, table.num_rows
+
+
+def _last_row_spans_lines(table: pa.Table) -> bool:
+    """With as many rows as non-blank lines, no record spans lines but perhaps the last: a
+    quote open at the end of the file swallows the final line break (and blank lines)."""
+    if table.num_rows == 0:
+        return False
+    last = table.slice(table.num_rows - 1)
+    return any(("\n" in v or "\r" in v) for v in (last.column(i)[0].as_py()
+                                                  for i in range(table.num_columns)))
 
 
 class _TooLong(Exception):
@@ -265,6 +292,9 @@ def _read_rows(lines: list[str], first: int, names: list[str], file: str):
             i += 1
             continue
         i += feed.used
+        if not any(c.strip() for c in cells):
+            rows_read -= 1  # a row of empty cells is not a row
+            continue
         raw = dict(zip(names, cells))
         if len(cells) != width:
             raw |= {f"(extra {k})": c for k, c in enumerate(cells[width:], 1)}

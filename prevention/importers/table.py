@@ -35,16 +35,9 @@ from prevention import countries
 from prevention.importers.base import ParsedImport, Rejected
 from prevention.importers.dates import DateProblem, to_day
 from prevention.importers.reference import slug
-from prevention.importers.rows import (
-    MAX_FIELD,
-    decode,
-    file_problem,
-    header_cells,
-    max_bytes,
-    read_fast,
-    rows_from_text,
-)
+from prevention.importers.rows import decode, file_problem, read_table
 from triggers.bundle import split_ids
+from triggers.csvfile import MAX_FIELD
 from triggers.vocabulary import ISSUER_KINDS
 
 KIND = "table"
@@ -123,26 +116,12 @@ def _read(path: Path, sheet: str | None, rejected: list[Rejected]) \
 
 
 def _read_csv(path: Path, rejected: list[Rejected]):
-    text = decode(path, rejected)
-    if text is None:
+    read = read_table(path, rejected)
+    if read is None:
         return None
-    try:
-        header = [h.strip() for h in header_cells(text) or []]
-    except csv.Error:
-        header = []
-    # A repeated or empty column name, a row of the wrong width or an oversized cell: read
-    # row by row below, which rejects the bad rows one by one.
-    if header and all(header) and len(set(header)) == len(header):
-        frame = read_fast(text, header)
-        if frame is not None and (frame.empty or max(max_bytes(frame[c]) for c in frame.columns)
-                                  <= MAX_FIELD):
-            return frame, np.arange(2, len(frame) + 2), len(frame)
-    rows = rows_from_text(text, path, [], [], rejected)
-    if rows is None:
-        return None
-    frame = pd.DataFrame(rows.rows, columns=rows.header, dtype=object) if rows.rows else \
-        pd.DataFrame(columns=rows.header, dtype=object)
-    return frame, np.asarray(rows.lines, dtype=np.int64), rows.rows_read
+    frame = read.frame
+    frame.columns = read.header
+    return frame, read.lines, read.rows_read
 
 
 def _read_xlsx(path: Path, sheet: str | None, rejected: list[Rejected]):

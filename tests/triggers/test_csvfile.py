@@ -47,10 +47,10 @@ def test_a_file_written_by_a_csv_writer_reads_back_row_for_row(rows):
     w = csv.writer(buf)
     w.writerow(["h1", "h2", "h3"])
     w.writerows(rows)
-    kept = [r for r in rows if any(c.strip() for c in r) or len(r) > 1]
+    kept = [r for r in rows if any(c.strip() for c in r)]
     fast, slow = both(buf.getvalue())
     assert as_tuple(fast) == as_tuple(slow)
-    # A row of empty cells is written as ',,': a row, not a blank line.
+    # A row of empty cells (',,', as spreadsheets save after their last row) is not a row.
     assert fast.frame.to_numpy().tolist() == kept
     assert not fast.problems
 
@@ -80,6 +80,12 @@ def test_a_cell_with_a_paragraph_break_is_one_cell():
     r = read_text('id,summary\n1,"first para\n\nsecond para"\n2,short\n', "f.csv")
     assert r.frame["summary"].tolist() == ["first para\n\nsecond para", "short"]
     assert r.lines.tolist() == [2, 5] and not r.problems
+
+
+def test_rows_of_empty_cells_are_not_rows():
+    for r in both('a,b\n1,2\n,\n" ",""\n3,4\n",",\n'):
+        assert r.frame.to_numpy().tolist() == [["1", "2"], ["3", "4"], [",", ""]]
+        assert r.lines.tolist() == [2, 5, 6] and r.rows_read == 3 and not r.problems
 
 
 def test_rows_are_numbered_by_the_line_they_start_on():

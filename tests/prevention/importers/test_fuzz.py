@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prevention.importers import ohchr_sp, reference, table, undl
-from prevention.importers.rows import MAX_FIELD
+from triggers.csvfile import MAX_FIELD
 from tests.prevention.importers.helpers import assert_accounted
 
 QUICK = dict(deadline=None, max_examples=40,

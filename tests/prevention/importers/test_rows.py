@@ -1,46 +1,38 @@
-"""The two CSV readers agree: Arrow's (fast, whole file) and Python's (row by row, which can
-reject single rows)."""
+"""Parsers read CSV through the engine's one reader (tests/triggers/test_csvfile.py holds its
+two paths to each other); here: what a parser gets, and what it rejects, row by row."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from prevention.importers.rows import read_fast, rows_from_text
-
-# Cells with the characters that make CSV hard: quotes, separators, line breaks, non-ASCII.
-cell = st.text(alphabet=list('ab ,;"\n\r\té€\'ô'), max_size=12)
+from prevention.importers.rows import read_csv
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+def read(tmp_path, text: str, required=("a", "b"), optional=()):
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    rejected = []
+    return read_csv(path, list(required), list(optional), rejected), rejected
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(cell, min_size=3, max_size=3), max_size=8))
-def test_the_fast_reader_reads_what_the_row_reader_reads(rows):
-    header = ["a", "b", "c"]
-    text = _csv(header, rows)
-    fast = read_fast(text, header)
-    slow = rows_from_text(text, "x.csv", [], [], [])
-    assert fast is not None
-    # The row reader also drops rows whose cells are all blank; compare the others.
-    kept = [r for r in fast.to_numpy().tolist() if any(c.strip() for c in r)]
-    assert kept == [[r[h] for h in header] for r in slow.rows]
+def test_rows_keep_their_lines_and_bad_rows_are_rejected_one_by_one(tmp_path):
+    rows, rejected = read(tmp_path, 'a,b\n1,2\n\n3,4,5\n6,"seven\n8,9\n')
+    assert rows.rows == [{"a": "1", "b": "2"}, {"a": "8", "b": "9"}]
+    assert rows.lines == [2, 6] and rows.rows_read == 4
+    assert [(r.row, r.reason.split(";")[0].split(":")[0]) for r in rejected] == [
+        (4, "has 3 cells but the header has 2"), (5, "unclosed quote")]
+    assert rejected[1].raw["_line"] == '6,"seven' and "_file" not in rejected[1].raw
 
 
-def test_a_row_of_the_wrong_width_sends_the_file_to_the_row_reader():
-    assert read_fast("a,b\n1,2\n3,4,5\n", ["a", "b"]) is None
-    assert read_fast("a,b\n1,2\n3\n", ["a", "b"]) is None
+def test_a_repeated_or_missing_column_stops_the_file(tmp_path):
+    rows, rejected = read(tmp_path, "a,a,b\n1,2,3\n")
+    assert rows is None and "more than once" in rejected[0].reason and rejected[0].row is None
+    rows, rejected = read(tmp_path, "a,c\n1,2\n")
+    assert rows is None and "missing column(s) b" in rejected[0].reason
 
 
-def test_blank_lines_are_not_rows_and_quoted_cells_keep_their_line_breaks():
-    frame = read_fast('a,b\n1,2\n\n3,"x\ny"\n', ["a", "b"])
-    assert frame.to_numpy().tolist() == [["1", "2"], ["3", "x\ny"]]
+def test_a_file_that_is_not_utf8_or_is_empty_says_so(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes("a,b\nCôte,1\n".encode("latin-1"))
+    rejected = []
+    assert read_csv(path, ["a"], [], rejected) is None and "not UTF-8" in rejected[0].reason
+    rows, rejected = read(tmp_path, "")
+    assert rows is None and "empty file" in rejected[0].reason
