@@ -68,6 +68,8 @@ def status_map(table: pd.DataFrame, title: str = "", outlines: str | None = None
 
 
 BAND_ROW_PX = 26  # height of one issuer kind's coverage strip: its label above its line
+# Row i of the strips: its label sits just above i, its line just below, so they never overlap.
+_LABEL_ABOVE, _LINE_BELOW = 0.15, 0.05
 _SEARCHED = {"complete": ("searched completely", "#009E73", "solid"),
              "sample": ("searched in part (sample)", "#56B4E9", "dot")}
 
@@ -110,7 +112,7 @@ def country_timeline(counts: pd.DataFrame, met: pd.DataFrame, episodes: pd.DataF
     fig.update_layout(
         barmode="stack", height=height, title_text=title,
         margin=dict(l=0, r=0, t=30 if title else 10, b=0),
-        yaxis=dict(title="signals per month", domain=[split + 0.04 if kinds else 0, 1]),
+        yaxis=dict(title="signals per month", domain=[split + 0.07 if kinds else 0, 1]),
         yaxis2=dict(title="criteria met", overlaying="y", side="right", rangemode="tozero",
                     dtick=1, showgrid=False),
         xaxis=dict(type="date", tickformat="%Y-%m",
@@ -121,8 +123,9 @@ def country_timeline(counts: pd.DataFrame, met: pd.DataFrame, episodes: pd.DataF
     if kinds:
         # Labels inside the plot, above their strip: beside it they would take half the
         # width of a phone's screen.
-        fig.update_layout(yaxis3=dict(domain=[0, split], anchor="x", range=[len(kinds) - 0.4, -0.9],
-                                      tickvals=list(range(len(kinds))), ticktext=labels,
+        fig.update_layout(yaxis3=dict(domain=[0, split], anchor="x", range=[len(kinds) - 0.5, -1.0],
+                                      tickvals=[i - _LABEL_ABOVE for i in range(len(kinds))],
+                                      ticktext=labels,
                                       ticklabelposition="inside top", tickfont=dict(size=10, color="#444"),
                                       ticks="", showgrid=False, zeroline=False, fixedrange=True))
     return fig
@@ -142,10 +145,10 @@ def _coverage_strips(fig: go.Figure, bands: pd.DataFrame, kinds: list[str]) -> l
                 continue
             text = f"{b[1]}: {name}, {b.start:%Y-%m-%d} to {b.end:%Y-%m-%d}"
             xs += [b.start, b.end + pd.Timedelta(days=1), None]
-            ys += [y, y, None]
+            ys += [y + _LINE_BELOW, y + _LINE_BELOW, None]
             hover += [text, text, None]
         fig.add_scatter(x=xs or [None], y=ys or [None], yaxis="y3", mode="lines", name=name,
-                        legendgroup=name, line=dict(color=colour, width=BAND_ROW_PX * 0.35, dash=dash),
+                        legendgroup=name, line=dict(color=colour, width=BAND_ROW_PX * 0.25, dash=dash),
                         hovertext=hover or None, hoverinfo="text")
     searched = set(bands["issuer kind"]) if len(bands) else set()
     return [k if k in searched else f"{k}: no source loaded" for k in kinds]

@@ -37,6 +37,12 @@ for key, label in common.rule_set_choices().items():
         for j in rules.reviewer_judgements:
             st.text(f"◇ {j.title}: a reviewer's judgement, never computed")
 
+st.header("Statuses")
+st.markdown("\n".join(f"- **{views.status_label(s)}**: {views.STATUS_MEANINGS[s]}."
+                       for s in views.STATUS_ORDER))
+st.caption("A criterion reads “not met” only for the days its sources were searched completely "
+           "(the Data page lists what was searched); elsewhere it reads partial or no data.")
+
 st.header("Data and attributions")
 st.markdown("""
 - **UN regional groups**: openclimatedata/countrygroups (CC0).
