@@ -106,7 +106,7 @@ def test_overview_table_evaluates_every_un_state_and_words_coverage(sample, glio
 
 
 def test_overview_reads_not_met_and_clear_when_every_day_was_searched(glion):
-    rows = [cover(k, "2000-01-01", "2030-12-31") for k in
+    rows = [cover(k, "2000-01-01", "2021-12-31") for k in
             ("high_commissioner", "sp_mandate", "regional_org", "general_assembly",
              "security_council", "nhri", "ngo")]
     bundle = make_bundle([sig("s1", "2021-01-05", "FRA", "hc")], coverage=rows)
