@@ -168,7 +168,7 @@ def timeline_svg(days: pd.DataFrame, signal_days: list[date], width: int = 680) 
     span = max((last - first).days, 1)
     left, band_h, top = 10, 26, 22
     scale = (width - 2 * left) / (span + 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="96" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="110" '
              f'role="img" aria-label="Status timeline">', _HATCH]
     status = days["status"].astype(str).to_numpy()
     run_start = 0
@@ -190,9 +190,12 @@ def timeline_svg(days: pd.DataFrame, signal_days: list[date], width: int = 680) 
                      f'y2="{top + band_h + 16}" stroke="#000"><title>signal {d}</title></line>')
     parts.append(f'<text x="{left}" y="14" font-size="11">{_day(first)}</text>')
     parts.append(f'<text x="{width - left}" y="14" font-size="11" text-anchor="end">{_day(last)}</text>')
+    # Two lines: one would run past the figure's width on an A4 page.
     parts.append(f'<text x="{left}" y="{top + band_h + 32}" font-size="10">Band: white = clear, '
-                 'yellow dashed = watch, dark red = triggered, grey hatched = undetermined (the data '
-                 'loaded cannot tell). Ticks: one per expression of concern loaded.</text>')
+                 'yellow dashed = watch, dark red = triggered, grey hatched = undetermined (the '
+                 'data loaded cannot tell).</text>')
+    parts.append(f'<text x="{left}" y="{top + band_h + 46}" font-size="10">Ticks: one per '
+                 'expression of concern loaded.</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -169,3 +169,15 @@ def test_a_brief_of_a_record_frozen_before_coverage_says_so(engine, users, decid
     with session_scope(engine) as s:
         text = _read(briefs.case_brief_html(s, users["reviewer"], cid, bundle, RULES)).text
     assert text.count("Coverage not recorded (frozen before coverage was recorded).") == len(RULES.criteria)
+
+
+def test_the_brief_timeline_hatches_undetermined_days():
+    import pandas as pd
+
+    days = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=4),
+                         "status": ["triggered", "undetermined", "undetermined", "clear"],
+                         "criteria_met": [1, 0, 0, 0]})
+    svg = briefs.timeline_svg(days, [])
+    assert '<pattern id="undetermined"' in svg
+    assert 'fill="url(#undetermined)"><title>undetermined from 2025-01-02 to 2025-01-03' in svg
+    assert "grey hatched = undetermined" in svg
