@@ -43,8 +43,8 @@ with st.expander("UN regional group, memberships and NHRI", expanded=False):
 
 country_signals = d["bundle"].signals["country"] == iso3
 if not country_signals.any():
-    st.info(f"No signals for {names[iso3]} yet: import OHCHR communications or a signal bundle "
-            "on the Data page.", icon="ℹ️")
+    st.info(f"No signals about {names[iso3]} are loaded: the coverage under each criterion "
+            "and the strips under the timeline show what was searched.", icon="ℹ️")
 
 link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")}
 st.subheader("Criteria")
@@ -75,28 +75,29 @@ if not all_ev.empty:
 
 st.subheader("Timeline")
 sig = views.country_signals(d["bundle"], iso3)
-if sig.empty:
-    st.caption("Nothing to draw yet.")
-else:
-    start = min(sig["date"].min(), pd.Timestamp(as_of) - timedelta(days=365))
-    tl = common.status_timeline(rules, start, as_of)
-    fig = charts.country_timeline(
-        views.monthly_signal_counts(sig[sig["date"] <= pd.Timestamp(as_of)]),
-        views.met_over_time(tl.frame(step_days=7), iso3),
-        views.country_episodes(tl.episodes(), iso3),
-        views.country_outcomes(d["outcomes"], iso3),
-        bands=views.coverage_bands(d["coverage"], rules, iso3, start, as_of),
-        band_kinds=views.band_kinds(rules), start=start, end=as_of,
-    )
-    st.plotly_chart(fig, key="timeline", config={"displaylogo": False})
-    st.caption("Bars: signals per month by issuer kind. Line: criteria met (weekly). Shaded: "
-               "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries). "
-               "Strips below: the days each kind of issuer the rule set reads was searched for "
-               "this State; solid where everything published is loaded, dotted where only a "
-               "sample is. Where a strip is empty, no bar does not mean no concern: nothing "
-               "was looked for.")
-    common.figure_downloads(lambda: fig, f"timeline-{iso3}-{rules.id}", d["synthetic"],
-                            f"tl-{iso3}-{param}-{views.iso(as_of)}")
+# Drawn even without signals: the strips then show what was searched, so an empty chart
+# is not read as a quiet State.
+start = pd.Timestamp(as_of) - timedelta(days=365)
+if len(sig):
+    start = min(start, sig["date"].min())
+tl = common.status_timeline(rules, start, as_of)
+fig = charts.country_timeline(
+    views.monthly_signal_counts(sig[sig["date"] <= pd.Timestamp(as_of)]),
+    views.met_over_time(tl.frame(step_days=7), iso3),
+    views.country_episodes(tl.episodes(), iso3),
+    views.country_outcomes(d["outcomes"], iso3),
+    bands=views.coverage_bands(d["coverage"], rules, iso3, start, as_of),
+    band_kinds=views.band_kinds(rules), start=start, end=as_of,
+)
+st.plotly_chart(fig, key="timeline", config={"displaylogo": False})
+st.caption("Bars: signals per month by issuer kind. Line: criteria met (weekly). Shaded: "
+           "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries). "
+           "Strips below: the days each kind of issuer the rule set reads was searched for "
+           "this State; solid where everything published is loaded, dotted where only a "
+           "sample is. Where a strip is empty, no bar does not mean no concern: nothing "
+           "was looked for.")
+common.figure_downloads(lambda: fig, f"timeline-{iso3}-{rules.id}", d["synthetic"],
+                        f"tl-{iso3}-{param}-{views.iso(as_of)}")
 
 st.subheader("Add to watchlist")
 actor = common.signed_in()

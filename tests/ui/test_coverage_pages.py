@@ -161,3 +161,15 @@ def test_data_page_refuses_a_bad_coverage_row_with_its_reason(ui_db):
     [b for b in at.button if b.label == "Add coverage row"][0].click().run()
     no_exception(at)
     assert any("end" in e.value and "start" in e.value for e in at.error)
+
+
+def test_country_without_signals_still_shows_what_was_searched(ui_db):
+    from prevention import frames
+
+    assert "NZL" not in set(frames.load_bundle().signals["country"])
+    at = page("country", country="NZL", as_of="2011-03-01")
+    no_exception(at)
+    assert at.header[0].value == "? New Zealand: undetermined"
+    (chart,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert "The High Commissioner: no source loaded" in chart["layout"]["yaxis3"]["ticktext"]
+    assert not any(t.get("type") == "bar" for t in chart["data"])
