@@ -17,10 +17,20 @@ if __name__ != "__main__":
 
     app = st.App("app.py", routes=web.server_routes())
 else:
+    from sqlalchemy.exc import OperationalError
+
+    from prevention.db import BUSY_MESSAGE, is_busy
     from prevention.ui.login import current_user, first_start_notice, navigation
 
     st.set_page_config(page_title="Prevention Dashboard", page_icon="▲", layout="wide")
-    # The page list is built from the signed-in user's role (anonymous visitors: the public pages).
-    page = st.navigation(navigation(current_user()))
-    first_start_notice()
-    page.run()
+    try:
+        # The page list is built from the signed-in user's role (anonymous visitors: the
+        # public pages).
+        page = st.navigation(navigation(current_user()))
+        first_start_notice()
+        page.run()
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        # Another writer held the database past the busy timeout: say so, never show SQL.
+        st.error(BUSY_MESSAGE[0].upper() + BUSY_MESSAGE[1:] + ".", icon="⏳")

@@ -171,8 +171,18 @@ def _default_user() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from prevention.db import BUSY_MESSAGE, is_busy
+
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        print(f"{BUSY_MESSAGE} (nothing was changed)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

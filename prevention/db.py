@@ -21,13 +21,41 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+BUSY_MESSAGE = ("the database is busy: another import or session is writing to it; try again "
+                "in a moment")
+
+
+class DatabaseBusy(RuntimeError):
+    """Another writer held the database for longer than the busy timeout; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_MESSAGE)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """A lock held by another writer past the timeout (SQLite "database is locked", PostgreSQL
+    lock_not_available), as opposed to a real error."""
+    orig = getattr(exc, "orig", exc)
+    text = str(orig).lower()
+    return ("database is locked" in text or "database is busy" in text
+            or getattr(orig, "sqlstate", None) in ("55P03", "40P01"))
+
+
+def _sqlite_connection(dbapi_connection, _record) -> None:
     # SQLite ignores foreign keys unless asked, per connection; busy_timeout makes a second
-    # writer (another Streamlit session, the CLI) wait for the lock instead of failing at once.
+    # writer wait, bounded, for the lock instead of failing at once (then the user is told it
+    # is busy).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(get_settings().db_busy_seconds * 1000)}")
     cursor.close()
+
+
+def _postgres_connection(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"SET lock_timeout = {int(get_settings().db_busy_seconds * 1000)}")
+    cursor.close()
+    dbapi_connection.commit()
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -49,9 +77,11 @@ def _create(url: str, echo: bool) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo)
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _sqlite_connection)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    event.listen(engine, "connect", _postgres_connection)
+    return engine
 
 
 def dispose_engine(url: str) -> None:

@@ -123,8 +123,12 @@ def _query_dbapi(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
 
 def _dates(values: pd.Series) -> pd.Series:
     # Dates are selected as ISO text (CAST ... AS TEXT works on SQLite and PostgreSQL alike),
-    # which pandas parses far faster than date objects.
-    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    # which pandas parses far faster than date objects. A day a nanosecond timestamp cannot
+    # hold (stored before days were checked) becomes NaT instead of an error.
+    text = values.astype("str")
+    holdable = (text > "1677-09-22") & (text < "2262-04-11")
+    return pd.to_datetime(text.where(holdable), format="%Y-%m-%d",
+                          errors="coerce").astype("datetime64[ns]")
 
 
 def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -140,11 +144,18 @@ def _load_bundle(engine: Engine) -> Bundle:
                               "language", "category"])
     signals["date"] = _dates(signals["date"])
     signals["concern"] = signals["concern"].astype(bool)
+    unreadable = signals["date"].isna()
     issuers = _text(_query(engine, "SELECT issuer_id, name, kind, country, accreditation, scope "
                                    "FROM issuers ORDER BY issuer_id", ISSUER_COLUMNS),
                     ISSUER_COLUMNS)
     links = _text(_query(engine, "SELECT signal_id, issuer_id FROM signal_issuers",
                          ["signal_id", "issuer_id"]), ["signal_id", "issuer_id"])
+    if unreadable.any():
+        # A day no frame can hold (stored before days were checked; migration hard1 moves
+        # such rows to the quarantine): left out rather than taking every page down.
+        gone = set(signals.loc[unreadable, "signal_id"])
+        signals = signals[~unreadable].reset_index(drop=True)
+        links = links[~links["signal_id"].isin(gone)].reset_index(drop=True)
     memberships = _query(engine, "SELECT org_id, country, CAST(since AS TEXT), "
                                  "CAST(until AS TEXT) FROM memberships "
                                  "ORDER BY org_id, country, since",
@@ -178,7 +189,7 @@ def _load_outcomes(engine: Engine) -> pd.DataFrame:
                            "FROM outcomes ORDER BY date, reference, country", OUTCOME_COLUMNS)
     frame = _text(frame, ["country", "kind", "reference", "title", "url"])
     frame["date"] = _dates(frame["date"])
-    return frame
+    return frame[frame["date"].notna()].reset_index(drop=True)
 
 
 def load_outcomes(engine: Engine | None = None) -> pd.DataFrame:

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         default=PROJECT_DIR / "data",
         description="Folder of the bundled data: rules/, reference/ and seed/ (read by `seed`).",
     )
+    db_busy_seconds: float = Field(
+        default=15.0, ge=0.1, le=600,
+        description="How long a write waits for another writer to finish (SQLite's busy timeout; "
+                    "PostgreSQL's lock timeout) before the user is told the database is busy.",
+    )
     import_batch_size: int = Field(
         default=50_000, ge=100,
         description="Rows written per INSERT batch during an import; the progress callback fires "

@@ -5,20 +5,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from triggers import days
 from triggers.problems import Problems
 from triggers.schema import DATE_PATTERN, FALSE_WORDS, TRUE_WORDS
 from triggers.vocabulary import COUNTRY_CODES
 
 
 def dates(file: str, frame: pd.DataFrame, fld: str, problems: Problems,
-          required: bool) -> pd.Series:
-    """The column as datetime64[ns] days (NaT where empty or bad); bad ones are problems."""
+          required: bool, earliest=days.EARLIEST) -> pd.Series:
+    """The column as datetime64[ns] days (NaT where empty or bad); bad ones, and days outside
+    the range the product accepts (triggers/days.py), are problems."""
     text = frame[fld]
     empty = text == ""
     shaped = text.str.match(DATE_PATTERN)
-    parsed = pd.to_datetime(text.where(shaped & ~empty), format="%Y-%m-%d", errors="coerce")
-    problems.rows(file, frame, ~empty & parsed.isna(), fld,
+    # Days are compared as text (ISO days sort as dates) before pandas sees them: a year such
+    # as 9999 is beyond what a nanosecond timestamp holds.
+    lo, hi = earliest.isoformat(), days.latest().isoformat()
+    in_range = (text >= lo) & (text <= hi)
+    out = shaped & ~empty & ~in_range
+    parsed = pd.to_datetime(text.where(shaped & ~empty & in_range), format="%Y-%m-%d",
+                            errors="coerce")
+    problems.rows(file, frame, ~empty & ~out & parsed.isna(), fld,
                   "not a date; write it as YYYY-MM-DD (ISO 8601 day)", code="not_a_date")
+    problems.rows(file, frame, out, fld, days.range_message(earliest), code="out_of_range")
     if required:
         problems.rows(file, frame, empty, fld, "a date is required (YYYY-MM-DD)", code="required")
     return parsed.astype("datetime64[ns]")

@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
+from triggers import days
+
 ALLOWED = ("YYYY-MM-DD (e.g. 2021-02-01), a day with a month name (1 Feb 2021, February 1, "
            "2021), or DD/MM/YYYY only when the day is above 12")
 
@@ -36,9 +38,18 @@ def _make(y: int, m: int, d: int, text: str) -> str:
         raise DateProblem(f"not a calendar date ({text}); write {ALLOWED}") from None
 
 
+def parse_day(text: str, earliest: date = days.EARLIEST) -> str:
+    """One date text -> 'YYYY-MM-DD', or DateProblem (also for a day outside the range the
+    product accepts, triggers/days.py)."""
+    day = _parse_day(text)
+    problem = days.outside(date.fromisoformat(day), earliest)
+    if problem:
+        raise DateProblem(f"{day}: {problem}")
+    return day
+
+
 @lru_cache(maxsize=200_000)
-def parse_day(text: str) -> str:
-    """One date text -> 'YYYY-MM-DD', or DateProblem."""
+def _parse_day(text: str) -> str:
     value = str(text).strip()
     if not value:
         raise DateProblem(f"a date is required; write {ALLOWED}")
@@ -63,10 +74,13 @@ def parse_day(text: str) -> str:
     raise DateProblem(f"not a date; write {ALLOWED}")
 
 
-def to_day(value) -> str:
+def to_day(value, earliest: date = days.EARLIEST) -> str:
     """Like parse_day, also for the datetime/date cells a spreadsheet reader returns."""
     if isinstance(value, datetime):  # a spreadsheet date cell; the time of day is dropped
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, date):
+        problem = days.outside(value, earliest)
+        if problem:
+            raise DateProblem(f"{value.isoformat()}: {problem}")
         return value.isoformat()
-    return parse_day("" if value is None else str(value))
+    return parse_day("" if value is None else str(value), earliest)

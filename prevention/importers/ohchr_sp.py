@@ -24,6 +24,7 @@ import pandas as pd
 from prevention import countries
 from prevention.importers.base import ISSUER_RECORD_COLUMNS, ParsedImport, Rejected
 from prevention.importers.rows import read_csv
+from triggers import days
 from triggers.vocabulary import COUNTRY_CODES
 
 KIND = "ohchr-sp"
@@ -72,13 +73,23 @@ def _reject(rejected: list[Rejected], line: int, raw: dict, fld: str, value: str
                              suggestions=suggestions))
 
 
+def _calendar_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
+
+
 def _date(value: str) -> str | None:
+    """An ISO day in the range the product accepts (triggers/days.py), else None."""
     if not _DATE.match(value):
         return None
     try:
-        return date.fromisoformat(value).isoformat()
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return None if days.outside(day) else day.isoformat()
 
 
 def parse_covers(value: str | None) -> tuple[str, str] | None:
@@ -149,7 +160,9 @@ def _signal(row: dict, code: str, line: int, raw: dict, rejected: list[Rejected]
         return None
     day = _date(row["date_sent"])
     if day is None:
+        shaped = _DATE.match(row["date_sent"]) and _calendar_day(row["date_sent"])
         _reject(rejected, line, raw, "date_sent", row["date_sent"],
+                days.range_message() if shaped else
                 "not a date; the export writes YYYY-MM-DD" if row["date_sent"]
                 else "a date is required (YYYY-MM-DD)")
         return None

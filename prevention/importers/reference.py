@@ -18,6 +18,7 @@ import pandas as pd
 from prevention import countries
 from prevention.importers.base import OUTCOME_KINDS, ParsedImport, Rejected
 from prevention.importers.dates import DateProblem, parse_day
+from triggers import days
 from prevention.importers.rows import read_csv
 from triggers.vocabulary import NGO_SCOPES, NGO_STATUSES, NHRI_STATUSES
 
@@ -42,12 +43,12 @@ def _country(row: dict, fld: str, required: bool = True) -> str:
     return match.iso3
 
 
-def _day(row: dict, fld: str, required: bool) -> str:
+def _day(row: dict, fld: str, required: bool, earliest=days.EARLIEST) -> str:
     value = row.get(fld, "")
     if not value and not required:
         return ""
     try:
-        return parse_day(value)
+        return parse_day(value, earliest)
     except DateProblem as exc:
         raise RowProblem(fld, value, str(exc)) from None
 
@@ -122,7 +123,8 @@ def _membership(row: dict) -> dict:
         raise RowProblem("org_id", row["org_id"], "an organisation id is required: letters, "
                          "digits, '-', '_' or '.', e.g. au, ecowas, coe (the regional "
                          "organisation's issuer_id)")
-    since, until = _day(row, "since", False), _day(row, "until", False)
+    since = _day(row, "since", False, days.EARLIEST_MEMBERSHIP)
+    until = _day(row, "until", False, days.EARLIEST_MEMBERSHIP)
     if row["status"].lower() == "withdrawn" and not until:
         raise RowProblem("status", row["status"], "a withdrawn State needs the until date (the "
                          "first day it is no longer a member); add an until column")

@@ -37,6 +37,7 @@ from prevention.importers.dates import DateProblem, to_day
 from prevention.importers.reference import slug
 from prevention.importers.rows import decode, file_problem, read_table
 from triggers.bundle import split_ids
+from triggers import days
 from triggers.csvfile import MAX_FIELD
 from triggers.vocabulary import ISSUER_KINDS
 
@@ -145,6 +146,12 @@ def _read_xlsx(path: Path, sheet: str | None, rejected: list[Rejected]):
             return None
         header = [str(h).strip() if h is not None else f"column {i + 1}"
                   for i, h in enumerate(header)]
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        if repeated:
+            rejected.append(file_problem(path, f"column(s) {', '.join(map(repr, repeated))} appear "
+                                               "more than once in the header row; which one is "
+                                               "meant is unclear: rename or remove the extra column"))
+            return None
         rows, lines = [], []
         for number, values in enumerate(it, start=2):
             if values is None or all(v is None or str(v).strip() == "" for v in values):
@@ -167,6 +174,11 @@ def _read_json(path: Path, rejected: list[Rejected]):
     except json.JSONDecodeError as exc:
         rejected.append(file_problem(path, f"not valid JSON (line {exc.lineno}: {exc.msg})"))
         return None
+    except RecursionError:
+        rejected.append(file_problem(path, "JSON nested too deeply to read; records are objects "
+                                           "of field: value, a list of them, or "
+                                           "{\"records\": [...]}"))
+        return None
     if isinstance(data, dict) and isinstance(data.get("records"), list):
         data = data["records"]
     if not isinstance(data, list):
@@ -185,8 +197,13 @@ def _read_json(path: Path, rejected: list[Rejected]):
         for k in rec:
             if str(k) not in header:
                 header.append(str(k))
-        rows.append({str(k): ("" if v is None else v if isinstance(v, (str, int, float, bool))
-                              else json.dumps(v)) for k, v in rec.items()})
+        try:
+            rows.append({str(k): ("" if v is None else v if isinstance(v, (str, int, float, bool))
+                                  else json.dumps(v)) for k, v in rec.items()})
+        except RecursionError:
+            rejected.append(Rejected(row=number, field=None, value=None, raw={"record": "(nested too "
+                                     "deeply to keep)"}, reason="a value nested too deeply to read"))
+            continue
         lines.append(number)
     frame = pd.DataFrame(rows, columns=header, dtype=object).fillna("") if rows else \
         pd.DataFrame(columns=header, dtype=object)
@@ -236,6 +253,8 @@ def _dates(values: pd.Series, problems: _Problems, text_only: bool) -> pd.Series
     out = pd.Series([""] * len(values), index=values.index, dtype=object)
     if text_only:
         iso = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        # ISO days compare as text: one out of range goes the slow way, which says why.
+        iso &= (values >= days.EARLIEST.isoformat()) & (values <= days.latest().isoformat())
         parsed = pd.to_datetime(values.where(iso), format="%Y-%m-%d", errors="coerce")
         ok = iso & parsed.notna()
         out[ok] = values[ok]

@@ -30,6 +30,7 @@ import pandas as pd
 from prevention import countries
 from prevention.importers.base import COVERAGE_RECORD_COLUMNS, ParsedImport, Rejected
 from prevention.importers.rows import read_csv
+from triggers import days
 
 KIND = "undl"
 REQUIRED = ["undl_id", "symbol", "body", "date", "title"]
@@ -639,7 +640,8 @@ def _problem(row: dict) -> tuple[str, str] | None:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"]):
         return "date", "not a date; write it as YYYY-MM-DD"
     try:
-        date.fromisoformat(row["date"])
+        day = date.fromisoformat(row["date"])
     except ValueError:
         return "date", "not a calendar date (YYYY-MM-DD)"
-    return None
+    problem = days.outside(day)
+    return ("date", problem) if problem else None

@@ -27,13 +27,13 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from prevention import audit
-from prevention.db import get_engine
+from prevention.db import BUSY_MESSAGE, get_engine, is_busy
 from prevention.frames import bump_version, invalidate
 from prevention.importers.base import ParsedImport, Rejected
 from prevention.ingest.cells import clean_text, clipped, jsonable
 from prevention.ingest.coverage import declared, store_coverage
 from prevention.ingest.fields import ISSUER_FIELDS, SIGNAL_FIELDS
-from prevention.ingest.lookup import isin_mask, stored_issuer_ids
+from prevention.ingest.lookup import fetch_in, isin_mask, stored_issuer_ids
 from prevention.ingest.records import (
     store_accreditations,
     store_memberships,
@@ -43,6 +43,7 @@ from prevention.ingest.report import (
     SHOWN_PROBLEMS,
     ImportReport,
     IngestError,
+    quarantine_key,
     rejected_key,
     row_key,
 )
@@ -90,6 +91,10 @@ def store(parsed: ParsedImport, *, user: str, sha256: str = "", options: dict | 
             audit.record(conn, user, "import.run", "import", report.import_id,
                          detail=parsed.file_name,
                          after={k: getattr(report, k) for k in AUDITED_COUNTS})
+    except sa.exc.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        raise IngestError(f"{parsed.file_name}: {BUSY_MESSAGE}; nothing was stored") from None
     except sa.exc.IntegrityError as exc:
         raise IngestError(
             f"{parsed.file_name}: the database refused the import ({exc.orig}); nothing was "
@@ -220,7 +225,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
     for write in w.pending:
         write()
 
-    problems = quarantine_rows(w, parsed.rejected, rows.conflicts, w.blocked)
+    problems = quarantine_rows(w, parsed.kind, parsed.rejected, rows.conflicts, w.blocked)
     report.problem_count = len(problems)
     report.problems = problems[:SHOWN_PROBLEMS]
     conn.execute(sa.update(imports).where(imports.c.id == import_id).values(
@@ -231,7 +236,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
     bump_version(conn)
 
 
-def quarantine_rows(w: Writer, rejected: list[Rejected], conflicts: dict[str, Conflict],
+def quarantine_rows(w: Writer, kind: str, rejected: list[Rejected], conflicts: dict[str, Conflict],
                     blocked: set[str]) -> list[str]:
     """Every rejected row and every conflicting row into quarantine; returns problem texts."""
     records, problems = [], []
@@ -254,5 +259,17 @@ def quarantine_rows(w: Writer, rejected: list[Rejected], conflicts: dict[str, Co
         records.append({"import_id": w.import_id, "row": row, "field": clipped(c.field),
                         "value": clipped(c.value), "reason": clean_text(c.reason), "raw": jsonable(c.raw),
                         "suggestions": [], "status": "open"})
-    w.insert("quarantine", QuarantinedRow.__table__, records)
+    # Importing the same bad file again must not add its rows a second time.
+    for r in records:
+        r["key"] = quarantine_key(kind, r["raw"])
+    waiting = set(fetch_in(w.conn, "SELECT key FROM (SELECT key FROM quarantine WHERE status = "
+                                   "'open') AS q", "key", sorted({r["key"] for r in records}))) \
+        if records else set()
+    fresh, seen = [], set()
+    for r in records:
+        if (r["key"],) in waiting or r["key"] in seen:
+            continue
+        seen.add(r["key"])
+        fresh.append(r)
+    w.insert("quarantine", QuarantinedRow.__table__, fresh)
     return problems

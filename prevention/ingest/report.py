@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 
 from prevention.importers.base import Rejected
@@ -56,6 +58,12 @@ class ImportReport:
                              "(all are in the quarantine)")
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+
+def quarantine_key(kind: str, raw: dict) -> str:
+    """A quarantined row's natural key: its import kind and the row as stored."""
+    text = json.dumps({"kind": kind, "raw": raw}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def row_key(source_row) -> str:

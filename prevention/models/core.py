@@ -231,6 +231,8 @@ class QuarantinedRow(Base):
     raw: Mapped[dict] = mapped_column(JSON, default=dict)
     suggestions: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default="open")
+    # The row's natural key (ingest.report.quarantine_key): an open row is not quarantined twice.
+    key: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     fixed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fixed_by: Mapped[str | None] = mapped_column(String(120))
     # The import that stored the corrected row (a re-submission is an import of its own).

@@ -34,6 +34,7 @@ from prevention.sources import classify
 from prevention.sources.connector import (Cursor, FetchRun, bump, coverage_row, file_rejected,
                                           frame, parsed_import)
 from prevention.sources.http import Request, Response
+from triggers import days
 
 KIND = "reliefweb"
 SOURCE = "reliefweb-ohchr"
@@ -128,10 +129,12 @@ def _names(values, key: str) -> list[str]:
 
 
 def _day(value) -> str | None:
+    """The item's day, or None when it is not one or not in the range the product accepts."""
     try:
-        return date.fromisoformat(str(value)[:10]).isoformat()
+        day = date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+    return None if days.outside(day) else day.isoformat()
 
 
 def parse_response(response: Response) -> ParsedImport:

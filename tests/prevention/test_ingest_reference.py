@@ -25,7 +25,7 @@ def test_outcomes_import_once_and_conflicts_are_quarantined(engine, tmp_path):
     row = out[out["country"] == "LBY"].iloc[0]
     write_csv(tmp_path / "o.csv", header, [
         ["LBY", "2011-03-01", row["kind"], row["reference"], row["title"], row["url"]],
-        ["", "2030-01-01", "urgent_debate", "A/HRC/RES/99/1", "Thematic", ""],
+        ["", "2026-01-01", "urgent_debate", "A/HRC/RES/99/1", "Thematic", ""],
     ])
     r = import_file(tmp_path / "o.csv", "outcomes", user="t", engine=engine)
     assert (r.accepted, r.quarantined) == (1, 1)

@@ -42,7 +42,7 @@ def check(signals, coverage, *criteria, country="SYR", as_of=T, **settings):
 EDGES = [
     # (name, coverage rows, expected coverage, covered days)
     ("no coverage.csv: complete everywhere", None, "full", W),
-    ("coverage.csv without a row of the kind", [cover("sp_mandate", "2000-01-01", "2030-01-01")],
+    ("coverage.csv without a row of the kind", [cover("sp_mandate", "2000-01-01", "2026-12-31")],
      "none", 0),
     ("starts on T-W+1: the whole window", [cover("high_commissioner", "2021-03-11", "2021-12-31")],
      "full", W),
