@@ -13,6 +13,9 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The product has no packaged version yet; the User-Agent sent to the sources needs one so that
+# a provider can tell our releases apart when it writes to the contact address.
+PRODUCT_VERSION = "0.1.0"
 
 
 def _default_database_url() -> str:
@@ -48,6 +51,39 @@ class Settings(BaseSettings):
         description="Rows written per INSERT batch during an import; the progress callback fires "
                     "once per batch.",
     )
+
+    # The public sources (prevention/sources/, docs/connectors.md): base URLs are settings so
+    # that tests and mirrors can point elsewhere.
+    reliefweb_url: str = Field(
+        default="https://api.reliefweb.int/v2",
+        description="Base URL of the ReliefWeb API, version 2 (OHCHR news releases).")
+    reliefweb_appname: str = Field(
+        default="",
+        description="The appname ReliefWeb approved for this installation. Required since "
+                    "1 November 2025: request one at https://apidoc.reliefweb.int/parameters "
+                    "(an unapproved name is refused with HTTP 403).")
+    undl_url: str = Field(
+        default="https://digitallibrary.un.org",
+        description="Base URL of the UN Digital Library (datasets, records, MARCXML export).")
+    undl_search_approved: bool = Field(
+        default=False,
+        description="Set to true once the UN Digital Library has approved automated downloading "
+                    "from its search (robots.txt disallows /search): enables the HRC "
+                    "resolutions source.")
+    spcomm_url: str = Field(
+        default="https://spcommreports.ohchr.org",
+        description="Base URL of the OHCHR Special Procedures communications site.")
+    sdg_url: str = Field(
+        default="https://unstats.un.org/SDGAPI/v1/sdg",
+        description="Base URL of the UN Statistics Division SDG API (indicator 16.a.1).")
+    contact: str = Field(
+        default="",
+        description="A contact (e-mail or URL) sent in the User-Agent of every request, so that "
+                    "a provider can reach the operator instead of blocking the traffic.")
+
+    def user_agent(self) -> str:
+        contact = self.contact or "contact not configured; set PREVENTION_CONTACT"
+        return f"PreventionDashboard/{PRODUCT_VERSION} (+{contact})"
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from werkzeug import Response as WResponse
 
 from prevention.sources.http import (HttpClient, RateLimited, Request, SourceRefused,
                                      SourceUnreachable, parse_retry_after)
-from prevention.sources.settings import SourceSettings
+from prevention.settings import Settings as SourceSettings
 
 
 def test_response_carries_provenance(httpserver, client, clock):
