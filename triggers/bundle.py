@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from triggers import cells, csvfile, days
 from triggers.problems import Problem, ProblemError, Problems
 from triggers.schema import (
+    ACCREDITATIONS,
     BUNDLE_TABLES,
     COMPLETENESS,
     COVERAGE,
@@ -71,6 +72,11 @@ class Bundle:
     # start, end (days, both included), completeness. None: the bundle has no coverage.csv,
     # which reads as complete for every kind over all time (docs/criteria.md, "Coverage").
     coverage: pd.DataFrame | None = None
+    # The accreditation history of NHRIs and NGOs (accreditations.csv): issuer_id, status,
+    # since, until (until exclusive, NaT open). An issuer with rows has, on a signal's date,
+    # the status of the row covering it ("none" when none does); one without keeps its
+    # `accreditation` column. None: the bundle has no accreditations.csv.
+    accreditations: pd.DataFrame | None = None
 
     @property
     def countries(self) -> list[str]:
@@ -288,6 +294,26 @@ def _check_coverage(frame: pd.DataFrame, p: Problems) -> pd.DataFrame:
                         completeness=completeness.where(completeness != "", "complete"))
 
 
+def _check_accreditations(frame: pd.DataFrame, kinds: dict[str, str], p: Problems) -> pd.DataFrame:
+    f = ACCREDITATIONS.file
+    cells.required(f, frame, "issuer_id", p, "an issuer_id")
+    kind = frame["issuer_id"].map(kinds).fillna("")
+    p.rows(f, frame, (frame["issuer_id"] != "") & ~kind.isin(["nhri", "ngo"]), "issuer_id",
+           "not an NHRI or NGO of issuers.csv: accreditation history is kept for those only",
+           code="not_accredited_kind")
+    cells.one_of(f, frame, "status", NHRI_STATUSES, p,
+                 f"NHRI accreditation must be one of {', '.join(NHRI_STATUSES)}", where=kind == "nhri")
+    cells.one_of(f, frame, "status", NGO_STATUSES, p,
+                 f"NGO ECOSOC status must be one of {', '.join(NGO_STATUSES)}", where=kind == "ngo")
+    cells.required(f, frame, "status", p, "a status")
+    since = cells.dates(f, frame, "since", p, required=False)
+    until = cells.dates(f, frame, "until", p, required=False)
+    p.rows(f, frame, (since.notna() & until.notna() & (until <= since)).to_numpy(), "until",
+           "until must be after since (until is the first day of the next status)",
+           code="until_before_since")
+    return frame.assign(since=since, until=until)
+
+
 def _report_repeats_of_bad_rows(file: str, frame: pd.DataFrame, repeats: dict[int, int],
                                 bad: np.ndarray, p: Problems) -> dict[int, int]:
     """Repeats of a bad row are bad too (their fix is the first row's); returns the rest."""
@@ -377,10 +403,19 @@ def check(frames: dict[str, pd.DataFrame], *, lines: dict[str, np.ndarray] | Non
         good = settle(COVERAGE, cov, start, {}, np.zeros(len(cov), bool))
         coverage = cov[good].drop_duplicates().reset_index(drop=True)
 
+    acc = tables.get(ACCREDITATIONS.file)
+    accreditations = None
+    if acc is not None:
+        start = len(p)
+        kinds = dict(zip(issuers["issuer_id"], issuers["kind"]))
+        acc = _check_accreditations(acc, kinds, p)
+        good = settle(ACCREDITATIONS, acc, start, {}, np.zeros(len(acc), bool))
+        accreditations = acc[good].drop_duplicates().reset_index(drop=True)
+
     duplicates = len(repeats.get(SIGNALS.file, {})) + len(repeats.get(ISSUERS.file, {}))
     bundle = Bundle(signals=signals.reset_index(drop=True), issuers=issuers.reset_index(drop=True),
                     links=link_frame, memberships=memberships.reset_index(drop=True),
-                    duplicates=duplicates, coverage=coverage)
+                    duplicates=duplicates, coverage=coverage, accreditations=accreditations)
     return Checked(bundle, p.items, kept, repeats)
 
 
@@ -418,12 +453,13 @@ def split_ids(cells_: pd.Series) -> pd.Series:
 
 def validate_frames(signals: pd.DataFrame, issuers: pd.DataFrame,
                     memberships: pd.DataFrame | None = None, source: str = "bundle", *,
-                    coverage: pd.DataFrame | None = None, unique_ids: bool = False) -> Bundle:
+                    coverage: pd.DataFrame | None = None,
+                    accreditations: pd.DataFrame | None = None, unique_ids: bool = False) -> Bundle:
     """Check frames in memory (bundle column names; rows numbered from 2) and build a Bundle,
     or raise BundleError. (`unique_ids` is accepted for callers of the old signature; ids are
     checked in any case.)"""
     frames = {SIGNALS.file: signals, ISSUERS.file: issuers, MEMBERSHIPS.file: memberships,
-              COVERAGE.file: coverage}
+              COVERAGE.file: coverage, ACCREDITATIONS.file: accreditations}
     checked = check({k: v for k, v in frames.items() if v is not None})
     if checked.problems:
         raise BundleError(checked.problems, source)
@@ -509,4 +545,9 @@ def write_bundle(bundle: Bundle, path: str | Path) -> Path:
         cov.assign(start=cov["start"].dt.strftime("%Y-%m-%d"),
                    end=cov["end"].dt.strftime("%Y-%m-%d"))[COVERAGE_COLUMNS] \
             .sort_values(COVERAGE_COLUMNS).to_csv(path / COVERAGE.file, index=False)
+    if bundle.accreditations is not None and len(bundle.accreditations):
+        acc = bundle.accreditations
+        acc.assign(since=acc["since"].dt.strftime("%Y-%m-%d").fillna(""),
+                   until=acc["until"].dt.strftime("%Y-%m-%d").fillna(""))[list(ACCREDITATIONS.columns)] \
+            .sort_values(list(ACCREDITATIONS.columns)).to_csv(path / ACCREDITATIONS.file, index=False)
     return path

@@ -184,13 +184,15 @@ class JointGroupRule(CriterionRule):
 class NhriWithNgosRule(CriterionRule):
     def features(self, prep: Prepared) -> Features:
         c: NhriWithNgos = self.criterion
-        kind, acc = prep.issuer_kind, prep.issuer_accreditation
+        kind, acc = prep.issuer_kind, prep.link_accreditation
         base = prep.link_same_country() & prep.sig_concern[prep.link_sig]
-        nhri = base & _issuer_mask(prep, (kind == "nhri") & np.isin(acc, list(c.nhri_status)))
-        ngo_ok = (kind == "ngo") & np.isin(acc, list(c.ngo_status))
+        # Accreditation is judged on the signal's date (a link's status), kind and scope once
+        # per issuer.
+        nhri = base & _issuer_mask(prep, kind == "nhri") & np.isin(acc, list(c.nhri_status))
+        ngo_kind = kind == "ngo"
         if c.ngo_scope is not None:
-            ngo_ok &= prep.issuer_scope == c.ngo_scope
-        ngo = base & _issuer_mask(prep, ngo_ok)
+            ngo_kind &= prep.issuer_scope == c.ngo_scope
+        ngo = base & _issuer_mask(prep, ngo_kind) & np.isin(acc, list(c.ngo_status))
         has_nhri = _per_signal_count(prep, nhri) > 0
         return Features(_per_signal_count(prep, ngo), has_nhri,
                         prep.link_sig[ngo], prep.link_issuer[ngo])

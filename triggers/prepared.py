@@ -38,7 +38,10 @@ class Prepared:
     link_member: np.ndarray  # bool: the State is a member of the issuer on the signal's date
     issuer_kind: np.ndarray  # object, per issuer
     issuer_country: np.ndarray  # int32 index into countries, -1 if none or elsewhere
-    issuer_accreditation: np.ndarray  # object
+    issuer_accreditation: np.ndarray  # object: the issuer's status today (issuers.csv)
+    # object per link: the issuer's status on the signal's date (accreditations.csv, else the
+    # issuer's column): NHRIs and NGOs are accredited, reviewed and downgraded over time.
+    link_accreditation: np.ndarray
     issuer_scope: np.ndarray  # object
     issuer_name: np.ndarray  # object
     coverage: PreparedCoverage | None  # None: no coverage rows, complete everywhere
@@ -140,6 +143,9 @@ def prepare(bundle: Bundle, countries: list[str] | None = None) -> Prepared:
     link_sig = _link_signals(signals["signal_id"], links["signal_id"])
     link_issuer = positions(issuers["issuer_id"], links["issuer_id"]).astype(np.int64)
     link_member = _membership(bundle, codes, sig_country, sig_day, link_sig, link_issuer)
+    issuer_accreditation = issuers["accreditation"].fillna("").to_numpy(dtype=object)
+    link_accreditation = _accreditation_on_signal_day(bundle, issuer_accreditation, sig_day,
+                                                     link_sig, link_issuer)
     return Prepared(
         bundle=bundle,
         countries=np.asarray(codes, dtype=object),
@@ -153,7 +159,8 @@ def prepare(bundle: Bundle, countries: list[str] | None = None) -> Prepared:
         link_member=link_member,
         issuer_kind=issuers["kind"].to_numpy(dtype=object),
         issuer_country=positions(codes, issuers["country"].fillna("")).astype(np.int32),
-        issuer_accreditation=issuers["accreditation"].fillna("").to_numpy(dtype=object),
+        issuer_accreditation=issuer_accreditation,
+        link_accreditation=link_accreditation,
         issuer_scope=issuers["scope"].fillna("").to_numpy(dtype=object),
         issuer_name=issuers["name"].to_numpy(dtype=object),
         coverage=prepare_coverage(bundle.coverage, codes, EPOCH),
@@ -189,6 +196,39 @@ def _membership(bundle: Bundle, codes: list[str], sig_country: np.ndarray, sig_d
     inside = (hits["since"] <= hits["day"]) & (hits["day"] < hits["until"])
     member[hits.loc[inside, "link"].to_numpy()] = True
     return member
+
+
+def _accreditation_on_signal_day(bundle: Bundle, current: np.ndarray, sig_day: np.ndarray,
+                                 link_sig: np.ndarray, link_issuer: np.ndarray) -> np.ndarray:
+    """Per link: the issuer's accreditation on the signal's date. An issuer with history rows
+    has the status of the row with since <= date < until ("none" outside every row); the
+    others keep their current status."""
+    out = current[link_issuer] if len(link_issuer) else np.zeros(0, dtype=object)
+    hist = bundle.accreditations
+    if hist is None or hist.empty or len(link_issuer) == 0:
+        return out
+    issuer = positions(bundle.issuers["issuer_id"], hist["issuer_id"])
+    known = issuer >= 0
+    if not known.any():
+        return out
+    since = _days_or(hist["since"], np.iinfo(np.int64).min)[known]
+    until = _days_or(hist["until"], np.iinfo(np.int64).max)[known]
+    status = hist["status"].to_numpy(dtype=object)[known]
+    issuer = issuer[known].astype(np.int64)
+    with_history = np.flatnonzero(np.isin(link_issuer, np.unique(issuer)))
+    out = out.copy()
+    out[with_history] = "none"
+    probe = pd.DataFrame({"link": with_history, "issuer": link_issuer[with_history],
+                          "day": sig_day[link_sig[with_history]]})
+    hits = probe.merge(pd.DataFrame({"issuer": issuer, "since": since, "until": until,
+                                     "status": status, "order": np.arange(len(issuer))}),
+                       on="issuer")
+    hits = hits[(hits["since"] <= hits["day"]) & (hits["day"] < hits["until"])]
+    # Overlapping rows: the latest that began wins (a review supersedes the one before); on
+    # the same day, the later row of the file.
+    hits = hits.sort_values(["link", "since", "order"]).drop_duplicates("link", keep="last")
+    out[hits["link"].to_numpy()] = hits["status"].to_numpy(dtype=object)
+    return out
 
 
 def _days_or(dates: pd.Series, missing: int) -> np.ndarray:

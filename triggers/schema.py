@@ -34,12 +34,14 @@ MEMBERSHIPS = Table("memberships.csv", ("org_id", "country", "since", "until"),
 COVERAGE = Table("coverage.csv",
                  ("source", "issuer_kind", "country", "start", "end", "completeness"),
                  ("source", "issuer_kind", "start", "end"), dates=("start", "end"))
+ACCREDITATIONS = Table("accreditations.csv", ("issuer_id", "status", "since", "until"),
+                       ("issuer_id", "status"), dates=("since", "until"))
 OUTCOMES = Table("outcomes.csv", ("country", "date", "kind", "reference", "title", "url"),
                  ("country", "date", "kind", "reference"), dates=("date",))
 
 # The files of a bundle, in the order they are checked (issuers before the signals that name
-# them, signals before the memberships and coverage that only qualify them).
-BUNDLE_TABLES = (ISSUERS, SIGNALS, MEMBERSHIPS, COVERAGE)
+# them, signals before the memberships, coverage and accreditations that only qualify them).
+BUNDLE_TABLES = (ISSUERS, SIGNALS, MEMBERSHIPS, COVERAGE, ACCREDITATIONS)
 BUNDLE_REQUIRED_FILES = (ISSUERS.file, SIGNALS.file)
 
 # A signal's fields as stored and as the engine's frame holds them (issuers are links).

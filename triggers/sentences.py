@@ -34,11 +34,11 @@ def _names(prep: Prepared, f: Features, idx: np.ndarray, limit: int = 3) -> str:
 def _nhri_names(prep: Prepared, idx: np.ndarray, statuses) -> str:
     links = prep.links_of(idx)
     iss = prep.link_issuer[links]
+    acc = prep.link_accreditation[links]  # the status on the signal's date
     pick = ((prep.issuer_country[iss] == prep.sig_country[prep.link_sig[links]])
-            & (prep.issuer_kind[iss] == "nhri")
-            & np.isin(prep.issuer_accreditation[iss], list(statuses)))
-    issuers = np.unique(iss[pick])
-    return ", ".join(f"{prep.issuer_name[i]}, {prep.issuer_accreditation[i]}-status" for i in issuers)
+            & (prep.issuer_kind[iss] == "nhri") & np.isin(acc, list(statuses)))
+    named = sorted({(str(prep.issuer_name[i]), str(a)) for i, a in zip(iss[pick], acc[pick])})
+    return ", ".join(f"{name}, {status}-status" for name, status in named)
 
 
 def _needed(met: bool, text: str) -> str:

@@ -79,6 +79,9 @@ class ParsedImport:
     # the ingest step declares the span of its signals, for the issuer kinds they hold, with
     # this completeness ("sample" unless the user says the file is complete).
     span_coverage: str | None = None
+    # A bundle's accreditations.csv (issuer_id, status, since, until, source_row): stored as
+    # the issuers' review history (a status holds from `since` until the next review).
+    accreditations: pd.DataFrame | None = None
 
     def declare(self, source: str, kinds, start: str, end: str, completeness: str,
                 country: str = "") -> None:

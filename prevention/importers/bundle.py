@@ -17,7 +17,7 @@ import pandas as pd
 from prevention.importers.base import ParsedImport, Rejected
 from triggers.bundle import check, read_files
 from triggers.problems import Problems
-from triggers.schema import COVERAGE, ISSUERS, MEMBERSHIPS, SIGNALS
+from triggers.schema import ACCREDITATIONS, COVERAGE, ISSUERS, MEMBERSHIPS, SIGNALS
 
 KIND = "bundle"
 # Problems about a whole file that still let its rows be read.
@@ -75,7 +75,8 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
         at = pd.Index(checked.kept[ISSUERS.file]).get_indexer(take)
         parsed.issuers = b.issuers.iloc[at].reset_index(drop=True).assign(
             source_row=_source_rows(ISSUERS.file, lines[ISSUERS.file][own]))
-    for table, target in ((MEMBERSHIPS, "records"), (COVERAGE, "coverage")):
+    for table, target in ((MEMBERSHIPS, "records"), (COVERAGE, "coverage"),
+                          (ACCREDITATIONS, "accreditations")):
         if table.file not in frames or not len(frames[table.file]):
             continue
         take, own = rows(table.file)

@@ -36,6 +36,7 @@ from prevention.ingest.fields import ISSUER_FIELDS, SIGNAL_FIELDS
 from prevention.ingest.lookup import fetch_in, isin_mask, stored_issuer_ids
 from prevention.ingest.records import (
     store_accreditations,
+    store_history,
     store_memberships,
     store_outcomes,
 )
@@ -188,6 +189,8 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
             store_accreditations(conn, parsed, rows, w, "nhri" if parsed.kind == "nhri" else "ngo")
         else:
             raise IngestError(f"records of kind {parsed.kind!r} have no storage; this is a bug")
+    if parsed.accreditations is not None and len(parsed.accreditations):
+        store_history(conn, parsed, rows, w)
 
     coverage = store_coverage(conn, declared(conn, parsed, rejected_keys), rows, import_id,
                               user, datetime.now(timezone.utc))

@@ -99,6 +99,20 @@ def store_accreditations(conn, parsed, rows, w: Writer, kind: str) -> int:
     return len(new)
 
 
+def store_history(conn, parsed: ParsedImport, rows, w: Writer) -> int:
+    """A bundle's accreditations.csv as review history: a row's `since` is a review date.
+    (The database keeps reviews; a status holds until the next one, so `until` is implied.)"""
+    acc = parsed.accreditations
+    issuers = parsed.issuers.set_index("issuer_id") if len(parsed.issuers) else pd.DataFrame()
+    frame = acc.assign(
+        name=[issuers["name"].get(i, i) if len(issuers) else i for i in acc["issuer_id"]],
+        country=[issuers["country"].get(i, "") if len(issuers) else "" for i in acc["issuer_id"]],
+        scope=[issuers["scope"].get(i, "") if len(issuers) else "" for i in acc["issuer_id"]],
+        reviewed_on=acc["since"])
+    history = ParsedImport(kind=parsed.kind, file_name=parsed.file_name, rows_read=0, records=frame)
+    return store_accreditations(conn, history, rows, w, "nhri")
+
+
 def write_accreditations(conn, w: Writer, new: pd.DataFrame, kind: str) -> None:
     if new.empty:
         return

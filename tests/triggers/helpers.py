@@ -43,14 +43,19 @@ def cover(kind, start, end, country="", completeness="complete", source=None):
     return (source or f"src-{kind}", kind, country, start, end, completeness)
 
 
-def make_bundle(signals, extra_issuers=(), memberships=None, coverage=None) -> Bundle:
-    """`coverage`: rows from cover(); None = no coverage.csv (complete everywhere)."""
+def make_bundle(signals, extra_issuers=(), memberships=None, coverage=None,
+                accreditations=None) -> Bundle:
+    """`coverage`: rows from cover(); None = no coverage.csv (complete everywhere).
+    `accreditations`: (issuer_id, status, since, until) rows; None = no accreditations.csv."""
     issuers = pd.DataFrame(BASE_ISSUERS + list(extra_issuers), columns=ISSUER_FIELDS)
     mem = None
     if memberships is not None:
         mem = pd.DataFrame(list(memberships), columns=["org_id", "country", "since", "until"])
     cov = None if coverage is None else pd.DataFrame(list(coverage), columns=COVERAGE_FIELDS)
-    return validate_frames(pd.DataFrame(list(signals)), issuers, mem, source="test", coverage=cov)
+    acc = None if accreditations is None else pd.DataFrame(
+        list(accreditations), columns=["issuer_id", "status", "since", "until"])
+    return validate_frames(pd.DataFrame(list(signals)), issuers, mem, source="test", coverage=cov,
+                           accreditations=acc)
 
 
 def make_rules(*criteria, **settings) -> RuleSet:

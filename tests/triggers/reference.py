@@ -49,7 +49,24 @@ def _qualifies(signal, country, as_of, window):
     return signal["country"] == country and concern and as_of - timedelta(days=window) < d <= as_of
 
 
-def evaluate_criterion(crit, window, signals, issuers, memberships, country, as_of):
+def _status_on(issuer_row, accreditations, day):
+    """An NHRI's or NGO's status on a day: its history row covering the day (the latest to
+    begin, if rows overlap), "none" if it has history but no row covers the day, else its
+    issuers.csv accreditation."""
+    iid, acc = issuer_row[0], issuer_row[4] or "none"
+    mine = [r for r in (accreditations or []) if r[0] == iid]
+    if not mine:
+        return acc
+    covering = [r for r in mine if (r[2] == "" or _day(r[2]) <= day)
+                and (r[3] == "" or day < _day(r[3]))]
+    if not covering:
+        return "none"
+    # The row that began latest; on the same day, the later row of the file.
+    return max(((r[2] != "", r[2], k), r) for k, r in enumerate(mine) if r in covering)[1][1]
+
+
+def evaluate_criterion(crit, window, signals, issuers, memberships, country, as_of,
+                       accreditations=None):
     """(value, has_eligible_nhri or None) for one criterion, one country, one day."""
     by_id = {i[0]: i for i in issuers}
     kind = {i[0]: i[2] for i in issuers}
@@ -87,28 +104,28 @@ def evaluate_criterion(crit, window, signals, issuers, memberships, country, as_
             everyone |= {i for i in _issuer_ids(s) if kind[i] in crit.issuer_kinds}
         return len(everyone), None
 
-    # nhri_with_ngos
-    def eligible_nhri(iid):
-        _, _, k, c, acc, _ = by_id[iid]
-        acc = acc or "none"
-        return k == "nhri" and c == country and acc in crit.nhri_status
+    # nhri_with_ngos: accreditation as on the signal's date
+    def eligible_nhri(iid, day):
+        _, _, k, c, _, _ = by_id[iid]
+        return k == "nhri" and c == country and \
+            _status_on(by_id[iid], accreditations, day) in crit.nhri_status
 
-    def eligible_ngo(iid):
-        _, _, k, c, acc, scope = by_id[iid]
-        acc = acc or "none"
-        if k != "ngo" or c != country or acc not in crit.ngo_status:
+    def eligible_ngo(iid, day):
+        _, _, k, c, _, scope = by_id[iid]
+        if k != "ngo" or c != country or \
+                _status_on(by_id[iid], accreditations, day) not in crit.ngo_status:
             return False
         return crit.ngo_scope is None or scope == crit.ngo_scope
 
-    has_nhri = any(eligible_nhri(i) for s in qualifying for i in _issuer_ids(s))
+    has_nhri = any(eligible_nhri(i, _day(s["date"])) for s in qualifying for i in _issuer_ids(s))
     if crit.mode == "joint":
         value = 0
         for s in qualifying:
-            ids = _issuer_ids(s)
-            if any(eligible_nhri(i) for i in ids):
-                value = max(value, len([i for i in ids if eligible_ngo(i)]))
+            ids, day = _issuer_ids(s), _day(s["date"])
+            if any(eligible_nhri(i, day) for i in ids):
+                value = max(value, len([i for i in ids if eligible_ngo(i, day)]))
         return value, has_nhri
-    ngos = {i for s in qualifying for i in _issuer_ids(s) if eligible_ngo(i)}
+    ngos = {i for s in qualifying for i in _issuer_ids(s) if eligible_ngo(i, _day(s["date"]))}
     return len(ngos), has_nhri
 
 
@@ -141,7 +158,8 @@ def reference_coverage(crit, window, coverage, country, as_of):
     return "partial", min(covered.values())
 
 
-def reference_evaluate(signals, issuers, memberships, rules, as_of, coverage=None):
+def reference_evaluate(signals, issuers, memberships, rules, as_of, coverage=None,
+                       accreditations=None):
     """{country: {"status", "criteria_met", "criteria": {id: {"met", "value", "coverage",
     "covered_days"}}}}."""
     as_of = _day(as_of)
@@ -152,7 +170,7 @@ def reference_evaluate(signals, issuers, memberships, rules, as_of, coverage=Non
         for crit in rules.criteria:
             window = crit.window_days if crit.window_days else rules.window_days
             value, has_nhri = evaluate_criterion(crit, window, signals, issuers, memberships,
-                                                 country, as_of)
+                                                 country, as_of, accreditations)
             cov, covered_days = reference_coverage(crit, window, coverage, country, as_of)
             if crit.type == "nhri_with_ngos":
                 threshold = crit.min_ngos
@@ -183,13 +201,14 @@ def reference_evaluate(signals, issuers, memberships, rules, as_of, coverage=Non
     return out
 
 
-def reference_timeline(signals, issuers, memberships, rules, start, end, coverage=None):
+def reference_timeline(signals, issuers, memberships, rules, start, end, coverage=None,
+                       accreditations=None):
     """{(country, iso day): (status, {id: met})} for every day from start to end."""
     out = {}
     day, end = _day(start), _day(end)
     while day <= end:
         for country, res in reference_evaluate(signals, issuers, memberships, rules, day,
-                                               coverage).items():
+                                               coverage, accreditations).items():
             out[(country, day.isoformat())] = (
                 res["status"], {cid: r["met"] for cid, r in res["criteria"].items()})
         day += timedelta(days=1)

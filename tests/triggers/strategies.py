@@ -111,11 +111,32 @@ def coverage_rows(draw):
     return rows
 
 
-def to_bundle(signals, issuers, memberships, coverage=None):
+@st.composite
+def accreditation_rows(draw, issuers):
+    """None, or history rows for some NHRIs and NGOs: statuses that change within the span,
+    with gaps, so a signal's date decides whether its NHRI or NGO counts."""
+    national = [i for i in issuers if i[2] in ("nhri", "ngo")]
+    if not national or draw(st.integers(0, 2)) == 0:
+        return None
+    rows = []
+    for iid, _, kind, *_ in draw(st.lists(st.sampled_from(national), max_size=5, unique=True)):
+        statuses = (("A", "B", "C", "none") if kind == "nhri"
+                    else ("special", "general", "roster", "none"))
+        for _ in range(draw(st.integers(1, 2))):
+            since = draw(st.one_of(st.just(""), st.integers(-5, SPAN).map(day)))
+            lo = 1 if since == "" else (date.fromisoformat(since) - BASE).days + 1
+            until = draw(st.one_of(st.just(""), st.integers(lo, SPAN + 5).map(day)))
+            rows.append((iid, draw(st.sampled_from(statuses)), since, until))
+    return rows
+
+
+def to_bundle(signals, issuers, memberships, coverage=None, accreditations=None):
     return validate_frames(
         pd.DataFrame(signals), pd.DataFrame(issuers, columns=ISSUER_FIELDS),
         pd.DataFrame(memberships, columns=["org_id", "country", "since", "until"]),
-        coverage=None if coverage is None else pd.DataFrame(coverage, columns=COVERAGE_FIELDS))
+        coverage=None if coverage is None else pd.DataFrame(coverage, columns=COVERAGE_FIELDS),
+        accreditations=None if accreditations is None else pd.DataFrame(
+            accreditations, columns=["issuer_id", "status", "since", "until"]))
 
 
 @st.composite

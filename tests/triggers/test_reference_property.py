@@ -16,7 +16,8 @@ from triggers.prepared import prepare
 from triggers.timeline import timeline
 
 from .reference import reference_evaluate, reference_timeline
-from .strategies import SPAN, as_of_days, bundles, coverage_rows, day, examples, rule_sets, to_bundle
+from .strategies import (SPAN, accreditation_rows, as_of_days, bundles, coverage_rows, day,
+                         examples, rule_sets, to_bundle)
 
 QUICK = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -38,10 +39,12 @@ def assert_same_as_reference(evaluation, expected):
 @given(data=bundles(), rules=rule_sets(), coverage=coverage_rows(), choose=st.data())
 def test_evaluate_matches_reference(data, rules, coverage, choose):
     signals, issuers, memberships = data
-    prep = prepare(to_bundle(*data, coverage))  # built once, evaluated on several days
+    history = choose.draw(accreditation_rows(issuers), label="accreditations")
+    prep = prepare(to_bundle(*data, coverage, history))  # built once, evaluated on several days
     for _ in range(4):
         as_of = day(choose.draw(as_of_days(signals), label="as_of"))
-        expected = reference_evaluate(signals, issuers, memberships, rules, as_of, coverage)
+        expected = reference_evaluate(signals, issuers, memberships, rules, as_of, coverage,
+                                      history)
         assert_same_as_reference(evaluate(prep, rules, as_of, sentences=False), expected)
 
 

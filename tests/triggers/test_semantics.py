@@ -470,3 +470,44 @@ def test_statement_by_counts_only_listed_categories(categories, category, value)
         crit["categories"] = categories
     r = check(_categorised(category), crit)
     assert (r["value"], r["met"]) == (value, value >= 1)
+
+
+# --- accreditation as on the signal's date (issue 14) --------------------------------------
+
+NHRI_CRIT = nhri_with_ngos("nh", min_ngos=1, nhri_status=["A"], window_days=W)
+ON_T = [sig("n1", T, "SYR", "nhri-syr-a;ngo1")]  # nhri-syr-a is A-status in issuers.csv
+
+ACCREDITATION_CASES = [
+    ("no history: the issuer's column (A)", None, True),
+    ("history A since the signal's day", [("nhri-syr-a", "A", T, "")], True),
+    ("history A from the day after: none on the day", [("nhri-syr-a", "A", "2021-03-21", "")], False),
+    ("A until the signal's day (exclusive)", [("nhri-syr-a", "A", "2010-01-01", T)], False),
+    ("A until the day after", [("nhri-syr-a", "A", "2010-01-01", "2021-03-21")], True),
+    ("downgraded to B before the signal", [("nhri-syr-a", "A", "2010-01-01", "2020-01-01"),
+                                           ("nhri-syr-a", "B", "2020-01-01", "")], False),
+    ("B, then re-accredited A before the signal", [("nhri-syr-a", "B", "2010-01-01", ""),
+                                                   ("nhri-syr-a", "A", "2021-01-01", "")], True),
+    ("the NGO's ECOSOC status withdrawn before", [("ngo1", "special", "2010-01-01", "2021-01-01")],
+     False),
+]
+
+
+@pytest.mark.parametrize("history,met", [c[1:] for c in ACCREDITATION_CASES],
+                         ids=[c[0] for c in ACCREDITATION_CASES])
+def test_accreditation_is_judged_on_the_signals_date(history, met):
+    bundle = make_bundle(ON_T, NATIONAL, accreditations=history)
+    result = evaluate(bundle, make_rules(NHRI_CRIT), T)
+    r = row(result, "SYR", "nh")
+    assert r["met"] is met
+    day = timeline(bundle, make_rules(NHRI_CRIT), T, T).frame()
+    assert bool(day.loc[day["country"] == "SYR", "nh_met"].iloc[0]) is met
+    if met:
+        assert "A-status" in r["sentence"]
+
+
+def test_accreditation_rows_are_checked(tmp_path):
+    with pytest.raises(BundleError) as err:
+        make_bundle(ON_T, NATIONAL, accreditations=[("hc", "A", "", ""), ("nhri-syr-a", "AA", "", ""),
+                                                    ("ngo1", "special", "2021-02-01", "2021-01-01")])
+    assert [(p.field, p.code) for p in err.value.problems] == [
+        ("issuer_id", "not_accredited_kind"), ("status", "not_allowed"), ("until", "until_before_since")]
