@@ -6,6 +6,7 @@ Add one import line per new module (and an Alembic revision for its tables).
 from prevention.models import core  # noqa: F401
 from prevention.models import review  # noqa: F401
 from prevention.models import security  # noqa: F401
+from prevention.models import sources  # noqa: F401
 from prevention.models import watch  # noqa: F401
 from prevention.models.base import Base
 
