@@ -102,6 +102,18 @@ def test_random_draws_are_the_seeded_permutations():
     assert again.random.equals(r.random)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_a_draw_moves_state_i_to_row_perm_i(seed):
+    # Three States; SYR (row 2) alone is triggered; the outcome is LBY's (row 0). The draw
+    # warns it exactly when the permutation sends row 2 to row 0.
+    signals = bundle(("2020-03-01", "SYR", "hc"))
+    council = outcomes(("LBY", "2020-03-05", "S-1"))
+    r = backtest(signals, rules(), council, "2020-01-01", "2020-12-31", L, H,
+                 states=["LBY", "MMR", "SYR"], draws=1, seed=seed)
+    (perm,) = permutations(3, 1, seed)
+    assert r.random.loc["recall", "mean"] == (1.0 if perm[2] == 0 else 0.0)
+
+
 def test_no_draws_no_random_baseline():
     r = backtest(bundle(("2020-03-01", "SYR", "hc")), rules(), outcomes(("SYR", "2020-03-05", "S")),
                  "2020-01-01", "2020-12-31", L, H, draws=0)

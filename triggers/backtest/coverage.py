@@ -99,7 +99,7 @@ def outcome_coverage(ctx: Context, rules: RuleSet, grids: dict[str, np.ndarray] 
         run = _running(grids[cid])
         days = run[row, col] - run[row, col - ctx.lookback]  # columns o-L .. o-1
         shares[cid] = days / ctx.lookback
-        covered |= days >= ctx.lookback - 1
+        covered |= days == ctx.lookback
     return OutcomeCoverage(shares, covered)
 
 
