@@ -160,8 +160,10 @@ def declare_coverage(path: str | Path, kind: str, import_id: int, *, user: str,
 
 
 def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, user: str,
-             options: dict | None = None, progress: Progress | None = None) -> None:
-    """Store inside the caller's transaction (the quarantine's re-submission uses this)."""
+             options: dict | None = None, progress: Progress | None = None) -> set[str]:
+    """Store inside the caller's transaction (the quarantine's re-submission uses this).
+    Returns the keys of the source rows that stored nothing (rejected or quarantined), so a
+    caller can tell which of the parser's records are in the database as given."""
     options = options or {}
     if conn.dialect.name == "sqlite":
         # A bigger page cache for this connection keeps the indexes of a big import in memory
@@ -237,6 +239,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
         problems={"skipped": report.skipped_by_reason, "problem_count": len(problems),
                   "problems": report.problems, "notes": report.notes[:SHOWN_PROBLEMS]}))
     bump_version(conn)
+    return w.blocked | rejected_keys
 
 
 def quarantine_rows(w: Writer, kind: str, rejected: list[Rejected], conflicts: dict[str, Conflict],

@@ -17,8 +17,15 @@ from prevention.ingest.lookup import fetch_in, find_stored, isin_mask
 from prevention.ingest.rows import Conflict, RowOutcomes, first_difference
 
 
+# Columns a connector's signals carry beyond the stored fields (prevention/sources): the
+# archived response each came from, which prevention.sources links after the import, and the
+# other States an item names, kept in the archived response only. Not stored here, never refused.
+CONNECTOR_COLUMNS = ("response_sha256", "countries_other")
+
+
 def signals_frame(parsed: ParsedImport) -> pd.DataFrame:
-    """The parser's signals as stored, plus `key`: the source row each came from."""
+    """The parser's signals as stored, plus `key`: the source row each came from. Only the
+    stored fields are read: CONNECTOR_COLUMNS and any other extra column are left alone."""
     sig = parsed.signals
     out = pd.DataFrame({"signal_id": as_text(sig["signal_id"])})
     out["date"] = iso_dates(sig["date"], "a signal date")

@@ -13,7 +13,7 @@ fetch error stop the run incomplete, with the problem in words; what was fetched
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -75,10 +75,19 @@ class FetchRun:
 
 
 def fetch_pages(connector: Connector, client: HttpClient, cursor: Cursor = Cursor(),
-                max_pages: int = 500) -> FetchRun:
+                max_pages: int = 500, *, resume: Request | None = None,
+                earlier: Sequence[str] = (),
+                on_page: Callable[[Page, Request | None], None] | None = None) -> FetchRun:
+    """Run the pager. `resume` continues an interrupted run at that request (the connector
+    still sees `cursor` through first_request, as on the run's first day), `earlier` are the
+    SHA-256 of the pages it stored before (a page repeating one of them is a repeated page).
+    `on_page(page, next_request)` is called for every page read as a whole, before the next
+    request is sent: the store commits each page there. Its exceptions stop the run."""
     run = FetchRun(connector.source)
     request: Request | None = connector.first_request(cursor)
-    seen: dict[str, int] = {}
+    if resume is not None:
+        request = resume
+    seen: dict[str, int] = {sha: n for n, sha in enumerate(earlier, 1)}
     while request is not None:
         if len(run.pages) >= max_pages:
             run.problems.append(f"stopped after {max_pages} pages (the page bound); the run is "
@@ -93,7 +102,7 @@ def fetch_pages(connector: Connector, client: HttpClient, cursor: Cursor = Curso
         if response.not_modified:
             run.not_modified = run.complete = True
             return run
-        number = len(run.pages) + 1
+        number = len(earlier) + len(run.pages) + 1
         if response.sha256 in seen:
             run.problems.append(
                 f"page {number} ({response.url}) is the same as page {seen[response.sha256]}: the "
@@ -101,15 +110,23 @@ def fetch_pages(connector: Connector, client: HttpClient, cursor: Cursor = Curso
             return run
         seen[response.sha256] = number
         parsed = connector.parse(response)
-        run.pages.append(Page(response, parsed))
+        page = Page(response, parsed)
+        run.pages.append(page)
         whole = [r for r in parsed.rejected if r.row is None]
         if whole:
             run.problems.append(f"page {number} ({response.url}) could not be read: "
                                 f"{whole[0].reason}; stopped, the run is incomplete")
             return run
         request = connector.next_request(response, parsed)
+        if on_page is not None:
+            on_page(page, request)
     run.complete = True
     return run
+
+
+def readable(page: Page) -> bool:
+    """False for a page that could not be read as a whole (it stopped its run)."""
+    return not any(r.row is None for r in page.parsed.rejected)
 
 
 # -- building ParsedImport frames -------------------------------------------------------------

@@ -82,6 +82,11 @@ class SourceUnreachable(SourceError):
     """The host could not be reached or kept failing (network, DNS, time-outs, 5xx)."""
 
 
+class HostUnreachable(SourceUnreachable):
+    """No connection could be opened at all (no network, DNS, proxy, a wrong address): the CLI
+    exits 3 for this one, a machine problem rather than the provider's."""
+
+
 class SourceRefused(SourceError):
     """The host answered with an error that retrying will not fix (4xx other than 429)."""
 
@@ -344,7 +349,7 @@ class HttpClient:
                                      f"{attempts} attempts; raise the delay between requests to "
                                      "this host or fetch later", None)
         if exc.connect:
-            return SourceUnreachable(host, f"cannot reach {host}: {exc.reason}; check this "
+            return HostUnreachable(host, f"cannot reach {host}: {exc.reason}; check this "
                                            f"machine's network connection or proxy{where}; "
                                            "nothing was fetched")
         check = f", or check the setting {setting} if the address is wrong" if setting else ""

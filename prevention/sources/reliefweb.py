@@ -53,6 +53,9 @@ NOT_NEWS = "not a news release (format)"
 
 class ReliefWebOhchr:
     source = SOURCE
+    # The only source searched by date: `fetch --since/--until` set the cursor's span. The
+    # others read a listing newest first, a whole dataset or a feed.
+    takes_span = True
 
     def __init__(self, base_url: str, appname: str, source_shortname: str = "OHCHR",
                  page_size: int = MAX_LIMIT):

@@ -10,14 +10,24 @@ aggregates (M49 codes that are no State) are skipped too. geoAreaCode is the M49
 with the OCHA taxonomy's M49 column. These are years, not review dates: the GANHRI chart
 (ganhri.py) has the dates.
 
-Paging: `page` from 1 to `totalPages`, then the next series. Coverage: issuer kind `nhri`,
-`complete` over the years returned, declared only by a run that read all four series to the
-end (a State's status in a year needs all four answers).
+Paging: `page` from 1 to `totalPages`, then the next series.
+
+Coverage: none. Coverage rows say which days a source was searched for expressions of concern
+(docs/criteria.md, "Coverage"); this indicator says whether a State has an accredited NHRI, not
+what NHRIs said, so an `nhri` row from it would let the NHRI criterion read "not met" where no
+NHRI statement was ever looked for. `years_read` gives the span for the Data page instead.
+
+Stored as accreditation history (`as_accreditations`): each State's status per year goes to the
+one NHRI of that State the database holds (issuer kind nhri, its country), reviewed_on = 1
+January of the year. A State with no stored NHRI, or with several (the indicator gives one
+status per State), is skipped with the reason: the archive keeps the responses, and
+`python -m prevention reparse unsd-sdg-16a1` stores them once the institutions are imported.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
 import pandas as pd
@@ -82,15 +92,48 @@ class Sdg16a1:
         return parse_response(response)
 
     def coverage(self, cursor: Cursor, run: FetchRun) -> pd.DataFrame:
-        frames = [p.records for p in run.parsed if p.records is not None and len(p.records)]
-        if not run.complete or not frames:
-            return frame([], COVERAGE_RECORD_COLUMNS)
-        years = pd.concat(frames)["year"].astype(int)
-        return frame([coverage_row(SOURCE, "nhri", f"{years.min()}-01-01", f"{years.max()}-12-31",
-                                   "complete")], COVERAGE_RECORD_COLUMNS)
+        return frame([], COVERAGE_RECORD_COLUMNS)  # status, not statements: see the docstring
 
     def next_cursor(self, cursor: Cursor, run: FetchRun) -> Cursor:
         return cursor  # the series is small and revised in place: fetched whole every time
+
+
+def years_read(run: FetchRun) -> tuple[int, int] | None:
+    """The first and last year a complete run returned (what the Data page shows as searched)."""
+    frames = [p.records for p in run.parsed if p.records is not None and len(p.records)]
+    if not run.complete or not frames:
+        return None
+    years = pd.concat(frames)["year"].astype(int)
+    return int(years.min()), int(years.max())
+
+
+NO_NHRI = ("no NHRI of this State is stored (import the GANHRI chart or the nhri reference "
+           "file, then run `python -m prevention reparse unsd-sdg-16a1`)")
+SEVERAL_NHRIS = ("several NHRIs of this State are stored and the indicator gives one status per "
+                 "State: record each institution's reviews with the nhri importer")
+ACCREDITATION_COLUMNS = ["issuer_id", "name", "country", "status", "scope", "reviewed_on",
+                         "source_row"]
+
+
+def as_accreditations(parsed: ParsedImport, nhris: dict[str, list[dict]]) -> ParsedImport:
+    """The page's records as the `nhri` importer's accreditation records. `nhris` maps ISO3 to
+    the stored NHRI issuers of that State (dicts with issuer_id, name, scope)."""
+    skipped = dict(parsed.skipped)
+    rows = []
+    records = parsed.records if parsed.records is not None else frame([], RECORD_COLUMNS)
+    for rec in records.to_dict("records"):
+        found = nhris.get(rec["country"], [])
+        if len(found) != 1:
+            bump(skipped, NO_NHRI if not found else SEVERAL_NHRIS)
+            continue
+        (issuer,) = found
+        rows.append({"issuer_id": issuer["issuer_id"], "name": issuer["name"],
+                     "country": rec["country"], "status": rec["status"],
+                     "scope": issuer.get("scope") or "national",
+                     # A status per year, not a review date: it holds from the year's first day.
+                     "reviewed_on": f"{rec['year']}-01-01", "source_row": rec["source_row"]})
+    return replace(parsed, kind="nhri", records=frame(rows, ACCREDITATION_COLUMNS),
+                   skipped=skipped)
 
 
 def _year(value) -> int | None:

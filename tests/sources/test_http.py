@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 import pytest
 from werkzeug import Response as WResponse
 
-from prevention.sources.http import (HttpClient, RateLimited, Request, SourceRefused,
-                                     SourceUnreachable, parse_retry_after)
+from prevention.sources.http import (HostUnreachable, HttpClient, RateLimited, Request,
+                                     SourceRefused, SourceUnreachable, parse_retry_after)
 from prevention.settings import Settings as SourceSettings
 
 
@@ -87,6 +87,7 @@ def test_persistent_500_is_a_clear_unreachable_after_bounded_attempts(httpserver
     message = str(err.value)
     assert "failed 3 times" in message and "HTTP 500" in message
     assert "PREVENTION_SDG_URL" in message and "\n" not in message
+    assert not isinstance(err.value, HostUnreachable)  # the host answered: not a network fault
     assert len(httpserver.log) == 3
 
 
@@ -137,6 +138,7 @@ def test_no_network_names_the_host_and_what_to_do(clock):
             c.fetch(Request(f"http://127.0.0.1:{port}/x"))
     message = str(err.value)
     assert f"cannot reach 127.0.0.1:{port}" in message and "network" in message
+    assert isinstance(err.value, HostUnreachable)  # the CLI's exit 3
     assert clock.sleeps == [2.0]  # two attempts only for a connection that cannot be opened
 
 

@@ -32,9 +32,8 @@ def test_pages_then_next_series(httpserver, client):
     assert parsed.skipped == {sdg.NOT_A_STATE: 1, sdg.ZERO: 1}
     (bad,) = parsed.rejected
     assert bad.field == "value" and bad.value == "abc" and bad.raw["geoAreaName"] == "Libya"
-    (cov,) = c.coverage(Cursor(), run).to_dict("records")
-    assert cov == {"source": "unsd-sdg-16a1", "issuer_kind": "nhri", "country": "",
-                   "start": "2019-01-01", "end": "2022-12-31", "completeness": "complete"}
+    # A State's status is not a search for NHRI statements: no coverage row, only the span.
+    assert c.coverage(Cursor(), run).empty and sdg.years_read(run) == (2019, 2022)
     assert parsed.signals.empty  # accreditation history, not signals
 
 
@@ -46,7 +45,26 @@ def test_incomplete_run_declares_no_coverage(httpserver, client):
     c = sdg.Sdg16a1(httpserver.url_for("/SDGAPI/v1/sdg"), page_size=3, series=("SG_NHR_IMPLN",))
     run = fetch_pages(c, client, Cursor())
     assert not run.complete and "not JSON" in run.problems[0]
-    assert c.coverage(Cursor(), run).empty
+    assert c.coverage(Cursor(), run).empty and sdg.years_read(run) is None
+
+
+def test_records_become_the_history_of_the_one_stored_nhri_of_each_state(httpserver, client):
+    serve(httpserver, "SG_NHR_IMPLN", 1, "sdg_16a1_p1.json")
+    serve(httpserver, "SG_NHR_IMPLN", 2, "sdg_16a1_p2.json")
+    serve(httpserver, "SG_NHR_INTEXSTN", 1, "sdg_16a1_b.json")
+    c = sdg.Sdg16a1(httpserver.url_for("/SDGAPI/v1/sdg"), page_size=3,
+                    series=("SG_NHR_IMPLN", "SG_NHR_INTEXSTN"))
+    parsed = merge(fetch_pages(c, client, Cursor()).parsed)
+    nhris = {"AFG": [{"issuer_id": "nhri-afg-aihrc", "name": "AIHRC", "scope": "national"}],
+             "FRA": [{"issuer_id": "nhri-fra-a", "name": "A"}, {"issuer_id": "nhri-fra-b",
+                                                                "name": "B"}]}
+    out = sdg.as_accreditations(parsed, nhris)
+    assert out.kind == "nhri"  # stored by the nhri importer's rules
+    assert out.records.drop(columns="source_row").to_dict("records") == [
+        {"issuer_id": "nhri-afg-aihrc", "name": "AIHRC", "country": "AFG", "status": "A",
+         "scope": "national", "reviewed_on": "2019-01-01"}]
+    assert out.skipped[sdg.SEVERAL_NHRIS] == 1 and out.skipped[sdg.NO_NHRI] == 1  # FRA, LBY
+    assert out.rows_read == parsed.rows_read and out.skipped_rows == parsed.skipped_rows + 2
 
 
 def test_unknown_series_and_fields(tmp_path):
