@@ -52,7 +52,8 @@ class SourceCursor(Base):
     last_modified: Mapped[str] = mapped_column(String(100), default="")
     # The run in progress or interrupted (None: none): {"token", "started_at", "heartbeat",
     # "cursor": {...}, "pages": [response ids], "next": request or None}.
-    run: Mapped[dict | None] = mapped_column(JSON)
+    # none_as_null: no run is SQL NULL, not the JSON text 'null'.
+    run: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # The last run that fetched something (a fetch that reached nothing changes nothing).
     last_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
