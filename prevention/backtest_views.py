@@ -234,14 +234,12 @@ def calibration_display(result: BacktestResult) -> pd.DataFrame:
 
 
 def kinds_display(outcomes: pd.DataFrame, chosen=None) -> pd.DataFrame:
-    """The outcome kinds a table holds: how many, from when to when, where they come from,
-    and whether the back-test counts them."""
+    """Every outcome kind: how many the table holds, from when to when, where outcomes of the
+    kind come from, and whether the back-test counts them."""
     chosen = set(OUTCOME_KINDS if chosen is None else chosen)
     rows = []
     for kind in OUTCOME_KINDS:
         mine = outcomes[outcomes["kind"] == kind]
-        if mine.empty and kind not in chosen:
-            continue
         dates = pd.to_datetime(mine["date"])
         rows.append({"Kind": OUTCOME_LABELS[kind], "Outcomes": len(mine),
                      "States": int(mine.loc[mine["country"].fillna("") != "", "country"].nunique()),

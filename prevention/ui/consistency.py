@@ -65,7 +65,7 @@ if outcomes.empty:
 
 cols = st.columns(3)
 for col, category in zip(cols, CONSISTENCY_CATEGORIES):
-    col.metric(category.capitalize(), int((table["Finding"] == category).sum()))
+    col.metric(category[0].upper() + category[1:], int((table["Finding"] == category).sum()))
 
 shown = common.url_multiselect("Show", list(CONSISTENCY_CATEGORIES), "finding",
                                placeholder="All findings")

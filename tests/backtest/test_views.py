@@ -132,7 +132,10 @@ def test_kinds_display_lists_each_kind_with_its_provenance():
     o = outcomes(("SYR", "2020-03-31", "S-1"), ("LBY", "2020-03-31", "S-1"),
                  ("", "2020-07-01", "S-2"), ("SYR", "2021-03-01", "R-1", "country_resolution"))
     t = bv.kinds_display(o, ["special_session"]).set_index("Kind")
-    assert t.index.tolist() == ["special session", "country resolution"]
+    assert t.index.tolist() == ["special session", "commission of inquiry",
+                                "fact-finding mission", "urgent debate", "country resolution",
+                                "other outcome"]
+    assert t.loc["urgent debate", ["Outcomes", "First", "Counted"]].tolist() == [0, "", False]
     assert t.loc["special session", ["Outcomes", "States", "First", "Last", "Counted"]].tolist() \
         == [3, 2, "2020-03-31", "2020-07-01", True]
     assert not t.loc["country resolution", "Counted"]
