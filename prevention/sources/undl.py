@@ -44,6 +44,7 @@ ISSUER_KIND = {"SC": "security_council", "GA": "general_assembly"}
 CRAWL_DELAY = 5.0  # seconds, digitallibrary.un.org robots.txt (per shared/connectors.md)
 MARC = "{http://www.loc.gov/MARC21/slim}"
 OUTCOME_KIND = "country_resolution"
+VOTE_ROW = "another Member State's vote on a resolution already read (one signal per resolution)"
 OUTCOME_COLUMNS = ["country", "date", "kind", "reference", "title", "url", "source_row"]
 # Column names differ between the two datasets' data dictionaries (and between versions).
 _ALIASES = {"resolution": ("resolution", "resolutions"), "title": ("description", "title"),
@@ -80,7 +81,11 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
             rejected.append(Rejected(line, where["undl_id"], undl_id, "not a UN Digital Library "
                                      "record number (digits)", dict(row)))
             continue
-        resolutions.setdefault(undl_id, (line, row))  # every vote row repeats the resolution
+        if undl_id in resolutions:
+            # One row per Member State's vote: the resolution was read from its first row.
+            bump(skipped, VOTE_ROW)
+            continue
+        resolutions[undl_id] = (line, row)
     for undl_id, (line, row) in resolutions.items():
         symbol = (row.get(where["resolution"]) or "").strip()
         title = (row.get(where["title"]) or "").strip()

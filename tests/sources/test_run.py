@@ -21,7 +21,7 @@ from prevention.sources import classify, reliefweb, run
 from prevention.sources.http import HttpClient
 from prevention.sources.run import SourceBusy, SourceNotReady, fetch, reparse
 
-from .conftest import FakeClock, fixture_bytes
+from .conftest import fixture_bytes
 
 SOURCE = reliefweb.SOURCE
 ITEMS = (json.loads(fixture_bytes("reliefweb_ohchr_p1.json"))["data"]
@@ -63,11 +63,6 @@ def provider(httpserver):
     return Provider(httpserver)
 
 
-@pytest.fixture
-def fake_clock():
-    return FakeClock()
-
-
 def tools(httpserver, clock, **client_options):
     connector = reliefweb.ReliefWebOhchr(httpserver.url_for("/v2"), "test-app", page_size=SIZE)
     options = {"timeout": 2.0, "clock": clock, "min_delay": 0.0, "attempts": 2} | client_options
@@ -96,9 +91,9 @@ def run_state(engine) -> dict | None:
 
 
 def test_fetch_stores_pages_archive_links_coverage_and_cursor(engine, httpserver, provider,
-                                                            fake_clock):
+                                                            clock):
     report = fetch(SOURCE, since="2011-01-01", actor="ops", engine=engine,
-                   **tools(httpserver, fake_clock))
+                   **tools(httpserver, clock))
     assert report.outcome == "done" and report.exit_code == 0 and report.pages == 3
     assert (report.accepted, report.quarantined, report.skipped) == (4, 2, 2)
     assert provider.offsets == [0, 3, 6]
@@ -126,7 +121,7 @@ def test_fetch_stores_pages_archive_links_coverage_and_cursor(engine, httpserver
     assert by_signal["reliefweb:9000006:IRN"] == raw[1].id
     assert by_signal["reliefweb:9000007:BLR"] == raw[2].id
     # Coverage: each page's span and the whole run's, sample for the three issuer kinds.
-    today = fake_clock.now().date().isoformat()
+    today = clock.now().date().isoformat()
     assert {(k, s, e) for k, s, e, _ in cov} >= {
         (k, "2011-01-01", today) for k in reliefweb.ISSUER_KINDS}
     assert {c for *_, c in cov} == {"sample"}
@@ -137,24 +132,24 @@ def test_fetch_stores_pages_archive_links_coverage_and_cursor(engine, httpserver
     assert (c["last_pages"], c["last_accepted"], c["last_quarantined"]) == (3, 4, 2)
 
 
-def test_a_second_fetch_of_the_same_span_adds_nothing(engine, httpserver, provider, fake_clock):
-    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+def test_a_second_fetch_of_the_same_span_adds_nothing(engine, httpserver, provider, clock):
+    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     before = counts(engine)
-    again = fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+    again = fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     assert again.outcome == "done" and again.pages == 3 and again.unchanged == 3
     assert again.accepted == again.coverage == 0
     after = counts(engine)
     assert {k: v for k, v in after.items() if k != "audit_log"} == \
         {k: v for k, v in before.items() if k != "audit_log"}
     # From the cursor (the last day read) it adds nothing either.
-    fetch(SOURCE, engine=engine, **tools(httpserver, fake_clock))
+    fetch(SOURCE, engine=engine, **tools(httpserver, clock))
     assert signal_ids(engine) == ALL and counts(engine)["raw_responses"] == 3
 
 
 def test_500_forever_on_page_3_keeps_pages_1_2_and_the_next_fetch_resumes(
-        engine, httpserver, provider, fake_clock):
+        engine, httpserver, provider, clock):
     provider.faults[3] = lambda offset: WResponse("down", status=500)
-    report = fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+    report = fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     assert report.outcome == "failed" and report.exit_code == 1 and report.pages == 2
     assert "HTTP 500" in report.summary() and "failed 2 times" in report.summary()
     assert signal_ids(engine) == ALL[:3]
@@ -171,7 +166,7 @@ def test_500_forever_on_page_3_keeps_pages_1_2_and_the_next_fetch_resumes(
 
     del provider.faults[3]
     provider.offsets.clear()
-    resumed = fetch(SOURCE, engine=engine, **tools(httpserver, fake_clock))
+    resumed = fetch(SOURCE, engine=engine, **tools(httpserver, clock))
     assert resumed.resumed and resumed.outcome == "done" and resumed.pages == 1
     assert provider.offsets == [6]  # pages 1-2 are not fetched again
     assert signal_ids(engine) == ALL
@@ -194,20 +189,20 @@ def test_500_forever_on_page_3_keeps_pages_1_2_and_the_next_fetch_resumes(
     (lambda offset: WResponse(json.dumps({"error": "gone"})), "no 'data' list"),
 ])
 def test_a_bad_page_3_stops_the_run_after_page_2_and_a_fixed_source_resumes(
-        engine, httpserver, provider, fake_clock, fault, problem):
+        engine, httpserver, provider, clock, fault, problem):
     provider.faults[3] = fault
-    report = fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+    report = fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     assert report.outcome == "incomplete" and report.exit_code == 1
     assert problem in report.summary()
     assert signal_ids(engine) == ALL[:3] and counts(engine)["raw_responses"] == 2
     assert run_state(engine)["next"]["meta"]["offset"] == 6
     assert problem in cursor(engine)["last_error"]
     del provider.faults[3]
-    assert fetch(SOURCE, engine=engine, **tools(httpserver, fake_clock)).outcome == "done"
+    assert fetch(SOURCE, engine=engine, **tools(httpserver, clock)).outcome == "done"
     assert signal_ids(engine) == ALL
 
 
-def test_429_with_retry_after_and_a_timeout_are_retried(engine, httpserver, provider, fake_clock):
+def test_429_with_retry_after_and_a_timeout_are_retried(engine, httpserver, provider, clock):
     once = {"429": True, "slow": True}
 
     def rate_limited(offset):
@@ -222,20 +217,20 @@ def test_429_with_retry_after_and_a_timeout_are_retried(engine, httpserver, prov
 
     provider.faults.update({2: rate_limited, 3: slow})
     report = fetch(SOURCE, since="2011-01-01", engine=engine,
-                   **tools(httpserver, fake_clock, timeout=0.5, attempts=3))
+                   **tools(httpserver, clock, timeout=0.5, attempts=3))
     assert report.outcome == "done" and signal_ids(engine) == ALL
-    assert 7.0 in fake_clock.sleeps  # Retry-After honoured
+    assert 7.0 in clock.sleeps  # Retry-After honoured
     assert provider.offsets.count(3) == 2 and provider.offsets.count(6) == 2
 
 
-def test_no_network_is_one_line_exit_3_and_changes_nothing(engine, fake_clock):
+def test_no_network_is_one_line_exit_3_and_changes_nothing(engine, clock):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     connector = reliefweb.ReliefWebOhchr(f"http://127.0.0.1:{port}/v2", "app", page_size=SIZE)
     before = counts(engine)
     report = fetch(SOURCE, since="2011-01-01", engine=engine, connectors={SOURCE: connector},
-                   client=HttpClient("ua", clock=fake_clock, min_delay=0), settings=Settings())
+                   client=HttpClient("ua", clock=clock, min_delay=0), settings=Settings())
     assert report.outcome == "unreachable" and report.exit_code == 3
     line = report.summary()
     assert "\n" not in line and f"cannot reach 127.0.0.1:{port}" in line
@@ -243,9 +238,9 @@ def test_no_network_is_one_line_exit_3_and_changes_nothing(engine, fake_clock):
     assert counts(engine) == before
 
 
-def test_arguments_a_source_does_not_take_are_refused_before_anything(engine, fake_clock,
+def test_arguments_a_source_does_not_take_are_refused_before_anything(engine, clock,
                                                                       httpserver):
-    t = tools(httpserver, fake_clock)
+    t = tools(httpserver, clock)
     with pytest.raises(SourceNotReady, match="never been fetched: give --since"):
         fetch(SOURCE, engine=engine, **t)
     with pytest.raises(SourceNotReady, match="before --since"):
@@ -262,9 +257,9 @@ def test_arguments_a_source_does_not_take_are_refused_before_anything(engine, fa
 
 
 def test_a_live_fetch_of_the_same_source_is_not_interleaved(engine, httpserver, provider,
-                                                           fake_clock):
+                                                           clock):
     provider.faults[3] = lambda offset: WResponse("down", status=500)
-    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     state = run_state(engine)
     # Pretend the interrupted run's process is alive: a parent of this one is.
     import os
@@ -273,18 +268,18 @@ def test_a_live_fetch_of_the_same_source_is_not_interleaved(engine, httpserver, 
     with engine.begin() as conn:
         conn.execute(sa.update(run.CURSORS).values(run=alive))
     with pytest.raises(SourceBusy, match="another fetch of reliefweb-ohchr is running"):
-        fetch(SOURCE, engine=engine, **tools(httpserver, fake_clock))
+        fetch(SOURCE, engine=engine, **tools(httpserver, clock))
     with pytest.raises(SourceBusy):
         reparse(SOURCE, engine=engine)
     # A run whose process is gone is continued.
     with engine.begin() as conn:
         conn.execute(sa.update(run.CURSORS).values(run=state | {"pid": 2 ** 22 + 12345}))
     del provider.faults[3]
-    assert fetch(SOURCE, engine=engine, **tools(httpserver, fake_clock)).resumed
+    assert fetch(SOURCE, engine=engine, **tools(httpserver, clock)).resumed
 
 
 def test_a_run_taken_over_by_another_fetch_stops_at_its_next_page(engine, httpserver, provider,
-                                                                 fake_clock):
+                                                                 clock):
     def take_over(offset):
         with engine.begin() as conn:
             conn.execute(sa.update(run.CURSORS).values(run={"token": "someone-else"}))
@@ -292,16 +287,16 @@ def test_a_run_taken_over_by_another_fetch_stops_at_its_next_page(engine, httpse
 
     provider.faults[2] = take_over
     with pytest.raises(SourceBusy, match="took this run over"):
-        fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+        fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     assert signal_ids(engine) == ALL[:2]  # page 1 only: page 2 was not stored
 
 
 def test_reparse_rebuilds_from_the_archive_without_the_network(engine, httpserver, provider,
-                                                              fake_clock, monkeypatch):
+                                                              clock, monkeypatch):
     # A parser bug: nothing reads as concern.
     real = classify.is_concern
     monkeypatch.setattr(classify, "is_concern", lambda title: False)
-    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     with engine.connect() as conn:
         assert not any(r[0] for r in conn.execute(sa.text("SELECT concern FROM signals")))
     before = counts(engine)
@@ -327,10 +322,10 @@ def test_reparse_rebuilds_from_the_archive_without_the_network(engine, httpserve
 
 
 def test_reparse_refuses_a_damaged_archive_and_an_empty_one(engine, httpserver, provider,
-                                                           fake_clock):
+                                                           clock):
     with pytest.raises(SourceNotReady, match="nothing of reliefweb-ohchr is archived"):
         reparse(SOURCE, engine=engine)
-    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, fake_clock))
+    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE raw_responses SET body = :b WHERE id = (SELECT MIN(id) "
                              "FROM raw_responses)"), {"b": gzip.compress(b"{}", mtime=0)})

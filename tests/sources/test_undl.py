@@ -36,6 +36,11 @@ def test_dataset_file_list_then_csv(httpserver, client):
     # The same reading as the importer: category (what rule sets filter on) and summary.
     assert parsed.signals.iloc[0]["category"] == old.loc["undl:853517:ISR", "category"] != ""
     assert parsed.rows_read == 4  # vote rows; one resolution per undl_id
+    # Every row in one bucket (the ingest step refuses a page that loses rows): the other
+    # votes on a resolution already read are skipped with the reason.
+    assert parsed.skipped[undl.VOTE_ROW] == 1
+    assert parsed.rows_read == (parsed.signals["source_row"].nunique() + len(parsed.rejected)
+                                + parsed.skipped_rows)
     assert parsed.issuers.iloc[0]["kind"] == "security_council"
     (bad,) = parsed.rejected
     assert bad.row == 5 and bad.field == "undl_id"
