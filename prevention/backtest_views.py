@@ -316,7 +316,8 @@ def episode_display(result: BacktestResult, names: dict[str, str] | None = None)
     })
 
 
-def consistency_display(result: BacktestResult, names: dict[str, str] | None = None) -> pd.DataFrame:
+def consistency_display(result: BacktestResult, names: dict[str, str] | None = None
+                        ) -> pd.DataFrame:
     t = consistency(result)
 
     def day(col):
@@ -372,9 +373,9 @@ def track_record_sentences(result: BacktestResult) -> list[str]:
                    f"acted on the State during or within {H} days after {m['followed']} of the "
                    f"periods ({pct(m['precision'])}) and {m['onsets_followed']} of the onsets "
                    f"({pct(m['precision_onsets'])}). The other {m['false_alarms']} periods "
-                   f"({m['false_alarms_per_year']:.1f} a year) were not followed by Council action, "
-                   f"which is what the criteria are meant to make visible, not necessarily an "
-                   f"error.")
+                   f"({m['false_alarms_per_year']:.1f} a year) were not followed by Council "
+                   f"action, which is what the criteria are meant to make visible, not "
+                   f"necessarily an error.")
     if m["outcomes"]:
         out.append(verdict_sentence(result))
     out.append(data_sentence(result))

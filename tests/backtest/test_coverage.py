@@ -123,7 +123,8 @@ def test_coverage_changes_no_triggered_day(case):
 
 
 def test_warnings_say_which_part_of_the_period_each_criterion_had(case):
-    hc, sp = (next(w for w in case.warnings if w.startswith(f"criterion {c} ")) for c in ("hc", "sp"))
+    hc, sp = (next(w for w in case.warnings if w.startswith(f"criterion {c} "))
+              for c in ("hc", "sp"))
     # The period is [start - L, end] = 2019-12-22 .. 2020-12-31: 376 days.
     assert "complete coverage of every State assessed on 31 of 376 days (2020-03-01 to " \
            "2020-03-31)" in hc

@@ -36,7 +36,8 @@ coverage_row = st.tuples(st.sampled_from(KINDS), st.sampled_from(["", "SYR", "LB
 
 def as_bundle(signals, coverage=None):
     cov = None if coverage is None else [
-        (k, c, day(a), day(a + n), "complete" if full else "sample") for k, c, a, n, full in coverage]
+        (k, c, day(a), day(a + n), "complete" if full else "sample")
+        for k, c, a, n, full in coverage]
     return bundle(*[(day(d), c, ";".join(iss)) for d, c, iss in signals], coverage=cov)
 
 
@@ -118,7 +119,8 @@ def test_agrees_with_the_literal_reading(signals, council, coverage, rule_set, l
     assert covered == slow["covered"]
     for method in ("rules", "previous_outcome", "any_signal", "ga_sc", "persistence"):
         mine, theirs = fast.scores[method], slow["methods"][method]
-        got = {(r.country, r.reference): (bool(r.warned), None if not r.warned else int(r.lead_days))
+        got = {(r.country, r.reference): (bool(r.warned),
+                                          None if not r.warned else int(r.lead_days))
                for r in mine.outcomes.itertuples()}
         assert got == theirs["outcomes"], method
         assert {(r.country, r.reference): bool(r.fresh) for r in mine.outcomes.itertuples()} \

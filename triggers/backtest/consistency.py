@@ -9,7 +9,8 @@ import pandas as pd
 from triggers.backtest.result import BacktestResult
 from triggers.outcomes import OUTCOME_LABELS
 
-CONSISTENCY_CATEGORIES = ("criteria met, Council acted", "criteria met, no Council action in the window",
+CONSISTENCY_CATEGORIES = ("criteria met, Council acted",
+                          "criteria met, no Council action in the window",
                           "Council acted, criteria not met")
 COLUMNS = ["country", "category", "first_triggered", "last_triggered", "window_end",
            "triggered_days", "episodes", "episodes_followed", "council_action", "outcomes",

@@ -27,7 +27,8 @@ def assessed_states(countries: pd.DataFrame) -> list[str]:
     if countries is None or countries.empty:
         return []
     group = countries["un_group"].fillna("").astype(str)
-    codes = set(countries.loc[group != "", "iso3"]) | (set(OBSERVER_STATES) & set(countries["iso3"]))
+    observers = set(OBSERVER_STATES) & set(countries["iso3"])
+    codes = set(countries.loc[group != "", "iso3"]) | observers
     return sorted(codes)
 
 
