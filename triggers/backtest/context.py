@@ -56,12 +56,8 @@ class Context:
 
     @property
     def n_days(self) -> int:
+        """Days in every grid: the history start to the range end."""
         return self.end - self.first + 1
-
-    @property
-    def range_columns(self) -> tuple[int, int]:
-        """Grid columns of the range's first and last day."""
-        return self.start - self.first, self.end - self.first
 
     def day(self, col) -> np.ndarray:
         """Grid columns as datetime64[ns] days."""
@@ -69,6 +65,7 @@ class Context:
 
 
 def _selected_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
+    """The outcome kinds counted: every kind by default; an unknown kind is an error."""
     if kinds is None:
         return OUTCOME_KINDS
     chosen = tuple(dict.fromkeys(kinds))

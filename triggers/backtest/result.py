@@ -132,6 +132,7 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _plain(v):
+    """A numpy scalar as a plain Python value; NaN as None (JSON null)."""
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and math.isnan(v):

@@ -58,10 +58,12 @@ def mark(ctx: Context, runs: Runs) -> Marks:
 
 
 def _median(values: np.ndarray) -> float | None:
+    """The median, or None when there is nothing to take it of."""
     return float(np.median(values)) if len(values) else None
 
 
 def _ratio(a: int, b: int) -> float | None:
+    """a / b, or None (shown as a dash) when b is 0: no outcome, no episode."""
     return float(a / b) if b else None
 
 

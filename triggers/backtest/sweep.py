@@ -169,4 +169,5 @@ def _current(rules: RuleSet, path: str):
 
 
 def _is_threshold(path: str) -> bool:
+    """Is the path a threshold (points sharing a window can then run together)?"""
     return path == "min_criteria" or path.rsplit(".", 1)[-1] in THRESHOLD_FIELDS.values()
