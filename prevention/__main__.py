@@ -1,4 +1,5 @@
-"""Command line: python -m prevention db upgrade | import | export | seed | rules."""
+"""Command line: python -m prevention db upgrade | import | export | seed | rules | fetch |
+reparse (and users)."""
 
 from __future__ import annotations
 

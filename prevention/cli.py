@@ -1,5 +1,6 @@
 """The `python -m prevention` commands. Each handler returns the process exit code:
-0 done, 1 failed (nothing stored), 2 nothing could be read."""
+0 done, 1 failed (nothing stored), 2 nothing could be read (or bad arguments); `fetch` also
+3: a source's host could not be reached (nothing changed)."""
 
 from __future__ import annotations
 
@@ -119,6 +120,66 @@ def _rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_progress(stored: int, expected: int | None, message: str) -> None:
+    sys.stderr.write(f"{message}{f' (of about {expected})' if expected else ''}\n")
+    sys.stderr.flush()
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    """Exit 0 done, 2 bad arguments or a missing setting, 3 a host could not be reached
+    (nothing changed), 1 any other failure. --all skips the sources that need a setting."""
+    from prevention.settings import get_settings
+    from prevention.sources import registry, status
+    from prevention.sources.archive import ArchiveDamaged
+    from prevention.sources.run import SourceBusy, SourceNotReady, fetch
+
+    if sum(bool(x) for x in (args.source, args.all, args.list)) != 1:
+        print("fetch: give one SOURCE, or --all, or --list", file=sys.stderr)
+        return 2
+    if args.list:
+        print(status.as_text(status.sources_table()))
+        return 0
+    if args.all and (args.since or args.until or args.restart):
+        print("fetch --all continues each source from its cursor: --since, --until and "
+              "--restart apply to one SOURCE", file=sys.stderr)
+        return 2
+    codes = []
+    for source in registry.source_ids(get_settings()) if args.all else [args.source]:
+        try:
+            report = fetch(source, since=args.since, until=args.until, restart=args.restart,
+                           actor=args.user, progress=None if args.quiet else _say_progress)
+        except SourceNotReady as exc:
+            print(f"fetch {source}: {'skipped: ' if args.all else ''}{exc}", file=sys.stderr)
+            if not args.all:
+                return 2
+            continue
+        except (SourceBusy, ArchiveDamaged) as exc:
+            print(f"fetch {source}: {exc}", file=sys.stderr)
+            codes.append(1)
+            continue
+        print(report.summary(), file=sys.stdout if report.exit_code == 0 else sys.stderr)
+        codes.append(report.exit_code)
+    return 1 if 1 in codes else 3 if 3 in codes else 0
+
+
+def _reparse(args: argparse.Namespace) -> int:
+    from prevention.ingest import IngestError
+    from prevention.sources.archive import ArchiveDamaged
+    from prevention.sources.run import SourceBusy, SourceNotReady, reparse
+
+    try:
+        report = reparse(args.source, actor=args.user)
+    except SourceNotReady as exc:
+        print(f"reparse {args.source}: {exc}", file=sys.stderr)
+        return 2
+    except (SourceBusy, ArchiveDamaged, IngestError) as exc:
+        print(f"reparse {args.source}: {exc} (responses before it were stored again; "
+              "nothing of this one was)", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from prevention.importers import PARSERS
 
@@ -156,6 +217,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list stored rule sets and their versions")
     rules.set_defaults(handler=_rules)
+
+    fetch = sub.add_parser("fetch", help="fetch a public source into the database "
+                                         "(docs/connectors.md)")
+    fetch.add_argument("source", nargs="?", help="the source id (see --list)")
+    fetch.add_argument("--all", action="store_true",
+                       help="every source, each from its cursor (what a timer runs)")
+    fetch.add_argument("--list", action="store_true",
+                       help="the sources, their last fetch and what each needs")
+    fetch.add_argument("--since", metavar="YYYY-MM-DD",
+                       help="first day to search (sources searched by date)")
+    fetch.add_argument("--until", metavar="YYYY-MM-DD", help="last day to search")
+    fetch.add_argument("--restart", action="store_true",
+                       help="drop an interrupted run instead of continuing it")
+    fetch.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    fetch.add_argument("--user", default=_default_user(),
+                       help="who fetches, recorded with every page (default: the login name)")
+    fetch.set_defaults(handler=_fetch)
+
+    rp = sub.add_parser("reparse", help="rebuild a source's signals from its archived "
+                                        "responses, without the network (after a parser fix)")
+    rp.add_argument("source")
+    rp.add_argument("--user", default=_default_user())
+    rp.set_defaults(handler=_reparse)
 
     from prevention import users_cli  # user add | set-role | disable | enable | password | list
 

@@ -213,6 +213,8 @@ class _Run:
         self.page_ids: list[int] = list(self.earlier_ids)
         self.counts = dict.fromkeys(COUNTS, 0) | (resume or {}).get("counts", {})
         self.report = FetchReport(source, resumed=resume is not None)
+        self.fresh = resume is None
+        self.next: Request | None = None  # the request of the first page not stored
 
     def state(self, next_request: Request | None) -> dict:
         now = _now().isoformat()
@@ -254,6 +256,7 @@ class _Run:
                                 "new": new, **counts})
             _save(conn, self.source, run=self.state(next_request))
         self.expected = self.token
+        self.next = next_request
         r = self.report
         r.pages += 1
         r.unchanged += 0 if new else 1
@@ -302,9 +305,14 @@ class _Run:
             return  # no network: nothing changed, as promised
         with self.engine.begin() as conn:
             self.own(conn)
-            # The run itself stays as the last page left it: the next fetch resumes there.
-            _save(conn, self.source, **self.last(
-                outcome if outcome != "unreachable" else "failed", "; ".join(run.problems)))
+            values = self.last(outcome if outcome != "unreachable" else "failed",
+                               "; ".join(run.problems))
+            if self.fresh and not self.report.pages and self.next is not None:
+                # Nothing stored yet: keep the run anyway, so that the next fetch retries its
+                # first page over the span asked for (--since) instead of forgetting it.
+                values["run"] = self.state(self.next)
+            # Otherwise the run stays as its last page left it: the next fetch resumes there.
+            _save(conn, self.source, **values)
 
     def last(self, outcome: str, error: str) -> dict:
         return {"last_started_at": datetime.fromisoformat(self.started_at),
@@ -417,9 +425,10 @@ def _drive(job: _Run, connector, client, start: Cursor, resume: dict | None,
     else:
         with job.engine.connect() as conn:
             earlier = [r.sha256 for _, _, r in archive.load(conn, job.page_ids)]
+        job.next = (archive.request_from(resume["next"]) if resume
+                    else connector.first_request(start))
         try:
-            run = fetch_pages(connector, client, start, max_pages,
-                              resume=archive.request_from(resume["next"]) if resume else None,
+            run = fetch_pages(connector, client, start, max_pages, resume=job.next,
                               earlier=earlier, on_page=job.store_page)
         except IngestError as exc:
             return _failed(job, str(exc))
