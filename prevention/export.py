@@ -15,6 +15,7 @@ from triggers.bundle import write_bundle
 
 
 def export_bundle(path: str | Path, engine: Engine | None = None) -> Path:
-    """Write signals.csv, issuers.csv and (when any are stored) memberships.csv into `path`."""
+    """Write signals.csv, issuers.csv, coverage.csv and (when any are stored) memberships.csv
+    and accreditations.csv (the review history) into `path`."""
     invalidate()  # an export must reflect the database now, not a cached frame
     return write_bundle(load_bundle(engine), path)

@@ -166,11 +166,29 @@ def _load_bundle(engine: Engine) -> Bundle:
     # Always a frame: a database declares what it holds, and nothing declared is not covered.
     coverage = _load_coverage(engine)[COVERAGE_COLUMNS]
     return Bundle(signals=signals, issuers=issuers, links=links, memberships=memberships,
-                  coverage=coverage)
+                  coverage=coverage, accreditations=_load_accreditations(engine))
+
+
+def _load_accreditations(engine: Engine) -> pd.DataFrame | None:
+    """The review history as the engine's [issuer_id, status, since, until]: a review's status
+    holds from its day until the issuer's next review (exclusive; NaT: still holds). Rows
+    without a day (the status an issuers file gave, kept as the issuer's `accreditation`) are
+    not history: they would claim the status held before the first review. None: no history."""
+    acc = _query(engine, "SELECT issuer_id, status, CAST(reviewed_on AS TEXT) "
+                         "FROM issuer_accreditations WHERE reviewed_on IS NOT NULL "
+                         "ORDER BY issuer_id, reviewed_on", ["issuer_id", "status", "since"])
+    if acc.empty:
+        return None
+    acc = _text(acc, ["issuer_id", "status"])
+    acc["since"] = _dates(acc["since"])
+    acc = acc[acc["since"].notna()].reset_index(drop=True)
+    acc["until"] = acc.groupby("issuer_id")["since"].shift(-1).astype("datetime64[ns]")
+    return acc[["issuer_id", "status", "since", "until"]]
 
 
 def load_bundle(engine: Engine | None = None) -> Bundle:
-    """Every stored signal, issuer, signal-issuer link and membership, as the engine's Bundle.
+    """Every stored signal, issuer, signal-issuer link and membership, with the coverage and
+    the accreditation history, as the engine's Bundle.
 
     Cached: the same object comes back until the data changes, so treat it as read-only.
     """
