@@ -45,6 +45,7 @@ ACTIONS: dict[str, str] = {
     "import.run": "import data",
     "quarantine.fix": "fix and re-submit quarantined rows",
     "coverage.declare": "declare or end what a source was searched for (coverage)",
+    "source.fetch": "fetch a public source now (the Data page's Fetch now)",
     "ruleset.publish": "publish a rule-set version",
     "account.manage": "add accounts, change roles, disable accounts",
     "audit.view": "read the audit log",

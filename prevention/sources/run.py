@@ -179,7 +179,9 @@ def _busy_message(source: str, run: dict) -> str:
 
 
 def _actor_name(actor: Principal | str | None) -> str:
-    if actor is None or isinstance(actor, str):
+    """A bare name (the CLI, the timer) is trusted as the import command is; a signed-in user,
+    or None (an anonymous visitor of a page), needs the `source.fetch` action."""
+    if isinstance(actor, str):
         return actor or "system"
     require(actor, "source.fetch")
     return actor.username

@@ -108,7 +108,28 @@ def _calls():
         "coverage.declare": lambda s, u, c: __import__("prevention.coverage").coverage.declare(
             s, u, source="hc-2024", issuer_kind="high_commissioner", start="2024-01-01",
             end="2024-12-31"),
+        "source.fetch": lambda s, u, c: _fetch_from_nowhere(u, c["engine"]),
     }
+
+
+def _fetch_from_nowhere(user, engine):
+    """A real fetch whose host refuses the connection: allowed, it reports the host
+    unreachable and writes nothing; refused, it raises before any request."""
+    import socket
+
+    from prevention.settings import Settings
+    from prevention.sources.http import HttpClient
+    from prevention.sources.regional import RegionalFeed, feeds
+    from prevention.sources.run import fetch
+    from tests.sources.conftest import FakeClock
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    feed = RegionalFeed(feeds()["eu"], f"http://127.0.0.1:{port}/rss")
+    report = fetch(feed.source, actor=user, engine=engine, connectors={feed.source: feed},
+                   client=HttpClient("ua", clock=FakeClock(), min_delay=0.0), settings=Settings())
+    assert report.exit_code == 3
 
 
 SERVER_ACTIONS = sorted(_calls())
