@@ -8,8 +8,9 @@ the last review. Rows become the records of the existing `nhri` reference import
 reviewed_on) plus `review_year`, because the chart often gives only a year, and a year is not a
 day: `reviewed_on` stays empty rather than invented.
 
-Coverage: issuer kind `nhri`, `complete` for every State the chart lists, from the earliest
-review to the latest: the chart is GANHRI's list of all accredited institutions on its date.
+Coverage: none. The chart lists accredited institutions, it is not a search for what NHRIs
+said; a coverage row of kind `nhri` would let the NHRI criterion read "not met" for days no NHRI
+statement was looked for (the same decision as for SDG 16.a.1, sdg.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from prevention.importers.base import ParsedImport, Rejected
 from prevention.importers.reference import RowProblem, _nhri
 from prevention.importers.rows import read_csv
 from prevention import countries
-from prevention.sources.connector import coverage_row, frame
+from prevention.sources.connector import frame
 
 KIND = "ganhri-chart"
 SOURCE = "ganhri-chart"
@@ -72,8 +73,4 @@ def parse(path: Path, **options) -> ParsedImport:
         review_year = review if year else record["reviewed_on"][:4]
         records.append({**record, "review_year": review_year, "source_row": line})
     parsed.records = frame(records, RECORD_COLUMNS)
-    years = sorted(r["review_year"] for r in records if r["review_year"])
-    parsed.coverage = frame([coverage_row(SOURCE, "nhri", f"{years[0]}-01-01", f"{years[-1]}-12-31",
-                                          "complete")] if years else [],
-                            list(parsed.coverage.columns))
     return parsed
