@@ -61,3 +61,12 @@ st.markdown("""
 
 Anything generated for benchmarks is marked **SYNTHETIC** on every screen and in every export.
 """)
+
+# -- Public sources (issue 14): whose data each fetched source is, and on which terms.
+from prevention.sources.terms import terms_table  # noqa: E402
+
+st.header("Public sources and their terms")
+st.caption("What `python -m prevention fetch` reads: the provider, the copyright, how to "
+           "attribute it and whether use is non-commercial only. Where a provider's terms "
+           "could not be read, the row says so; check them before publishing.")
+st.dataframe(terms_table(), hide_index=True, width="stretch", key="source_terms")

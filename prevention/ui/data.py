@@ -186,3 +186,56 @@ else:
                "last: not the days searched, which are above.")
     st.dataframe(sources, hide_index=True, width="stretch", key="sources")
     common.downloads(sources, "sources", d["synthetic"], "sources")
+
+# -- Public sources (issue 14): what each fetch did, and a fetch on demand. The table comes from
+# prevention.sources.status; the fetch itself checks `source.fetch` on the server side.
+from prevention.settings import get_settings  # noqa: E402
+from prevention.sources import registry as source_registry  # noqa: E402
+from prevention.sources import run as source_run  # noqa: E402
+from prevention.sources import status as source_status  # noqa: E402
+from prevention.sources.archive import ArchiveDamaged  # noqa: E402
+
+st.subheader("Public sources")
+st.caption("What `python -m prevention fetch` (and its daily timer) read from each public "
+           "source: the last fetch, what it added, the coverage it declared. A fetch that "
+           "stopped continues where it stopped; every response is archived.")
+source_table = source_status.sources_table()
+st.dataframe(source_table, hide_index=True, width="stretch", key="source_status")
+source_id = st.selectbox("Source", source_table["Source"].tolist(), key="fetch_source")
+source_cov = source_status.source_coverage(source_id)
+if source_cov.empty:
+    st.caption(f"{source_id} has declared no coverage yet.")
+else:
+    st.dataframe(source_cov, hide_index=True, width="stretch", key="source_coverage")
+missing = source_registry.unavailable(get_settings())
+needs_setting = source_id in missing
+if needs_setting:
+    st.caption(views.md_text(f"{source_id} {missing[source_id]}."))
+since = None
+if source_id == "reliefweb-ohchr":
+    since = st.date_input("First day to search (needed for the first fetch only)", value=None,
+                          format="YYYY-MM-DD", key="fetch_since")
+if st.button("Fetch now", disabled=needs_setting or not can(actor, "source.fetch"),
+             key="fetch_now"):
+    bar = st.progress(0.0, text=f"Fetching {source_id}…")
+
+    def fetch_progress(stored: int, expected: int | None, message: str) -> None:
+        share = stored / expected if expected else stored / (stored + 1)
+        bar.progress(min(share, 1.0), text=message if expected else
+                     f"{message}; the source does not say how many pages there are")
+
+    try:
+        fetched = source_run.fetch(source_id, since=since.isoformat() if since else None,
+                                   actor=actor, progress=fetch_progress)
+    except (source_run.SourceNotReady, source_run.SourceBusy, ArchiveDamaged) as exc:
+        bar.empty()
+        st.error(views.md_text(exc))
+    else:
+        bar.progress(1.0, text="Done")
+        frames.invalidate()
+        st.session_state["_last_fetch"] = fetched.summary()
+        st.rerun()
+if "_last_fetch" in st.session_state:
+    st.text(st.session_state["_last_fetch"])
+if not can(actor, "source.fetch"):
+    st.caption("Fetching needs an admin account.")
