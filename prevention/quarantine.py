@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from prevention import audit
 from prevention.db import get_engine
 from prevention.frames import invalidate
-from prevention.importers import get_parser
+from prevention.importers import PARSERS, get_parser
 from prevention.ingest import ImportReport, new_report, rejected_key, store_in, stored_issuer_ids
 from prevention.models.core import Import, QuarantinedRow
 from triggers.schema import BUNDLE_TABLES
@@ -85,6 +85,16 @@ def _write_row(folder: Path, kind: str, file_name: str, raw: dict) -> Path:
     return path
 
 
+def _fetched_row_reason(engine: Engine, import_id: int) -> str:
+    with engine.connect() as conn:
+        source = conn.execute(sa.text("SELECT source FROM raw_responses WHERE import_id = :i"),
+                              {"i": import_id}).scalar() or "its source"
+    return (f"this row was fetched from {source}, not imported from a file: it cannot be "
+            "edited here. Fix what the connector reads (or the reference table it names, "
+            f"such as data/reference/sp_mandates.csv), then run `python -m prevention reparse "
+            f"{source}`, which reads the archived response again")
+
+
 class _StillBad(Exception):
     def __init__(self, reason: str):
         self.reason = reason
@@ -107,6 +117,10 @@ def resubmit(quarantine_id: int, raw: dict, *, user: str,
     # Rows of a bundle file, and stored-record conflicts (written as bundle rows), go back
     # through the bundle parser; every other row through its import's own parser.
     kind = "bundle" if raw.get("_file") in BUNDLE_FILES else found["source_kind"]
+    if kind not in PARSERS:
+        # A row a fetch read from a source's response: no file parser reads it back. It stays
+        # open, unchanged; the fix is the connector's parser, then a reparse of the archive.
+        return FixResult(False, _fetched_row_reason(engine, found["import_id"]), None)
     options = dict(found["options"] or {}) if kind == found["source_kind"] else {}
     with tempfile.TemporaryDirectory(prefix="quarantine-") as tmp:
         path = _write_row(Path(tmp), kind, found["file_name"], raw)

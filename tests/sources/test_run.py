@@ -333,3 +333,18 @@ def test_reparse_refuses_a_damaged_archive_and_an_empty_one(engine, httpserver, 
     with pytest.raises(run.archive.ArchiveDamaged, match="does not match its SHA-256"):
         reparse(SOURCE, engine=engine)
     assert counts(engine) == before
+
+
+def test_a_fetched_row_in_quarantine_points_to_reparse(engine, httpserver, provider, clock):
+    from prevention.quarantine import list_quarantine, resubmit
+
+    fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
+    rows = list_quarantine("open", engine=engine)
+    assert len(rows) == 2
+    qid = int(rows["id"].iloc[0])
+    before = counts(engine)
+    result = resubmit(qid, dict(rows["raw"].iloc[0]), user="ops", engine=engine)
+    assert not result.fixed
+    assert "fetched from reliefweb-ohchr" in result.reason
+    assert "python -m prevention reparse reliefweb-ohchr" in result.reason
+    assert counts(engine) == before  # the row stays open, unchanged
