@@ -218,12 +218,14 @@ class _Run:
         self.fresh = resume is None
         self.next: Request | None = None  # the request of the first page not stored
 
-    def state(self, next_request: Request | None) -> dict:
-        now = _now().isoformat()
+    def state(self, next_request: Request | None, page_ids: list[int] | None = None,
+              counts: dict | None = None) -> dict:
         return {"token": self.token, "pid": os.getpid(), "host": socket.gethostname(),
-                "started_at": self.started_at, "heartbeat": now, "actor": self.actor,
-                "cursor": cursor_json(self.start), "pages": self.page_ids,
-                "next": archive.request_json(next_request), "counts": self.counts}
+                "started_at": self.started_at, "heartbeat": _now().isoformat(),
+                "actor": self.actor, "cursor": cursor_json(self.start),
+                "pages": self.page_ids if page_ids is None else page_ids,
+                "next": archive.request_json(next_request),
+                "counts": self.counts if counts is None else counts}
 
     def own(self, conn: Connection) -> None:
         """Inside a page's transaction: the source is still this run's."""
@@ -239,28 +241,34 @@ class _Run:
             response_id, new = archive.store(conn, self.source, page.response)
             counts = dict.fromkeys(COUNTS, 0)
             counts["pages"] = 1
+            links = 0
             if new and archive.holds_anything(page.parsed):
                 parsed = archive.storable(conn, page.parsed)
                 report = new_report(parsed, page.response.sha256)
                 blocked = store_in(conn, parsed, report, user=self.actor)
                 archive.set_import(conn, response_id, report.import_id)
-                self.report.links += archive.link_signals(conn, response_id, parsed, blocked)
+                links = archive.link_signals(conn, response_id, parsed, blocked)
                 counts |= {"accepted": report.accepted, "duplicates": report.duplicates,
                            "quarantined": report.quarantined, "skipped": report.skipped,
                            "coverage": report.coverage}
-                self.report.problems += report.problems[:5]
-            self.page_ids.append(response_id)
-            for k in COUNTS:
-                self.counts[k] += counts[k]
+                problems = report.problems[:5]
+            else:
+                problems = []
+            # The run's state as this transaction commits it; kept in memory only once it has.
+            page_ids = [*self.page_ids, response_id]
+            totals = {k: self.counts[k] + counts[k] for k in COUNTS}
             audit.record(conn, self.actor, "source.fetch", "source", self.source,
                          detail=page.response.url,
                          after={"response_id": response_id, "sha256": page.response.sha256,
                                 "new": new, **counts})
-            _save(conn, self.source, run=self.state(next_request))
+            _save(conn, self.source, run=self.state(next_request, page_ids, totals))
+        self.page_ids, self.counts = page_ids, totals
         self.expected = self.token
         self.next = next_request
         r = self.report
+        r.problems += problems
         r.pages += 1
+        r.links += links
         r.unchanged += 0 if new else 1
         for k in ("accepted", "duplicates", "quarantined", "skipped", "coverage"):
             setattr(r, k, getattr(r, k) + counts[k])

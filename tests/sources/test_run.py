@@ -348,3 +348,29 @@ def test_a_fetched_row_in_quarantine_points_to_reparse(engine, httpserver, provi
     assert "fetched from reliefweb-ohchr" in result.reason
     assert "python -m prevention reparse reliefweb-ohchr" in result.reason
     assert counts(engine) == before  # the row stays open, unchanged
+
+
+def test_a_page_the_store_refuses_is_rolled_back_whole_and_retried_next_time(
+        engine, httpserver, provider, clock, monkeypatch):
+    from prevention.ingest import IngestError
+
+    real, calls = run.store_in, []
+
+    def refuse_page_2(conn, parsed, report, **kw):
+        calls.append(1)
+        blocked = real(conn, parsed, report, **kw)  # rows written, then the page fails
+        if len(calls) == 2:
+            raise IngestError(f"{parsed.file_name}: refused for the test")
+        return blocked
+
+    monkeypatch.setattr(run, "store_in", refuse_page_2)
+    report = fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
+    assert report.outcome == "failed" and "refused for the test" in report.summary()
+    assert report.pages == 1 and signal_ids(engine) == ALL[:2]
+    assert counts(engine)["raw_responses"] == 1  # page 2's archive row went with its rows
+    assert len(run_state(engine)["pages"]) == 1
+    monkeypatch.setattr(run, "store_in", real)
+    provider.offsets.clear()
+    again = fetch(SOURCE, engine=engine, **tools(httpserver, clock))
+    assert again.resumed and again.outcome == "done" and provider.offsets == [3, 6]
+    assert signal_ids(engine) == ALL
