@@ -1,11 +1,11 @@
 """Prevention Dashboard entry point: `streamlit run app.py`. Routing only.
 
-Every page is listed here with its url_path, which is also its id in prevention/access.py, so
+Every page is listed here with its url_path, which is also its id in prevention/accounts/access.py, so
 that accounts (issue 5) can filter this list by role without touching any page.
 
 This one file is both halves of the app. `streamlit run app.py` (Streamlit 1.67) sees the
 `app = st.App(...)` below and serves it with uvicorn, which imports this file as the module
-`app`: that builds the server with the session-cookie routes of prevention/web.py. Streamlit
+`app`: that builds the server with the session-cookie routes of prevention/web/routes.py. Streamlit
 then runs the same file as the script (under the name __main__) for every browser session,
 which is the navigation.
 """
@@ -13,14 +13,15 @@ which is the navigation.
 import streamlit as st
 
 if __name__ != "__main__":
-    from prevention import web
+    from prevention.web import routes as web
 
     app = st.App("app.py", routes=web.server_routes())
 else:
     from sqlalchemy.exc import OperationalError
 
-    from prevention.db import BUSY_MESSAGE, is_busy
-    from prevention.ui.login import current_user, first_start_notice, navigation
+    from prevention.storage.db import BUSY_MESSAGE, is_busy
+    from prevention.web.registry import navigation
+    from prevention.web.session import current_user, first_start_notice
 
     st.set_page_config(page_title="Prevention Dashboard", page_icon="▲", layout="wide")
     try:

@@ -23,7 +23,13 @@ import pandas as pd
 
 from benchmarks.coverage import realistic_coverage, with_coverage
 from benchmarks.synth import make_bundle
-from triggers.backtest import assessed_states, backtest, build_context, set_parameter, sweep
+from triggers.backtest import (
+    assessed_states,
+    backtest,
+    build_context,
+    set_parameter,
+    sweep,
+)
 from triggers.evaluate import evaluate
 from triggers.prepared import from_day, prepare
 from triggers.rules import load_rule_set

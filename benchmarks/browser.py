@@ -59,8 +59,8 @@ DONE_AT = """(t0) => {
 
 
 def seed(n_signals: int, folder: Path) -> str:
-    from prevention.db import dispose_engine, get_engine
-    from prevention.migrate import upgrade
+    from prevention.storage.db import dispose_engine, get_engine
+    from prevention.storage.migrate import upgrade
 
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     engine = get_engine(url)

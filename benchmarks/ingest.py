@@ -13,7 +13,7 @@
    Baseline in the same run, per kind: `pandas.read_csv` of the same file(s) +
    `DataFrame.to_sql` into another fresh SQLite file (no validation, no keys, no links).
    Target: import <= 3x baseline.
-3. Load: `prevention.frames.load_bundle` of those signals from the database (cache cleared)
+3. Load: `prevention.storage.frames.load_bundle` of those signals from the database (cache cleared)
    vs `pandas.read_csv` of the same bundle's CSV files. Target: load <= 3x read_csv.
 
 Prints one JSON object with the figures and ratios; exits 1 if a target is missed.
@@ -35,10 +35,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synth import TABLE_MAPPING, make_bundle, write_generic_table  # noqa: E402
-from prevention.db import get_engine  # noqa: E402
-from prevention.frames import invalidate, load_bundle  # noqa: E402
-from prevention.ingest import import_file  # noqa: E402
-from prevention.migrate import upgrade  # noqa: E402
+from prevention.sources.ingest import import_file  # noqa: E402
+from prevention.storage.db import get_engine  # noqa: E402
+from prevention.storage.frames import invalidate, load_bundle  # noqa: E402
+from prevention.storage.migrate import upgrade  # noqa: E402
 from triggers.bundle import write_bundle  # noqa: E402
 
 FILES = ["signals.csv", "issuers.csv", "memberships.csv"]

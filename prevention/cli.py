@@ -13,8 +13,8 @@ from pathlib import Path
 
 
 def _db(args: argparse.Namespace) -> int:
-    from prevention.db import get_engine
-    from prevention.migrate import check, upgrade
+    from prevention.storage.db import get_engine
+    from prevention.storage.migrate import check, upgrade
 
     engine = get_engine()
     if args.action == "upgrade":
@@ -53,8 +53,8 @@ class _Progress:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from prevention.importers import ParserUnavailable
-    from prevention.ingest import IngestError, import_file
+    from prevention.sources.importers import ParserUnavailable
+    from prevention.sources.ingest import IngestError, import_file
 
     options = {}
     if args.mapping:
@@ -94,8 +94,8 @@ COVERAGE_OPTIONS = {"bundle": ("complete",), "table": ("complete",),
 
 
 def _export(args: argparse.Namespace) -> int:
-    from prevention.export import export_bundle
-    from prevention.frames import load_bundle
+    from prevention.sources.export import export_bundle
+    from prevention.storage.frames import load_bundle
 
     path = export_bundle(args.dir)
     b = load_bundle()
@@ -105,14 +105,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from prevention.seed import seed
+    from prevention.sources.seed import seed
 
     seed()
     return 0
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from prevention.rulesets import list_rule_sets
+    from prevention.cases.rulesets import list_rule_sets
 
     for info in list_rule_sets():
         print(f"{info.id:28} v{info.version:<3} {info.created_at:%Y-%m-%d %H:%M}  "
@@ -128,10 +128,10 @@ def _say_progress(stored: int, expected: int | None, message: str) -> None:
 def _fetch(args: argparse.Namespace) -> int:
     """Exit 0 done, 2 bad arguments or a missing setting, 3 a host could not be reached
     (nothing changed), 1 any other failure. --all skips the sources that need a setting."""
-    from prevention.settings import get_settings
     from prevention.sources import registry, status
     from prevention.sources.archive import ArchiveDamaged
     from prevention.sources.run import SourceBusy, SourceNotReady, fetch
+    from prevention.storage.settings import get_settings
 
     if sum(bool(x) for x in (args.source, args.all, args.list)) != 1:
         print("fetch: give one SOURCE, or --all, or --list", file=sys.stderr)
@@ -163,8 +163,8 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _reparse(args: argparse.Namespace) -> int:
-    from prevention.ingest import IngestError
     from prevention.sources.archive import ArchiveDamaged
+    from prevention.sources.ingest import IngestError
     from prevention.sources.run import SourceBusy, SourceNotReady, reparse
 
     try:
@@ -181,7 +181,7 @@ def _reparse(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from prevention.importers import PARSERS
+    from prevention.sources.importers import PARSERS
 
     parser = argparse.ArgumentParser(prog="python -m prevention",
                                      description="Prevention Dashboard: database and imports.")
@@ -241,7 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--user", default=_default_user())
     rp.set_defaults(handler=_reparse)
 
-    from prevention import users_cli  # user add | set-role | disable | enable | password | list
+    from prevention.accounts import (
+        users_cli,  # user add | set-role | disable | enable | password | list
+    )
 
     users_cli.register(sub)
     return parser
@@ -257,7 +259,7 @@ def _default_user() -> str:
 def main(argv: list[str] | None = None) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from prevention.db import BUSY_MESSAGE, is_busy
+    from prevention.storage.db import BUSY_MESSAGE, is_busy
 
     args = build_parser().parse_args(argv)
     try:

@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -109,8 +108,8 @@ def postgres_server():
 def _templates(tmp_path_factory, request):
     """Databases migrated to head once per session, copied for each test (much faster than
     running every migration per test)."""
-    from prevention.db import dispose_engine, get_engine
-    from prevention.migrate import upgrade
+    from prevention.storage.db import dispose_engine, get_engine
+    from prevention.storage.migrate import upgrade
 
     made: dict[str, str] = {}
 
@@ -144,8 +143,8 @@ def _pg_admin(server: _PostgresServer, statement: str) -> None:
 @pytest.fixture(params=BACKENDS)
 def db_url(request, _templates, tmp_path, monkeypatch):
     """URL of a fresh database at the latest migration; DATABASE_URL points at it."""
-    from prevention.db import dispose_engine
-    from prevention.settings import get_settings
+    from prevention.storage.db import dispose_engine
+    from prevention.storage.settings import get_settings
 
     template = _templates(request.param)
     if request.param == "sqlite":
@@ -169,6 +168,6 @@ def db_url(request, _templates, tmp_path, monkeypatch):
 @pytest.fixture
 def engine(db_url):
     """The engine of the fresh test database (see db_url)."""
-    from prevention.db import get_engine
+    from prevention.storage.db import get_engine
 
     return get_engine(db_url)

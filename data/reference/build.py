@@ -14,9 +14,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from prevention.countries import (  # noqa: E402
+from prevention.sources.countries import (  # noqa: E402
     LANGUAGE_COLUMNS, _code_of, taxonomy, to_iso3, un_group, un_groups)
-from prevention.importers.undl import states_in  # noqa: E402
+from prevention.sources.importers.undl import states_in  # noqa: E402
 
 SHARED = HERE.parent.parent.parent / "shared" / "data"
 

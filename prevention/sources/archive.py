@@ -17,11 +17,11 @@ from datetime import timezone
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from prevention.importers.base import ParsedImport
-from prevention.ingest.lookup import find_stored
-from prevention.models.sources import RawResponse, SignalResponse
 from prevention.sources import sdg
 from prevention.sources.http import Request, Response
+from prevention.sources.importers.base import ParsedImport
+from prevention.sources.ingest.lookup import find_stored
+from prevention.storage.models.sources import RawResponse, SignalResponse
 
 RAW = RawResponse.__table__
 LINKS = SignalResponse.__table__

@@ -21,7 +21,7 @@ regret, demand). Only the title is read: the body of a welcome routinely restate
 that came before it, and the body of a concern often welcomes something in passing.
 
 Which State (`states`): ReliefWeb's primary country; without one, the countries the title names,
-then the first sentence (prevention.countries.find_in_text); the first is the State concerned,
+then the first sentence (prevention.sources.countries.find_in_text); the first is the State concerned,
 the others are recorded. ReliefWeb's "World" (WLD) means no single State.
 """
 
@@ -34,7 +34,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from prevention import countries
+from prevention.sources import countries
 from prevention.sources.experts import ExpertList, parse_experts
 
 HOLDERS = Path(__file__).resolve().parents[2] / "data" / "reference" / "high_commissioners.csv"

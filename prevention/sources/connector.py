@@ -19,10 +19,15 @@ from typing import Protocol
 
 import pandas as pd
 
-from prevention.importers.base import (COVERAGE_RECORD_COLUMNS, ISSUER_RECORD_COLUMNS,
-                                       LINK_RECORD_COLUMNS, SIGNAL_RECORD_COLUMNS, ParsedImport,
-                                       Rejected)
 from prevention.sources.http import HttpClient, Request, Response, SourceError
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    ISSUER_RECORD_COLUMNS,
+    LINK_RECORD_COLUMNS,
+    SIGNAL_RECORD_COLUMNS,
+    ParsedImport,
+    Rejected,
+)
 
 # Connector signals carry two columns more than file imports: the archived response each came
 # from, and the other States an item names (the first State is the one concerned).

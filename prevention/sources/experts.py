@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from prevention import countries
-from prevention.importers import ohchr_sp
+from prevention.sources import countries
+from prevention.sources.importers import ohchr_sp
 
 # Where the list starts: "*The experts:", "The expert:", "The experts are:", "(*) The experts".
 _MARKER = re.compile(r"(?:\(\*+\)|\*+)?\s*\bThe (?:UN )?experts?(?: are)?\s*:", re.IGNORECASE)

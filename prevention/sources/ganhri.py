@@ -4,7 +4,7 @@ GANHRI publishes the chart as a PDF (no machine-readable copy was found, docs/co
 a user who converts it to CSV keeps its columns: Country, the institution's name (NHRI /
 Name of institution / Institution), Status (A, B, C; "A status" too) and the date or year of
 the last review. Rows become the records of the existing `nhri` reference importer
-(prevention.importers.reference: issuer_id `nhri-<iso3>-<slug>`, name, country, status, scope,
+(prevention.sources.importers.reference: issuer_id `nhri-<iso3>-<slug>`, name, country, status, scope,
 reviewed_on) plus `review_year`, because the chart often gives only a year, and a year is not a
 day: `reviewed_on` stays empty rather than invented.
 
@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from prevention.importers.base import ParsedImport, Rejected
-from prevention.importers.reference import RowProblem, _nhri
-from prevention.importers.rows import read_csv
-from prevention import countries
+from prevention.sources import countries
 from prevention.sources.connector import frame
+from prevention.sources.importers.base import ParsedImport, Rejected
+from prevention.sources.importers.reference import RowProblem, _nhri
+from prevention.sources.importers.rows import read_csv
 
 KIND = "ganhri-chart"
 SOURCE = "ganhri-chart"

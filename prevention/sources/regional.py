@@ -3,7 +3,7 @@ exists, an HTML listing; one configuration row per organisation in
 data/reference/regional_feeds.csv (org_id = the issuer id and the org_id of memberships.csv,
 so `members_only` criteria apply as for any regional statement).
 
-An item is one statement: its States are those its title names (prevention.countries.
+An item is one statement: its States are those its title names (prevention.sources.countries.
 find_in_text), else those its summary names; one signal per State, id
 `feed:<org_id>:<16 hex of the item's link or id>:<ISO3>`. Concern follows the rule of the OHCHR
 items (classify.is_concern: a title that only welcomes is not concern). Items naming no State
@@ -36,13 +36,24 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from prevention import countries
-from prevention.importers.base import COVERAGE_RECORD_COLUMNS, ParsedImport, Rejected
-from prevention.importers.dates import DateProblem, parse_day
+from prevention.sources import countries
 from prevention.sources.classify import is_concern
-from prevention.sources.connector import (Cursor, FetchRun, bump, coverage_row, file_rejected,
-                                          frame, parsed_import)
+from prevention.sources.connector import (
+    Cursor,
+    FetchRun,
+    bump,
+    coverage_row,
+    file_rejected,
+    frame,
+    parsed_import,
+)
 from prevention.sources.http import Request, Response
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    ParsedImport,
+    Rejected,
+)
+from prevention.sources.importers.dates import DateProblem, parse_day
 
 FEEDS = Path(__file__).resolve().parents[2] / "data" / "reference" / "regional_feeds.csv"
 KIND = "regional-feed"

@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from prevention.importers.base import ParsedImport
-from prevention.settings import Settings
 from prevention.sources import reliefweb, sdg, spcomm_listing, undl
 from prevention.sources.http import HttpClient, Response
+from prevention.sources.importers.base import ParsedImport
 from prevention.sources.regional import RegionalFeed, feeds, parse_feed
 from prevention.sources.reliefweb import ReliefWebOhchr
 from prevention.sources.sdg import Sdg16a1
 from prevention.sources.spcomm_listing import SpCommLatest
 from prevention.sources.undl import CRAWL_DELAY, HrcResolutions, UndlDataset
+from prevention.storage.settings import Settings
 
 DEFAULT_DELAY = 2.0
 HRC = HrcResolutions.source

@@ -28,12 +28,23 @@ from datetime import date
 
 import pandas as pd
 
-from prevention.importers import ohchr_sp
-from prevention.importers.base import COVERAGE_RECORD_COLUMNS, ParsedImport, Rejected
 from prevention.sources import classify
-from prevention.sources.connector import (Cursor, FetchRun, bump, coverage_row, file_rejected,
-                                          frame, parsed_import)
+from prevention.sources.connector import (
+    Cursor,
+    FetchRun,
+    bump,
+    coverage_row,
+    file_rejected,
+    frame,
+    parsed_import,
+)
 from prevention.sources.http import Request, Response
+from prevention.sources.importers import ohchr_sp
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    ParsedImport,
+    Rejected,
+)
 from triggers import days
 
 KIND = "reliefweb"

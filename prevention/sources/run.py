@@ -37,18 +37,22 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
-from prevention import audit
-from prevention.access import Principal, require
-from prevention.db import BUSY_MESSAGE, get_engine, is_busy
-from prevention.frames import invalidate
-from prevention.importers.base import COVERAGE_RECORD_COLUMNS, SOURCE_KINDS, ParsedImport
-from prevention.ingest import IngestError, new_report, store_in
-from prevention.models.core import QuarantinedRow
-from prevention.models.sources import SourceCursor
-from prevention.settings import Settings, get_settings
+from prevention.accounts import audit
+from prevention.accounts.access import Principal, require
 from prevention.sources import archive, registry
 from prevention.sources.connector import Cursor, FetchRun, Page, fetch_pages, readable
 from prevention.sources.http import HostUnreachable, HttpClient, Request
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    SOURCE_KINDS,
+    ParsedImport,
+)
+from prevention.sources.ingest import IngestError, new_report, store_in
+from prevention.storage.db import BUSY_MESSAGE, get_engine, is_busy
+from prevention.storage.frames import invalidate
+from prevention.storage.models.core import QuarantinedRow
+from prevention.storage.models.sources import SourceCursor
+from prevention.storage.settings import Settings, get_settings
 
 CURSORS = SourceCursor.__table__
 # A run whose process cannot be checked (another machine) is taken over after this long without

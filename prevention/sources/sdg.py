@@ -32,11 +32,21 @@ from functools import cache
 
 import pandas as pd
 
-from prevention import countries
-from prevention.importers.base import COVERAGE_RECORD_COLUMNS, ParsedImport, Rejected
-from prevention.sources.connector import (Cursor, FetchRun, bump, coverage_row, file_rejected,
-                                          frame, parsed_import)
+from prevention.sources import countries
+from prevention.sources.connector import (
+    Cursor,
+    FetchRun,
+    bump,
+    file_rejected,
+    frame,
+    parsed_import,
+)
 from prevention.sources.http import Request, Response
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    ParsedImport,
+    Rejected,
+)
 
 KIND = "sdg-16a1"
 SOURCE = "unsd-sdg-16a1"

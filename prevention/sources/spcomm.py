@@ -2,7 +2,7 @@
 (spcomm_export.py) and the latest-communications listing connector (spcomm_listing.py).
 
 The signal id is the existing importer's, `ohchr-sp:<full reference>:<ISO3>`
-(prevention.importers.ohchr_sp), so that a letter imported from any of the three never counts
+(prevention.sources.importers.ohchr_sp), so that a letter imported from any of the three never counts
 twice. The State is the ISO3 code inside the reference (`JAL RUS 2/2026` -> RUS): OHCHR gives
 letters to companies and other actors the code OTH, which are skipped as not about a State.
 Mandates are mapped like the closing lists of press releases (experts.map_mandate: title,
@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from prevention import countries
-from prevention.importers.dates import DateProblem, parse_day
-from prevention.importers.ohchr_sp import NOT_A_STATE
+from prevention.sources import countries
 from prevention.sources.experts import map_mandate, suggest_mandates
+from prevention.sources.importers.dates import DateProblem, parse_day
+from prevention.sources.importers.ohchr_sp import NOT_A_STATE
 from triggers.vocabulary import COUNTRY_CODES
 
 TYPES = ("UA", "AL", "OL", "JUA", "JAL", "JOL")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from prevention.importers.base import ParsedImport, Rejected
-from prevention.importers.ohchr_sp import issuers as mandate_issuers
-from prevention.importers.rows import read_csv
 from prevention.sources.connector import SIGNAL_COLUMNS, bump, coverage_row, frame
+from prevention.sources.importers.base import ParsedImport, Rejected
+from prevention.sources.importers.ohchr_sp import issuers as mandate_issuers
+from prevention.sources.importers.rows import read_csv
 from prevention.sources.spcomm import Problem, Skip, letter
 
 KIND = "spcomm-export"

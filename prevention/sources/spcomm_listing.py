@@ -21,11 +21,22 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from prevention.importers.base import COVERAGE_RECORD_COLUMNS, ParsedImport, Rejected
-from prevention.importers.ohchr_sp import issuers as mandate_issuers
-from prevention.sources.connector import (Cursor, FetchRun, bump, coverage_row, file_rejected,
-                                          frame, parsed_import)
+from prevention.sources.connector import (
+    Cursor,
+    FetchRun,
+    bump,
+    coverage_row,
+    file_rejected,
+    frame,
+    parsed_import,
+)
 from prevention.sources.http import Request, Response
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    ParsedImport,
+    Rejected,
+)
+from prevention.sources.importers.ohchr_sp import issuers as mandate_issuers
 from prevention.sources.spcomm import Problem, Skip, letter
 
 KIND = "spcomm-listing"

@@ -8,12 +8,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from prevention.db import get_engine
-from prevention.frames import load_coverage
-from prevention.settings import Settings, get_settings
 from prevention.sources import registry
 from prevention.sources.run import CURSORS
 from prevention.sources.terms import terms_for
+from prevention.storage.db import get_engine
+from prevention.storage.frames import load_coverage
+from prevention.storage.settings import Settings, get_settings
 
 STATUS_COLUMNS = ["Source", "Provider", "Last fetch (UTC)", "Outcome", "Pages", "Added",
                   "Duplicates", "Quarantined", "Skipped", "Coverage rows", "Archived",

@@ -6,7 +6,7 @@ Assembly (record 4060887) voting data as files of a record; the record's file li
 (`/api/v1/file?recid=N`), and the connector fetches it, then the CSV it lists. One dataset row
 is one Member State's vote; rows are grouped by resolution and each resolution goes through the
 existing rules of what counts as the GA or SC expressing concern
-(prevention.importers.undl.classify), with the same ids (`undl:<undl_id>:<ISO3>`): a resolution
+(prevention.sources.importers.undl.classify), with the same ids (`undl:<undl_id>:<ISO3>`): a resolution
 loaded from the older extract and from the dataset is one signal. The GA dataset holds
 resolutions adopted by a recorded vote only, as the Library says; coverage is therefore
 `sample` for general_assembly and `complete` for security_council up to the dataset's last
@@ -31,12 +31,23 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from prevention.importers import undl as rules
-from prevention.importers.base import COVERAGE_RECORD_COLUMNS, ParsedImport, Rejected
-from prevention.importers.dates import DateProblem, parse_day
-from prevention.sources.connector import (Cursor, FetchRun, bump, coverage_row, file_rejected,
-                                          frame, parsed_import)
+from prevention.sources.connector import (
+    Cursor,
+    FetchRun,
+    bump,
+    coverage_row,
+    file_rejected,
+    frame,
+    parsed_import,
+)
 from prevention.sources.http import Request, Response
+from prevention.sources.importers import undl as rules
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    ParsedImport,
+    Rejected,
+)
+from prevention.sources.importers.dates import DateProblem, parse_day
 
 KIND = "undl-dataset"
 DATASETS = {"SC": "4055387", "GA": "4060887"}

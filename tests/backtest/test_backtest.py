@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from triggers.backtest import backtest, consistency
 from tests.backtest.helpers import bundle, outcomes, rules
+from triggers.backtest import backtest, consistency
 
 L, H = 60, 30
 

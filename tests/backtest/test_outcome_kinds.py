@@ -8,10 +8,15 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from prevention.db import session_scope
-from prevention.importers.base import OUTCOME_KINDS as IMPORTER_KINDS
-from prevention.models.core import Outcome
-from triggers.outcomes import OUTCOME_KINDS, OUTCOME_LABELS, OUTCOME_PROVENANCE, parse_outcomes
+from prevention.sources.importers.base import OUTCOME_KINDS as IMPORTER_KINDS
+from prevention.storage.db import session_scope
+from prevention.storage.models.core import Outcome
+from triggers.outcomes import (
+    OUTCOME_KINDS,
+    OUTCOME_LABELS,
+    OUTCOME_PROVENANCE,
+    parse_outcomes,
+)
 
 
 def test_one_list_of_kinds_everywhere():

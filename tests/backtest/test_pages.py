@@ -11,20 +11,27 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prevention.db import session_scope
-from prevention.frames import bump_version, invalidate
-from prevention.models.core import Import, Issuer, Membership, Outcome, Signal, SignalIssuer
-from prevention.seed import seed_countries
+from prevention.sources.seed import seed_countries
+from prevention.storage.db import session_scope
+from prevention.storage.frames import bump_version, invalidate
+from prevention.storage.models.core import (
+    Import,
+    Issuer,
+    Membership,
+    Outcome,
+    Signal,
+    SignalIssuer,
+)
 from triggers.bundle import read_bundle
 from triggers.outcomes import read_outcomes
 
-# The pages read the database only through prevention.frames, whose tests run on both
+# The pages read the database only through prevention.storage.frames, whose tests run on both
 # backends; here one backend keeps the smoke tests quick.
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough test password 1"
-UI = ROOT / "prevention" / "ui"
+UI = ROOT / "prevention" / "web" / "pages"
 OUTCOMES = [("LBY", dt.date(2011, 2, 25), "S-15"), ("CIV", dt.date(2010, 12, 23), "S-14"),
             ("SYR", dt.date(2011, 4, 29), "S-16"), ("", dt.date(2009, 2, 20), "S-10")]
 
@@ -67,7 +74,7 @@ def _day(value) -> dt.date | None:
 
 def researcher(engine) -> int:
     """A researcher account (created after the first admin), whose id signs a session in."""
-    from prevention import auth
+    from prevention.accounts import auth
 
     with session_scope(engine) as s:
         admin = auth.add_account(s, None, "admin", "admin", PASSWORD)
@@ -221,8 +228,8 @@ def test_track_record_page(engine):
 
 
 def test_track_record_follows_the_published_rule_set(engine):
-    from prevention.models.review import RuleSetPublication
-    from prevention.rulesets import list_rule_sets
+    from prevention.cases.rulesets import list_rule_sets
+    from prevention.storage.models.review import RuleSetPublication
 
     who = seed(engine)
     list_rule_sets(engine)  # seeds the shipped rule sets into the store

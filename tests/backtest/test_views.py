@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from prevention import backtest_views as bv
+from prevention.web import backtest_views as bv
 from tests.backtest.helpers import bundle, outcomes, rules
 from triggers.backtest import backtest
 

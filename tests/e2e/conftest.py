@@ -7,7 +7,6 @@ Without Chromium the browser tests skip with a message, except under CI=true whe
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -107,8 +106,8 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def server(chromium_path, tmp_path_factory):
-    from prevention.db import dispose_engine, get_engine
-    from prevention.migrate import upgrade
+    from prevention.storage.db import dispose_engine, get_engine
+    from prevention.storage.migrate import upgrade
     from tests.ui.seeding import seed_accounts, seed_real
 
     folder = tmp_path_factory.mktemp("e2e")
@@ -191,7 +190,7 @@ def sign_in(page, server, role: str) -> None:
     # The session cookie is set by the server's /session/begin route, to which the page sends
     # the browser after the sign-in; a test that loads another URL before that response
     # arrived would race it and arrive signed out.
-    from prevention.ui.login import COOKIE
+    from prevention.web.session import COOKIE
 
     deadline = time.monotonic() + 20
     while not any(c["name"] == COOKIE for c in page.context.cookies()):

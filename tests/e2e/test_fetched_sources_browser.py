@@ -17,13 +17,13 @@ PILLAY = ("https://www.ohchr.org/en/press-releases/2011/02/pillay-calls-internat
 def fetched_server(chromium_path, tmp_path_factory):
     from pytest_httpserver import HTTPServer
 
-    from prevention.db import dispose_engine, get_engine
-    from prevention.migrate import upgrade
-    from prevention.seed import seed_countries
-    from prevention.settings import PROJECT_DIR, Settings
     from prevention.sources import reliefweb
     from prevention.sources.http import HttpClient
     from prevention.sources.run import fetch
+    from prevention.sources.seed import seed_countries
+    from prevention.storage.db import dispose_engine, get_engine
+    from prevention.storage.migrate import upgrade
+    from prevention.storage.settings import PROJECT_DIR, Settings
     from tests.sources.test_run import SIZE, Provider
     from tests.ui.seeding import seed_accounts
 

@@ -15,7 +15,7 @@ from tests.e2e.conftest import settle, sign_in  # noqa: E402
 
 
 def _session_cookies(page):
-    from prevention.web import COOKIE
+    from prevention.web.routes import COOKIE
 
     return [c for c in page.context.cookies() if c["name"] == COOKIE]
 
@@ -52,8 +52,9 @@ EVIL = "![x](http://127.0.0.1:9/x.png) [click](javascript:alert(1))"
 def test_a_rule_set_title_with_markdown_is_shown_as_typed(page, server):
     """A researcher names a scenario with markdown; an anonymous visitor opening it sees the
     characters, and the browser neither fetches the image nor gets a javascript: link."""
-    from prevention import rulesets, views
-    from prevention.db import dispose_engine, get_engine
+    from prevention.cases import rulesets
+    from prevention.storage.db import dispose_engine, get_engine
+    from prevention.web import views
     from triggers.rules import load_rule_set
 
     url = f"sqlite:///{server.log_path.parent / 'e2e.sqlite3'}"

@@ -8,15 +8,20 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from prevention import frames
 from prevention.cli import main as cli
-from prevention.db import dispose_engine, get_engine
-from prevention.frames import load_bundle, load_outcomes
-from prevention.ingest import import_file
-from prevention.migrate import upgrade
-from prevention.quarantine import list_quarantine
-from prevention.settings import PROJECT_DIR
-from tests.prevention.bundles import ISSUERS, SIGNALS, table_counts, write_bundle, write_csv
+from prevention.sources.ingest import import_file
+from prevention.sources.quarantine import list_quarantine
+from prevention.storage import frames
+from prevention.storage.db import dispose_engine, get_engine
+from prevention.storage.frames import load_bundle, load_outcomes
+from prevention.storage.migrate import upgrade
+from prevention.storage.settings import PROJECT_DIR
+from tests.prevention.bundles import (
+    SIGNALS,
+    table_counts,
+    write_bundle,
+    write_csv,
+)
 
 SP_HEADER = ["ohchr_gid", "date_sent", "addressee", "comm_type", "reference", "full_reference",
              "addressee_code", "is_state_addressee", "mandates", "n_mandates", "source_url"]
@@ -193,7 +198,7 @@ def test_7_a_busy_database_is_a_clear_message_not_sql(tmp_path, monkeypatch, cap
     path = tmp_path / "busy.sqlite3"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.setenv("PREVENTION_DB_BUSY_SECONDS", "0.5")
-    from prevention.settings import get_settings
+    from prevention.storage.settings import get_settings
 
     get_settings.cache_clear()
     try:
@@ -217,7 +222,7 @@ def test_7_a_busy_database_is_a_clear_message_not_sql(tmp_path, monkeypatch, cap
 def test_7_the_busy_message_reaches_the_pages_without_sql(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    import prevention.ui.login as login
+    import prevention.web.session as login
 
     def locked(*_a, **_k):
         raise sa.exc.OperationalError("SELECT * FROM account_sessions", {},

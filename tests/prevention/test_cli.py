@@ -5,7 +5,7 @@ import json
 import sqlalchemy as sa
 
 from prevention.cli import main
-from prevention.settings import PROJECT_DIR
+from prevention.storage.settings import PROJECT_DIR
 from tests.prevention.bundles import write_bundle
 
 SAMPLE = PROJECT_DIR / "data" / "sample"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from prevention.export import export_bundle
-from prevention.frames import load_bundle, load_coverage
-from prevention.ingest import declare_coverage, import_file
-from prevention.quarantine import list_quarantine
-from prevention.settings import PROJECT_DIR
+from prevention.sources.export import export_bundle
+from prevention.sources.ingest import declare_coverage, import_file
+from prevention.sources.quarantine import list_quarantine
+from prevention.storage.frames import load_bundle, load_coverage
+from prevention.storage.settings import PROJECT_DIR
 from tests.prevention.bundles import table_counts, write_bundle
 from triggers.evaluate import evaluate
 from triggers.rules import load_rule_set

@@ -4,9 +4,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from prevention.db import session_scope
-from prevention.migrate import check
-from prevention.models.core import Import, Signal
+from prevention.storage.db import session_scope
+from prevention.storage.migrate import check
+from prevention.storage.models.core import Import, Signal
 
 
 def test_migrations_match_models(engine):

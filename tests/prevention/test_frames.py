@@ -4,19 +4,18 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
-from prevention.db import session_scope
-from prevention.frames import (
+from prevention.storage.db import session_scope
+from prevention.storage.frames import (
     bump_version,
     data_version,
     invalidate,
     load_bundle,
     load_countries,
-    load_sources,
     load_outcomes,
+    load_sources,
 )
-from prevention.models.core import (
+from prevention.storage.models.core import (
     Country,
     Import,
     Issuer,
@@ -100,7 +99,7 @@ def test_cache_returns_the_same_object_until_the_data_changes(engine):
 def test_the_arrow_and_dbapi_readers_agree_on_sqlite(engine):
     """SQLite is read through ADBC into Arrow; the DB-API cursor must read the same values.
     (PostgreSQL has only the cursor path, so there is nothing to compare there.)"""
-    from prevention import frames
+    from prevention.storage import frames
 
     _store(engine)
     sql = ("SELECT signal_id, CAST(date AS TEXT), country, concern, title FROM signals "

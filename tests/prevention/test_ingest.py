@@ -2,16 +2,15 @@ from __future__ import annotations
 
 import filecmp
 
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from prevention import ingest
-from prevention.export import export_bundle
-from prevention.frames import load_bundle, load_coverage, load_sources
-from prevention.ingest import IngestError, import_file
-from prevention.quarantine import list_quarantine
-from prevention.settings import PROJECT_DIR, get_settings
+from prevention.sources import ingest
+from prevention.sources.export import export_bundle
+from prevention.sources.ingest import IngestError, import_file
+from prevention.sources.quarantine import list_quarantine
+from prevention.storage.frames import load_bundle, load_sources
+from prevention.storage.settings import PROJECT_DIR, get_settings
 from tests.prevention.bundles import ISSUERS, SIGNALS, table_counts, write_bundle
 
 SAMPLE = PROJECT_DIR / "data" / "sample"
@@ -173,7 +172,7 @@ def test_sources_name_the_loaded_kinds(engine):
 
 
 def test_a_parser_that_loses_rows_is_refused(engine):
-    from prevention.importers.base import ParsedImport
+    from prevention.sources.importers.base import ParsedImport
 
     with pytest.raises(IngestError, match="5 rows read but 0 accounted for"):
         ingest.store(ParsedImport(kind="table", file_name="x.csv", rows_read=5), user="t",
@@ -184,7 +183,7 @@ def test_a_parser_that_loses_rows_is_refused(engine):
 def _parsed(links: list[tuple[str, str]]):
     import pandas as pd
 
-    from prevention.importers.base import ParsedImport
+    from prevention.sources.importers.base import ParsedImport
 
     ids = ["s1", "s2", "s3"]
     signals = pd.DataFrame({"signal_id": ids, "date": ["2011-02-22"] * 3,
@@ -223,12 +222,12 @@ def test_references_are_checked_even_when_the_classification_is_wrong(engine, tm
     # through must still store nothing.
     signals = SIGNALS + [["x-1", "2011-03-01", "SYR", "nobody", "true", "t", "", "", "", "en"]]
     folder = write_bundle(tmp_path / "b", signals=signals)
-    from prevention.ingest import signals as stored_signals
+    from prevention.sources.ingest import signals as stored_signals
 
     real = stored_signals.find_stored
     monkeypatch.setattr(stored_signals, "find_stored", lambda conn, table, column, ids:
                         set(ids) if table == "issuers" else real(conn, table, column, ids))
-    monkeypatch.setattr("prevention.importers.bundle.check", _without_issuer_check(), raising=True)
+    monkeypatch.setattr("prevention.sources.importers.bundle.check", _without_issuer_check(), raising=True)
     with pytest.raises(IngestError, match="(?s)refused the import.*(FOREIGN KEY|nobody)"):
         import_file(folder, "bundle", user="t", engine=engine)
     assert table_counts(engine)["signals"] == 0 and table_counts(engine)["imports"] == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prevention.ingest import import_file
+from prevention.sources.ingest import import_file
 from tests.prevention.bundles import ISSUER_HEADER, ISSUERS, SIGNAL_HEADER, table_counts
 
 _folders = itertools.count()

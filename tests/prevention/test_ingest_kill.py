@@ -7,13 +7,13 @@ import signal
 import subprocess
 import sys
 
-from prevention.ingest import import_file
-from prevention.settings import PROJECT_DIR
+from prevention.sources.ingest import import_file
+from prevention.storage.settings import PROJECT_DIR
 from tests.prevention.bundles import ISSUERS, table_counts, write_bundle
 
 CHILD = """
 import sys, time
-from prevention.ingest import import_file
+from prevention.sources.ingest import import_file
 def progress(stage, done, total):
     if stage == "signals":
         print("writing", flush=True)

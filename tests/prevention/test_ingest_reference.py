@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from prevention.frames import load_bundle, load_outcomes
-from prevention.ingest import import_file
-from prevention.settings import PROJECT_DIR
+from prevention.sources.ingest import import_file
+from prevention.storage.frames import load_bundle, load_outcomes
+from prevention.storage.settings import PROJECT_DIR
 from tests.prevention.bundles import write_csv
 
 OUTCOMES = PROJECT_DIR / "data" / "reference" / "council_outcomes.csv"
@@ -69,9 +69,9 @@ def test_nhri_reviews_build_a_history_and_update_the_current_status(engine, tmp_
 def test_a_missing_parser_module_is_named(monkeypatch):
     import pytest
 
-    from prevention.importers import PARSERS, ParserUnavailable, get_parser
+    from prevention.sources.importers import PARSERS, ParserUnavailable, get_parser
 
-    monkeypatch.setitem(PARSERS, "table", ("prevention.importers.no_such_module", "parse"))
+    monkeypatch.setitem(PARSERS, "table", ("prevention.sources.importers.no_such_module", "parse"))
     with pytest.raises(ParserUnavailable, match="no_such_module is missing"):
         get_parser("table")
     with pytest.raises(ParserUnavailable, match="allowed: bundle"):

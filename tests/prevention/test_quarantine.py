@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from prevention.frames import load_bundle
-from prevention.ingest import import_file
-from prevention.quarantine import QuarantineError, list_quarantine, resubmit
+from prevention.sources.ingest import import_file
+from prevention.sources.quarantine import QuarantineError, list_quarantine, resubmit
+from prevention.storage.frames import load_bundle
 from tests.prevention.bundles import ISSUERS, SIGNALS, table_counts, write_bundle
 
 
@@ -73,5 +73,5 @@ def test_a_conflicting_outcome_can_be_fixed_through_its_parser(engine, tmp_path)
                                                    "reference": "A/HRC/RES/16/99"},
                      user="fixer", engine=engine)
     assert fixed.fixed, fixed.reason
-    from prevention.frames import load_outcomes
+    from prevention.storage.frames import load_outcomes
     assert set(load_outcomes(engine)["kind"]) == {"special_session", "urgent_debate"}

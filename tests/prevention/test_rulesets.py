@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from prevention.frames import data_version
-from prevention.rulesets import (
+from prevention.cases.rulesets import (
     RuleSetNotFound,
     get_rule_set,
     list_rule_sets,
     save_rule_set_version,
 )
+from prevention.storage.frames import data_version
 from triggers.rules import shipped_rule_sets
 
 
@@ -35,9 +35,9 @@ def test_editing_creates_a_new_version_and_keeps_the_old(engine):
 def test_a_new_shipped_version_is_added_beside_the_stored_ones(engine):
     from sqlalchemy import update
 
-    from prevention.db import session_scope
-    from prevention.models.core import RuleSetVersion
-    from prevention.rulesets import seed_shipped
+    from prevention.cases.rulesets import seed_shipped
+    from prevention.storage.db import session_scope
+    from prevention.storage.models.core import RuleSetVersion
 
     list_rule_sets(engine)  # seeds
     shipped = shipped_rule_sets()["glion-iii-2016"].version

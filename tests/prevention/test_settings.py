@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prevention.settings import PROJECT_DIR, Settings, env_names
+from prevention.storage.settings import PROJECT_DIR, Settings, env_names
 
 DOC = (PROJECT_DIR / "docs" / "settings.md").read_text(encoding="utf-8")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from prevention import auth
-from prevention.db import session_scope
+from prevention.accounts import auth
+from prevention.storage.db import session_scope
 from triggers.bundle import read_bundle
 from triggers.evaluate import evaluate
 from triggers.rules import load_rule_set

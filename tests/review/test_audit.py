@@ -10,11 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from prevention import audit
-from prevention.access import PermissionDenied
-from prevention.db import session_scope
-from triggers.rules import load_rule_set
-from prevention.models.review import AuditEntry
+from prevention.accounts import audit
+from prevention.accounts.access import PermissionDenied
+from prevention.storage.db import session_scope
+from prevention.storage.models.review import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,8 +122,8 @@ def test_filter_and_export(engine, users):
 
 
 def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
-    from prevention import review, rulesets
-    from prevention.ingest import import_file
+    from prevention.cases import review, rulesets
+    from prevention.sources.ingest import import_file
     from triggers.rules import load_rule_set
 
     import_file("data/sample", "bundle", user="seed-script", engine=engine)
@@ -145,8 +144,8 @@ def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
 
 
 def test_quarantine_fixes_and_edits_are_audited(engine, users, tmp_path):
-    from prevention.ingest import import_file
-    from prevention.quarantine import list_quarantine, resubmit
+    from prevention.sources.ingest import import_file
+    from prevention.sources.quarantine import list_quarantine, resubmit
     from tests.prevention.bundles import ISSUERS, SIGNALS, write_bundle
 
     bad = ["late", "2011-02-31", "LBY", "ohchr-hc", "true", "HC again", "", "", "", "en"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import select as sa_select, text
+from sqlalchemy import select as sa_select
+from sqlalchemy import text
 
-from prevention import audit, auth
-from prevention.access import PermissionDenied
-from prevention.db import session_scope
-
+from prevention.accounts import audit, auth
+from prevention.accounts.access import PermissionDenied
+from prevention.storage.db import session_scope
 from tests.review.conftest import PASSWORD
 
 
@@ -142,7 +142,7 @@ def test_oidc_configured():
 def test_a_session_token_gives_its_own_account_and_nothing_more(engine, users):
     from datetime import datetime, timedelta, timezone
 
-    from prevention.models.review import AccountSession
+    from prevention.storage.models.review import AccountSession
 
     with session_scope(engine) as s:
         rey_token = auth.start_session(s, users["reviewer"])

@@ -5,13 +5,20 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from prevention import briefs, review
-from prevention.access import PermissionDenied
-from prevention.db import session_scope
-from tests.triggers.helpers import cover, make_bundle, make_rules, sig, statement_by, joint_group
-from triggers.evaluate import evaluate
-
 import pytest
+
+from prevention.accounts.access import PermissionDenied
+from prevention.cases import briefs, review
+from prevention.storage.db import session_scope
+from tests.triggers.helpers import (
+    cover,
+    joint_group,
+    make_bundle,
+    make_rules,
+    sig,
+    statement_by,
+)
+from triggers.evaluate import evaluate
 
 
 class _Text(HTMLParser):
@@ -158,7 +165,7 @@ def test_the_frozen_record_keeps_its_coverage(engine, users, case_without_hc_dat
 
 
 def test_a_brief_of_a_record_frozen_before_coverage_says_so(engine, users, decided_case):
-    from prevention.models.review import CaseSnapshot
+    from prevention.storage.models.review import CaseSnapshot
 
     cid, bundle = decided_case
     with session_scope(engine) as s:

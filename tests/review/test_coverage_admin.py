@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from prevention import coverage as coverage_admin
-from prevention.access import PermissionDenied
-from prevention.audit import AuditFilter, query
-from prevention.db import session_scope
-from prevention.frames import load_coverage
+from prevention.accounts.access import PermissionDenied
+from prevention.accounts.audit import AuditFilter, query
+from prevention.sources import coverage as coverage_admin
+from prevention.storage.db import session_scope
+from prevention.storage.frames import load_coverage
 
 
 def stored(engine) -> list[tuple]:

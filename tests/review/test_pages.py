@@ -12,11 +12,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prevention import access, audit, auth
-from prevention.db import session_scope
-from prevention.ingest import import_file
-from prevention.ui.login import page_entries
-
+from prevention.accounts import access, audit, auth
+from prevention.sources.ingest import import_file
+from prevention.storage.db import session_scope
+from prevention.web.registry import listed as listed_pages
 from tests.review.conftest import PASSWORD
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -32,7 +31,7 @@ def seeded(engine, users):
 
 
 def _page(name: str, user=None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "prevention" / "ui" / f"{name}.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "prevention" / "web" / "pages" / f"{name}.py"), default_timeout=TIMEOUT)
     if user is not None:
         at.session_state["account_id"] = user.id
     return at.run()
@@ -52,7 +51,7 @@ def _texts(at: AppTest) -> str:
 @pytest.mark.parametrize("role", (access.ANONYMOUS,) + access.ROLES)
 def test_navigation_lists_only_the_pages_of_the_role(engine, users, role):
     user = None if role == access.ANONYMOUS else users[role]
-    listed = {entry[0] for entry in page_entries(user)}
+    listed = set(listed_pages(user))
     allowed = set(access.pages_for(role))
     assert listed <= allowed
     assert {"overview", "account"} <= listed
@@ -72,7 +71,7 @@ def test_confidential_pages_refuse_other_roles_when_opened_directly(seeded, role
 
 
 def test_first_start_asks_for_the_first_admin(engine):
-    at = _page("login")
+    at = _page("account")
     assert "No administrator exists yet" in _texts(at)
     at.text_input[0].input("ada")
     at.text_input[1].input(PASSWORD)
@@ -84,7 +83,7 @@ def test_first_start_asks_for_the_first_admin(engine):
 
 
 def test_one_session_never_gets_another_users_role(seeded):
-    admin_tab = _page("login")
+    admin_tab = _page("account")
     admin_tab.text_input[0].input("ada")
     admin_tab.text_input[1].input(PASSWORD + " admin")
     admin_tab.button[0].click().run()
@@ -92,7 +91,7 @@ def test_one_session_never_gets_another_users_role(seeded):
     # A second browser session, and one signed in as a viewer, see nothing of the admin's.
     other = _page("admin")
     assert other.error and "anonymous" in _plain(other.error[0].value)
-    viewer_tab = _page("login")
+    viewer_tab = _page("account")
     viewer_tab.text_input[0].input("vic")
     viewer_tab.text_input[1].input(PASSWORD + " view")
     viewer_tab.button[0].click().run()
@@ -106,7 +105,7 @@ def test_one_session_never_gets_another_users_role(seeded):
 
 
 def test_wrong_password_signs_nobody_in(seeded):
-    at = _page("login")
+    at = _page("account")
     at.text_input[0].input("rey")
     at.text_input[1].input("not the password at all")
     at.button[0].click().run()
@@ -122,12 +121,12 @@ def test_wrong_password_signs_nobody_in(seeded):
 
 def test_the_lockout_survives_a_new_browser_session(seeded):
     for _ in range(auth.ACCOUNT_LOCK_AFTER):
-        at = _page("login")
+        at = _page("account")
         at.text_input[0].input("rey")
         at.text_input[1].input("not the password at all")
         at.button[0].click().run()
     assert "paused until" in _texts(at)
-    fresh = _page("login")  # what a reload gives: a new session, nothing remembered in it
+    fresh = _page("account")  # what a reload gives: a new session, nothing remembered in it
     assert auth.lock_rule_text() in [c.value for c in fresh.caption]
     fresh.text_input[0].input("rey")
     fresh.text_input[1].input(PASSWORD + " rev")
@@ -204,7 +203,7 @@ def test_two_reviewers_saving_the_same_case_in_the_page(seeded, engine):
     # Nothing is lost: rita's entries are still in the form, and nothing of hers was written.
     assert next(t for t in second.text_area if t.label == "Reasons (access)").value == "Media expelled."
     with session_scope(engine) as s:
-        from prevention import review
+        from prevention.cases import review
 
         case = review.get_case(s, rey, review.queue(s, rey)[0]["case"])
     assert case.status == "in_review" and "access" not in case.assessments

@@ -7,9 +7,10 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from prevention import audit, review
-from prevention.db import session_scope
-from prevention.models.review import CaseSnapshot, ReviewCase
+from prevention.accounts import audit
+from prevention.cases import review
+from prevention.storage.db import session_scope
+from prevention.storage.models.review import CaseSnapshot, ReviewCase
 from tests.triggers.helpers import make_bundle, make_rules, sig, statement_by
 from triggers.evaluate import evaluate
 

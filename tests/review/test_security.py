@@ -12,11 +12,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from prevention import audit, auth
-from prevention.db import session_scope
-
+from prevention.accounts import audit, auth
+from prevention.storage.db import session_scope
 from tests.review.conftest import PASSWORD
-
 
 # ---------------------------------------------------------------- 8. the first administrator
 
@@ -245,7 +243,7 @@ def test_an_upsert_over_an_audit_row_is_refused(engine, users):
 def test_the_application_role_cannot_remove_the_guards(engine, users, db_url):
     """The grants docs/promises.md tells a PostgreSQL deployment to use: the application's role
     may append to the log but neither change it nor drop or disable the triggers."""
-    from prevention import db_roles
+    from prevention.storage import db_roles
 
     role = "prevention_app_test"
     with engine.begin() as conn:
@@ -277,7 +275,7 @@ def test_the_application_role_cannot_remove_the_guards(engine, users, db_url):
 def test_docs_show_the_same_grants():
     from pathlib import Path
 
-    from prevention import db_roles
+    from prevention.storage import db_roles
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "promises.md").read_text(encoding="utf-8")
     for statement in db_roles.application_role_sql("prevention_app", "prevention"):

@@ -1,4 +1,4 @@
-"""Issue 12, point 12: the session cookie is set by the server (prevention/web.py), HttpOnly.
+"""Issue 12, point 12: the session cookie is set by the server (prevention/web/routes.py), HttpOnly.
 
 The routes are driven through Starlette's test client behind uvicorn's proxy-headers middleware
 (as `streamlit run` serves them), on both backends. The browser's view of the cookie is
@@ -16,8 +16,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from prevention import auth, web
-from prevention.db import session_scope
+from prevention.accounts import auth
+from prevention.storage.db import session_scope
+from prevention.web import routes as web
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from prevention import auth, users_cli
-from prevention.db import session_scope
+from prevention.accounts import auth, users_cli
+from prevention.storage.db import session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from prevention.export import export_bundle
-from prevention.frames import invalidate, load_bundle
-from prevention.ingest import import_file
-from prevention.settings import Settings
 from prevention.sources import sdg
+from prevention.sources.export import export_bundle
 from prevention.sources.http import HttpClient
+from prevention.sources.ingest import import_file
 from prevention.sources.run import fetch
+from prevention.storage.frames import invalidate, load_bundle
+from prevention.storage.settings import Settings
 from tests.prevention.bundles import table_counts
 
 

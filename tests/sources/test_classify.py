@@ -30,7 +30,13 @@ from datetime import date
 import pytest
 
 from prevention.sources import classify
-from prevention.sources.experts import OTHER_UN, REGIONAL, TREATY, map_mandate, parse_experts
+from prevention.sources.experts import (
+    OTHER_UN,
+    REGIONAL,
+    TREATY,
+    map_mandate,
+    parse_experts,
+)
 
 
 @pytest.mark.parametrize("title, body, day, kind", [

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from prevention.cli import main
-from prevention.settings import get_settings
 from prevention.sources import registry
+from prevention.storage.settings import get_settings
 
 from .conftest import FakeClock, fixture_bytes
 from .test_run import ALL, ITEMS, TABLES
@@ -49,7 +49,7 @@ def env(db_url, monkeypatch):
 
 
 def counts() -> dict[str, int]:
-    from prevention.db import get_engine
+    from prevention.storage.db import get_engine
 
     with get_engine().connect() as conn:
         return {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
@@ -142,7 +142,7 @@ def test_an_interrupted_run_is_continued_by_the_next_fetch(env, httpserver, caps
     httpserver.clear()
     httpserver.expect_request("/v2/reports").respond_with_data(ONE_PAGE)
     assert main(["fetch", "reliefweb-ohchr", "--quiet"]) == 0  # no --since needed: the run's
-    from prevention.db import get_engine
+    from prevention.storage.db import get_engine
 
     with get_engine().connect() as conn:
         assert sorted(r[0] for r in conn.execute(sa.text("SELECT signal_id FROM signals"))) == ALL

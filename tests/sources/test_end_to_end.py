@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
-from prevention.frames import invalidate
-from prevention.settings import PROJECT_DIR, Settings
 from prevention.sources import reliefweb
 from prevention.sources.http import HttpClient
 from prevention.sources.run import fetch
+from prevention.storage.frames import invalidate
+from prevention.storage.settings import PROJECT_DIR, Settings
 
 from .test_run import SIZE, Provider
 
@@ -24,9 +24,9 @@ PILLAY = ("https://www.ohchr.org/en/press-releases/2011/02/pillay-calls-internat
 @pytest.fixture
 def fresh_db(_templates, tmp_path, monkeypatch):
     """A migrated SQLite database holding only the countries (what `seed` adds first)."""
-    from prevention.db import dispose_engine, get_engine
-    from prevention.seed import seed_countries
-    from prevention.settings import get_settings
+    from prevention.sources.seed import seed_countries
+    from prevention.storage.db import dispose_engine, get_engine
+    from prevention.storage.settings import get_settings
 
     path = tmp_path / "fresh.sqlite3"
     shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)
@@ -43,8 +43,9 @@ def fresh_db(_templates, tmp_path, monkeypatch):
 
 def test_fetched_signals_are_evaluated_and_shown_with_links_and_coverage(fresh_db, httpserver,
                                                                          clock):
-    from prevention import frames, views
-    from prevention.rulesets import get_rule_set
+    from prevention.cases.rulesets import get_rule_set
+    from prevention.storage import frames
+    from prevention.web import views
     from tests.ui.test_pages import no_exception, page
     from triggers.evaluate import evaluate
 

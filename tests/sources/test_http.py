@@ -13,9 +13,16 @@ from datetime import datetime, timezone
 import pytest
 from werkzeug import Response as WResponse
 
-from prevention.sources.http import (HostUnreachable, HttpClient, RateLimited, Request,
-                                     SourceRefused, SourceUnreachable, parse_retry_after)
-from prevention.settings import Settings as SourceSettings
+from prevention.sources.http import (
+    HostUnreachable,
+    HttpClient,
+    RateLimited,
+    Request,
+    SourceRefused,
+    SourceUnreachable,
+    parse_retry_after,
+)
+from prevention.storage.settings import Settings as SourceSettings
 
 
 def test_response_carries_provenance(httpserver, client, clock):

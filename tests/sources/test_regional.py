@@ -19,7 +19,7 @@ def config(fmt, org="eu", **kw):
 def test_configuration_names_known_organisations():
     import pandas as pd
 
-    from prevention.countries import REFERENCE
+    from prevention.sources.countries import REFERENCE
 
     orgs = set(pd.read_csv(REFERENCE / "memberships.csv", dtype=str)["org_id"])
     table = regional.feeds()

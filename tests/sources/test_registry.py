@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from prevention.settings import Settings
 from prevention.sources import registry, reliefweb
 from prevention.sources.http import Response
+from prevention.storage.settings import Settings
 
 from .conftest import FIXTURES
 

@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug import Response as WResponse
 
-from prevention.settings import Settings
 from prevention.sources import classify, reliefweb, run
 from prevention.sources.http import HttpClient
 from prevention.sources.run import SourceBusy, SourceNotReady, fetch, reparse
+from prevention.storage.settings import Settings
 
 from .conftest import fixture_bytes
 
@@ -336,7 +336,7 @@ def test_reparse_refuses_a_damaged_archive_and_an_empty_one(engine, httpserver, 
 
 
 def test_a_fetched_row_in_quarantine_points_to_reparse(engine, httpserver, provider, clock):
-    from prevention.quarantine import list_quarantine, resubmit
+    from prevention.sources.quarantine import list_quarantine, resubmit
 
     fetch(SOURCE, since="2011-01-01", engine=engine, **tools(httpserver, clock))
     rows = list_quarantine("open", engine=engine)
@@ -352,7 +352,7 @@ def test_a_fetched_row_in_quarantine_points_to_reparse(engine, httpserver, provi
 
 def test_a_page_the_store_refuses_is_rolled_back_whole_and_retried_next_time(
         engine, httpserver, provider, clock, monkeypatch):
-    from prevention.ingest import IngestError
+    from prevention.sources.ingest import IngestError
 
     real, calls = run.store_in, []
 

@@ -11,14 +11,14 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from prevention.settings import PROJECT_DIR
 from prevention.sources.run import fetch
+from prevention.storage.settings import PROJECT_DIR
 
 from .test_run import ALL, SOURCE, Provider, counts, cursor, signal_ids, tools
 
 CHILD = """
 import sys, time
-from prevention.settings import Settings
+from prevention.storage.settings import Settings
 from prevention.sources import reliefweb, run
 from prevention.sources.http import HttpClient
 

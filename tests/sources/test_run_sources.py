@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from prevention.ingest import import_file
-from prevention.settings import Settings
 from prevention.sources import regional, sdg, spcomm_listing, undl
 from prevention.sources.http import HttpClient
+from prevention.sources.ingest import import_file
 from prevention.sources.run import fetch
+from prevention.storage.settings import Settings
 
 from .conftest import fixture_bytes
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from prevention.importers import ohchr_sp
 from prevention.sources import spcomm_export, spcomm_listing
 from prevention.sources.connector import Cursor, fetch_pages, merge
 from prevention.sources.http import Response
+from prevention.sources.importers import ohchr_sp
 from prevention.sources.spcomm import Problem, full_reference
 
 from .conftest import FIXTURES, fixture_bytes

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from prevention.settings import Settings
 from prevention.sources import registry, status, terms
 from prevention.sources.run import fetch
+from prevention.storage.settings import Settings
 
 from .test_run import SOURCE, Provider, tools
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from prevention.importers import undl as undl_importer
 from prevention.sources import undl
 from prevention.sources.connector import Cursor, fetch_pages
 from prevention.sources.http import HttpClient, Response
+from prevention.sources.importers import undl as undl_importer
 
 from .conftest import FIXTURES, fixture_bytes
 

@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from triggers.bundle import BundleError, Problem, read_bundle, validate_frames, write_bundle
+from triggers.bundle import (
+    BundleError,
+    Problem,
+    read_bundle,
+    validate_frames,
+    write_bundle,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 

@@ -13,8 +13,17 @@ from triggers.bundle import BundleError, read_bundle, write_bundle
 from triggers.evaluate import evaluate
 from triggers.timeline import timeline
 
-from .helpers import (cover, joint_group, make_bundle, make_rules, nhri_with_ngos, row, sig,
-                      statement_by, status)
+from .helpers import (
+    cover,
+    joint_group,
+    make_bundle,
+    make_rules,
+    nhri_with_ngos,
+    row,
+    sig,
+    statement_by,
+    status,
+)
 
 T = "2021-03-20"  # the window of W = 10 days is 2021-03-11 .. 2021-03-20
 W = 10

@@ -6,7 +6,15 @@ import pytest
 
 from triggers.evaluate import evaluate
 
-from .helpers import joint_group, make_bundle, make_rules, nhri_with_ngos, row, sig, statement_by
+from .helpers import (
+    joint_group,
+    make_bundle,
+    make_rules,
+    nhri_with_ngos,
+    row,
+    sig,
+    statement_by,
+)
 from .test_semantics import NATIONAL
 
 AS_OF = "2021-06-01"

@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from triggers.evaluate import evaluate
 from triggers.timeline import timeline
 
-from .strategies import SPAN, bundles, coverage_rows, day, examples, rule_sets, to_bundle
+from .strategies import (
+    SPAN,
+    bundles,
+    coverage_rows,
+    day,
+    examples,
+    rule_sets,
+    to_bundle,
+)
 
 
 @st.composite

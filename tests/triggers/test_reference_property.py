@@ -16,8 +16,17 @@ from triggers.prepared import prepare
 from triggers.timeline import timeline
 
 from .reference import reference_evaluate, reference_timeline
-from .strategies import (SPAN, accreditation_rows, as_of_days, bundles, coverage_rows, day,
-                         examples, rule_sets, to_bundle)
+from .strategies import (
+    SPAN,
+    accreditation_rows,
+    as_of_days,
+    bundles,
+    coverage_rows,
+    day,
+    examples,
+    rule_sets,
+    to_bundle,
+)
 
 QUICK = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from triggers.rules import (DEFAULT_RULE_SET_ID, JointGroup, NhriWithNgos, RuleSetError, StatementBy,
-                            load_rule_set, parse_rule_set, rule_set_to_yaml, shipped_rule_set_ids,
-                            shipped_rule_sets)
+from triggers.rules import (
+    DEFAULT_RULE_SET_ID,
+    JointGroup,
+    RuleSetError,
+    StatementBy,
+    load_rule_set,
+    parse_rule_set,
+    rule_set_to_yaml,
+    shipped_rule_set_ids,
+    shipped_rule_sets,
+)
 
 
 def shape(rules):

@@ -12,8 +12,17 @@ from triggers.bundle import BundleError
 from triggers.evaluate import evaluate
 from triggers.timeline import timeline
 
-from .helpers import (issuer, joint_group, make_bundle, make_rules, nhri_with_ngos, row, sig,
-                      statement_by, status)
+from .helpers import (
+    issuer,
+    joint_group,
+    make_bundle,
+    make_rules,
+    nhri_with_ngos,
+    row,
+    sig,
+    statement_by,
+    status,
+)
 
 T = "2021-03-20"
 W = 10

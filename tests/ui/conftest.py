@@ -7,13 +7,13 @@ import shutil
 
 import pytest
 
-from prevention.frames import invalidate
+from prevention.storage.frames import invalidate
 from tests.ui.seeding import ACCOUNTS
 
 
 @pytest.fixture(scope="session")
 def seeded_template(_templates, tmp_path_factory):
-    from prevention.db import dispose_engine, get_engine
+    from prevention.storage.db import dispose_engine, get_engine
     from tests.ui.seeding import seed_accounts, seed_real
 
     folder = tmp_path_factory.mktemp("seeded")
@@ -27,8 +27,8 @@ def seeded_template(_templates, tmp_path_factory):
 
 
 def account_id(role: str) -> int:
-    from prevention import auth
-    from prevention.db import session_scope
+    from prevention.accounts import auth
+    from prevention.storage.db import session_scope
 
     with session_scope() as s:
         return auth.get_account(s, ACCOUNTS[role]).id
@@ -37,8 +37,8 @@ def account_id(role: str) -> int:
 @pytest.fixture
 def ui_db(seeded_template, tmp_path, monkeypatch):
     """URL of a fresh copy of the seeded database; DATABASE_URL points at it."""
-    from prevention.db import dispose_engine
-    from prevention.settings import get_settings
+    from prevention.storage.db import dispose_engine
+    from prevention.storage.settings import get_settings
 
     path = tmp_path / "ui.sqlite3"
     shutil.copyfile(seeded_template, path)
@@ -55,8 +55,8 @@ def ui_db(seeded_template, tmp_path, monkeypatch):
 @pytest.fixture
 def empty_db(_templates, tmp_path, monkeypatch):
     """A migrated database with nothing imported."""
-    from prevention.db import dispose_engine
-    from prevention.settings import get_settings
+    from prevention.storage.db import dispose_engine
+    from prevention.storage.settings import get_settings
 
     path = tmp_path / "empty.sqlite3"
     shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)

@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, insert
 
-from prevention.frames import bump_version, invalidate
-from prevention.importers import ParserUnavailable
-from prevention.ingest import import_file
-from prevention.models.core import Outcome
-from prevention.seed import seed as seed_reference
+from prevention.sources.importers import ParserUnavailable
+from prevention.sources.ingest import import_file
+from prevention.sources.seed import seed as seed_reference
+from prevention.storage.frames import bump_version, invalidate
+from prevention.storage.models.core import Outcome
 from triggers.bundle import Bundle, write_bundle
 
 SHARED = Path("/work/shared/data")
@@ -96,8 +96,8 @@ ACCOUNTS = {"admin": "ada", "researcher": "rosa", "viewer": "vera"}
 
 def seed_accounts(engine: Engine) -> None:
     """One account per role (the first, an admin, creates the others)."""
-    from prevention import auth
-    from prevention.db import session_scope
+    from prevention.accounts import auth
+    from prevention.storage.db import session_scope
 
     with session_scope(engine) as s:
         admin = auth.add_account(s, None, ACCOUNTS["admin"], "admin", PASSWORD)

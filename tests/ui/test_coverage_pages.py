@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from prevention.frames import invalidate
+from prevention.storage.frames import invalidate
 from tests.ui.test_pages import metrics, no_exception, page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def real_template(_templates, tmp_path_factory):
-    """A database filled by prevention.seed.seed from the repository's data folder, as
+    """A database filled by prevention.sources.seed.seed from the repository's data folder, as
     `make run` fills it (about 10 s, once for the module), with an account per role."""
-    from prevention.db import dispose_engine, get_engine
-    from prevention.seed import seed
+    from prevention.sources.seed import seed
+    from prevention.storage.db import dispose_engine, get_engine
     from tests.ui.seeding import seed_accounts
 
     folder = tmp_path_factory.mktemp("real-seed")
@@ -37,8 +37,8 @@ def real_template(_templates, tmp_path_factory):
 
 @pytest.fixture
 def real_db(real_template, tmp_path, monkeypatch):
-    from prevention.db import dispose_engine
-    from prevention.settings import get_settings
+    from prevention.storage.db import dispose_engine
+    from prevention.storage.settings import get_settings
 
     path = tmp_path / "real.sqlite3"
     shutil.copyfile(real_template, path)
@@ -55,8 +55,9 @@ def real_db(real_template, tmp_path, monkeypatch):
 def test_the_real_seeded_database_shows_no_state_clear_today(real_db):
     """Issue 10's acceptance test: no High Commissioner source is loaded, so no State can be
     clear under glion-iii-2016 (its first criterion alone could reach the threshold)."""
-    from prevention import frames, views
-    from prevention.rulesets import get_rule_set
+    from prevention.cases.rulesets import get_rule_set
+    from prevention.storage import frames
+    from prevention.web import views
     from triggers.evaluate import evaluate
 
     bundle, countries = frames.load_bundle(), frames.load_countries()
@@ -115,9 +116,10 @@ def test_lab_categories_change_who_is_triggered(real_db):
 
 
 def test_data_page_lists_coverage_and_an_admin_declares_and_ends_a_row(ui_db):
-    from prevention import auth, frames
-    from prevention.audit import AuditFilter, query
-    from prevention.db import session_scope
+    from prevention.accounts import auth
+    from prevention.accounts.audit import AuditFilter, query
+    from prevention.storage import frames
+    from prevention.storage.db import session_scope
 
     at = page("data")
     no_exception(at)
@@ -164,7 +166,7 @@ def test_data_page_refuses_a_bad_coverage_row_with_its_reason(ui_db):
 
 
 def test_country_without_signals_still_shows_what_was_searched(ui_db):
-    from prevention import frames
+    from prevention.storage import frames
 
     assert "NZL" not in set(frames.load_bundle().signals["country"])
     at = page("country", country="NZL", as_of="2011-03-01")

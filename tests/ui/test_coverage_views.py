@@ -7,10 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from prevention import charts, views
-from tests.triggers.helpers import cover, joint_group, make_bundle, make_rules, sig, statement_by
+from prevention.web import charts, views
+from tests.triggers.helpers import (
+    cover,
+    joint_group,
+    make_bundle,
+    make_rules,
+    sig,
+    statement_by,
+)
 from triggers.bundle import read_bundle
 from triggers.evaluate import evaluate
 from triggers.rules import load_rule_set

@@ -13,7 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from prevention import exports, feeds
+from prevention.watch import feeds
+from prevention.web import exports
 
 EVIL = "<script>alert(1)</script> <b>x</b> [link](https://evil.example)"
 STATUSES = pd.DataFrame({"State": ["Libya", "France"], "ISO3": ["LBY", "FRA"],
@@ -101,8 +102,9 @@ def test_figure_svg_with_system_chromium():
 def test_feed_entries_word_undetermined_and_the_coverage_behind_it(ui_db):
     """A watchlist's feed on the seeded sample: a State nobody searched reads undetermined,
     with what each criterion could be judged on; never a bare "0 criteria met"."""
-    from prevention import frames, views
-    from prevention.rulesets import get_rule_set
+    from prevention.cases.rulesets import get_rule_set
+    from prevention.storage import frames
+    from prevention.web import views
     from triggers.evaluate import evaluate
 
     bundle, countries = frames.load_bundle(), frames.load_countries()

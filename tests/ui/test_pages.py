@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prevention import watchlists
-from prevention.auth import User
+from prevention.accounts.auth import User
+from prevention.watch import watchlists
 from tests.ui.conftest import account_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ def page(name: str, role: str | None = None, **params) -> AppTest:
     role = role or ROLE_FOR.get(name)
     if role:
         at.session_state["account_id"] = account_id(role)
-    at.switch_page(f"prevention/ui/{name}.py")
+    at.switch_page(f"prevention/web/pages/{name}.py")
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
@@ -52,7 +52,7 @@ def test_every_page_renders_on_real_data(ui_db, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_renders_on_an_empty_database(empty_db, name):
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(f"prevention/ui/{name}.py")
+    at.switch_page(f"prevention/web/pages/{name}.py")
     no_exception(at.run())  # anonymous: public pages render, the others refuse politely
 
 
@@ -137,7 +137,7 @@ def test_lab_saves_a_scenario_as_a_new_rule_set_version(ui_db):
     no_exception(at)
     # The label repeats the user's scenario name, escaped for markdown (issue 12).
     assert any("glion-iii-2016.two-mandates v1" in s.value.replace("\\", "") for s in at.success)
-    from prevention.rulesets import get_rule_set
+    from prevention.cases.rulesets import get_rule_set
 
     saved = get_rule_set("glion-iii-2016.two-mandates")
     assert saved.criteria[1].min_issuers == 2 and saved.title == "Two mandates"
@@ -184,7 +184,7 @@ def test_watchlist_alerts_when_a_state_crosses_the_threshold(ui_db):
 
 
 def test_signal_text_with_markup_stays_inert(ui_db, tmp_path):
-    from prevention.ingest import import_file
+    from prevention.sources.ingest import import_file
     from triggers.bundle import read_bundle, write_bundle
 
     evil = "<script>alert('x')</script><b>bold</b> **md** [click](https://evil.example)"
@@ -213,7 +213,7 @@ def test_restricted_pages_check_the_role_on_the_server(ui_db, name, role, allowe
     at = AppTest.from_file(APP, default_timeout=60)
     if role:
         at.session_state["account_id"] = account_id(role)
-    at.switch_page(f"prevention/ui/{name}.py")
+    at.switch_page(f"prevention/web/pages/{name}.py")
     at.run()
     if allowed:
         no_exception(at)
@@ -227,9 +227,9 @@ def test_restricted_pages_check_the_role_on_the_server(ui_db, name, role, allowe
 def test_as_of_date_carries_over_to_the_next_page(ui_db):
     # Regression: the remembered date was stored as text and broke the next page's date widget.
     at = page("overview", as_of="2011-03-01")
-    at.switch_page("prevention/ui/about.py").run()
+    at.switch_page("prevention/web/pages/about.py").run()
     at.query_params.clear()
-    at.switch_page("prevention/ui/country.py").run()
+    at.switch_page("prevention/web/pages/country.py").run()
     no_exception(at)
     assert str(at.sidebar.date_input[0].value) == "2011-03-01"
 
@@ -237,7 +237,7 @@ def test_as_of_date_carries_over_to_the_next_page(ui_db):
 @pytest.mark.parametrize("name", ["overview", "country", "about"])
 def test_synthetic_data_is_marked_on_every_screen(empty_db, tmp_path, name):
     from benchmarks.synth import make_bundle
-    from prevention.db import get_engine
+    from prevention.storage.db import get_engine
     from tests.ui.seeding import seed_synthetic
 
     seed_synthetic(get_engine(), make_bundle(300, n_countries=10, years=2), tmp_path)
@@ -247,7 +247,7 @@ def test_synthetic_data_is_marked_on_every_screen(empty_db, tmp_path, name):
 
 
 def test_data_page_lists_the_quarantine_and_resubmits_a_fix(ui_db, tmp_path):
-    from prevention.ingest import import_file
+    from prevention.sources.ingest import import_file
 
     bad = tmp_path / "b"
     bad.mkdir()
@@ -261,7 +261,7 @@ def test_data_page_lists_the_quarantine_and_resubmits_a_fix(ui_db, tmp_path):
     quarantine = [df.value for df in at.dataframe if "Reason" in df.value.columns][0]
     assert "date" in set(quarantine["Field"])
     # Fix the date through the module the page calls, as the editor would send it.
-    from prevention import quarantine as q
+    from prevention.sources import quarantine as q
 
     row = q.list_quarantine("open")
     row = row[row["field"] == "date"].iloc[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from prevention.settings import get_settings
+from prevention.storage.settings import get_settings
 from tests.sources.conftest import fixture_bytes
 from tests.ui.test_pages import no_exception, page
 
@@ -37,7 +37,7 @@ def test_data_page_lists_the_sources_and_fetches_one_now(ui_db, httpserver, monk
     summary = [t.value for t in at.text if t.value.startswith("ohchr-spcomm-latest: done")]
     assert summary, [t.value for t in at.text]
     assert len(httpserver.log) == 2
-    from prevention.db import get_engine
+    from prevention.storage.db import get_engine
 
     with get_engine().connect() as conn:
         stored = conn.execute(sa.text("SELECT COUNT(*) FROM signal_responses")).scalar_one()

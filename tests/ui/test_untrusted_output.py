@@ -13,7 +13,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from prevention import briefs, data_admin, exports, feeds, views
+from prevention.cases import briefs
+from prevention.sources import uploads as data_admin
+from prevention.watch import feeds
+from prevention.web import exports, views
 
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-2+3", "@SUM(A1:A2)",
             "\t=1+2", "\r=1+2"]
@@ -52,8 +55,8 @@ def test_one_function_decides_for_every_writer():
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_audit_export_neutralises_formula_cells(engine):
-    from prevention import audit, auth
-    from prevention.db import session_scope
+    from prevention.accounts import audit, auth
+    from prevention.storage.db import session_scope
 
     with session_scope(engine) as s:
         admin = auth.add_account(s, None, "ada", "admin", "correct horse battery staple")

@@ -12,8 +12,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prevention import auth, review, rulesets, views, watchlists
-from prevention.db import session_scope
+from prevention.accounts import auth
+from prevention.cases import review, rulesets
+from prevention.storage.db import session_scope
+from prevention.watch import watchlists
+from prevention.web import views
 from tests.ui.conftest import account_id
 from tests.ui.seeding import ACCOUNTS
 from tests.ui.test_pages import APP
@@ -65,7 +68,7 @@ def _run(page: str, role: str | None = None, user_id: int | None = None, **param
         at.session_state["account_id"] = account_id(role)
     if user_id:
         at.session_state["account_id"] = user_id
-    at.switch_page(f"prevention/ui/{page}.py")
+    at.switch_page(f"prevention/web/pages/{page}.py")
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
@@ -91,7 +94,7 @@ def test_a_shared_watchlist_name_is_text_for_those_who_open_the_link(evil):
 
 def test_usernames_are_text_where_others_see_them(evil):
     # Signed in as that account: the sidebar, the Account page and the review page name it.
-    for page in ("login", "review"):
+    for page in ("account", "review"):
         at = _run(page, user_id=evil["user"].id)
         assert not at.exception, [e.message for e in at.exception]
         assert not _active(at), (page, _active(at))

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from prevention import views
-from tests.triggers.helpers import cover, make_bundle, make_rules, sig, statement_by
+from prevention.web import views
+from tests.triggers.helpers import cover, make_bundle, sig
 from triggers.bundle import read_bundle
 from triggers.evaluate import evaluate
 from triggers.rules import load_rule_set

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from prevention import watchlists as wl
-from prevention.access import PermissionDenied
-from prevention.auth import User
+from prevention.accounts.access import PermissionDenied
+from prevention.accounts.auth import User
+from prevention.watch import watchlists as wl
 
 AMINA = User(1, "amina", "viewer")
 BOB = User(2, "bob", "viewer")

@@ -14,13 +14,32 @@ baselines, coverage, range edges) is written out in docs/backtest.md; the module
 - result: what a back-test returns.
 """
 
-from triggers.backtest.baselines import (PERSISTENCE_YEARS, PREVIOUS_OUTCOME_DAYS, RANDOM_DRAWS,
-                                         RANDOM_SEED, any_signal_rules, ga_sc_rules,
-                                         permutations, persistence_grid, previous_outcome_grid)
-from triggers.backtest.consistency import CONSISTENCY_CATEGORIES, consistency, window_text
-from triggers.backtest.context import (DEFAULT_HORIZON_DAYS, DEFAULT_LOOKBACK_DAYS,
-                                       DEFAULT_QUIET_DAYS, OBSERVER_STATES, Context, Runs,
-                                       assessed_states, build_context)
+from triggers.backtest.baselines import (
+                                         PERSISTENCE_YEARS,
+                                         PREVIOUS_OUTCOME_DAYS,
+                                         RANDOM_DRAWS,
+                                         RANDOM_SEED,
+                                         any_signal_rules,
+                                         ga_sc_rules,
+                                         permutations,
+                                         persistence_grid,
+                                         previous_outcome_grid,
+)
+from triggers.backtest.consistency import (
+                                         CONSISTENCY_CATEGORIES,
+                                         consistency,
+                                         window_text,
+)
+from triggers.backtest.context import (
+                                         DEFAULT_HORIZON_DAYS,
+                                         DEFAULT_LOOKBACK_DAYS,
+                                         DEFAULT_QUIET_DAYS,
+                                         OBSERVER_STATES,
+                                         Context,
+                                         Runs,
+                                         assessed_states,
+                                         build_context,
+)
 from triggers.backtest.coverage import MIN_YEAR_DAYS_FOR_GAP, criterion_kinds
 from triggers.backtest.engine import backtest
 from triggers.backtest.result import BASELINES, METHOD_LABELS, BacktestResult, Score

@@ -6,14 +6,31 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from triggers.backtest.baselines import (RANDOM_DRAWS, RANDOM_SEED, any_signal_rules,
-                                         ga_sc_rules, persistence_grid, previous_outcome_grid,
-                                         random_draws, summarise_draws)
-from triggers.backtest.context import (DEFAULT_HORIZON_DAYS, DEFAULT_LOOKBACK_DAYS,
-                                       DEFAULT_QUIET_DAYS, Context, Runs, build_context,
-                                       on_codes)
-from triggers.backtest.coverage import (criteria_coverage, criterion_grids, outcome_coverage,
-                                        signal_table)
+from triggers.backtest.baselines import (
+    RANDOM_DRAWS,
+    RANDOM_SEED,
+    any_signal_rules,
+    ga_sc_rules,
+    persistence_grid,
+    previous_outcome_grid,
+    random_draws,
+    summarise_draws,
+)
+from triggers.backtest.context import (
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_QUIET_DAYS,
+    Context,
+    Runs,
+    build_context,
+    on_codes,
+)
+from triggers.backtest.coverage import (
+    criteria_coverage,
+    criterion_grids,
+    outcome_coverage,
+    signal_table,
+)
 from triggers.backtest.result import METHOD_LABELS, BacktestResult, Score
 from triggers.backtest.scoring import calibration, mark, score
 from triggers.bundle import Bundle

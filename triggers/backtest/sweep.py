@@ -7,11 +7,21 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from triggers.backtest.context import (DEFAULT_HORIZON_DAYS, DEFAULT_LOOKBACK_DAYS,
-                                       DEFAULT_QUIET_DAYS, Context, Runs, build_context,
-                                       on_codes)
-from triggers.backtest.coverage import (criteria_coverage, criterion_grids, outcome_coverage,
-                                        without_data)
+from triggers.backtest.context import (
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_QUIET_DAYS,
+    Context,
+    Runs,
+    build_context,
+    on_codes,
+)
+from triggers.backtest.coverage import (
+    criteria_coverage,
+    criterion_grids,
+    outcome_coverage,
+    without_data,
+)
 from triggers.backtest.scoring import score
 from triggers.bundle import Bundle
 from triggers.criteria import bind

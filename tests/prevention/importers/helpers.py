@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prevention.importers.base import ParsedImport
-from prevention.settings import PROJECT_DIR
+from prevention.sources.importers.base import ParsedImport
+from prevention.storage.settings import PROJECT_DIR
 
 DATA = PROJECT_DIR / "data"
 SEED = DATA / "seed"

@@ -3,7 +3,7 @@ import csv
 import pandas as pd
 import pytest
 
-from prevention import countries
+from prevention.sources import countries
 from tests.prevention.importers.helpers import REFERENCE
 
 # (written as, expected ISO3): the six UN languages, codes and the variants people write.

@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prevention.importers import ohchr_sp, reference, table, undl
-from triggers.csvfile import MAX_FIELD
+from prevention.sources.importers import ohchr_sp, reference, table, undl
 from tests.prevention.importers.helpers import assert_accounted
+from triggers.csvfile import MAX_FIELD
 
 QUICK = dict(deadline=None, max_examples=40,
              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

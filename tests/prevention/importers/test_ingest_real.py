@@ -3,7 +3,7 @@ nothing (the natural keys are stable)."""
 
 import pytest
 
-from prevention.ingest import import_file
+from prevention.sources.ingest import import_file
 from tests.prevention.importers.helpers import REFERENCE, RESOLUTIONS, SP_SAMPLE
 
 FILES = [

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from prevention.importers import ohchr_sp
+from prevention.sources.importers import ohchr_sp
 from tests.prevention.importers.helpers import SP_SAMPLE, assert_accounted, write
 
 HEADER = ("ohchr_gid,date_sent,addressee,comm_type,reference,full_reference,addressee_code,"

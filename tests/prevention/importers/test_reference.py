@@ -1,6 +1,6 @@
 import pytest
 
-from prevention.importers import reference
+from prevention.sources.importers import reference
 from tests.prevention.importers.helpers import REFERENCE, assert_accounted, write
 
 

@@ -3,7 +3,7 @@ two paths to each other); here: what a parser gets, and what it rejects, row by 
 
 from __future__ import annotations
 
-from prevention.importers.rows import read_csv
+from prevention.sources.importers.rows import read_csv
 
 
 def read(tmp_path, text: str, required=("a", "b"), optional=()):

@@ -4,8 +4,8 @@ import json
 import openpyxl
 import pytest
 
-from prevention.importers import table
-from prevention.importers.dates import DateProblem, parse_day
+from prevention.sources.importers import table
+from prevention.sources.importers.dates import DateProblem, parse_day
 from tests.prevention.importers.helpers import assert_accounted, write
 
 MAPPING = {"signal_id": "Id", "date": "Date", "country": "Country", "issuer_name": "Who",

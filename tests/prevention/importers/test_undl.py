@@ -3,8 +3,8 @@ import time
 import pandas as pd
 import pytest
 
-from prevention.importers import undl
-from prevention.importers.base import COVERAGE_RECORD_COLUMNS
+from prevention.sources.importers import undl
+from prevention.sources.importers.base import COVERAGE_RECORD_COLUMNS
 from tests.prevention.importers.helpers import RESOLUTIONS, assert_accounted, write
 
 HEADER = "undl_id,symbol,body,date,title,meeting_record,agenda_items,subjects,n_country_votes_recorded\n"

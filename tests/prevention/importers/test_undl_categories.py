@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from prevention import countries
-from prevention.importers import undl
+from prevention.sources import countries
+from prevention.sources.importers import undl
 from tests.prevention.importers.helpers import RESOLUTIONS
 
 

@@ -1,0 +1,651 @@
+"""General Assembly and Security Council resolutions from UN Digital Library metadata (the
+columns of shared/data/un_resolutions/un_sc_ga_resolutions_1946_2025.csv).
+
+Resolutions carry no country tag. This parser reads, from the title, the UNBIS subjects and the
+agenda, which State(s) a resolution concerns and what kind of resolution it is (its
+*category*), and stores every resolution that concerns a State: whether a category counts as
+"expressing concern" is the rule set's reading, not the importer's. The rules, and the reason
+for each hard case (occupied territories, Western Sahara, Kosovo, financing of missions), are
+in docs/importers.md ("GA and SC resolutions"); `classify()` implements them and the tests hold
+a table of real titles with the expected outcome.
+
+The file also says what it covers: resolution numbers run in sequences (S/RES/1, 2, ...
+across years; A/RES/<session>/1, 2, ... within a GA session), so a missing run of numbers is a
+hole in the file, not a quiet time. `coverage_holes()` finds them; `parse()` declares the rest
+of the span as coverage.
+
+signal_id = "undl:<undl_id>:<ISO3>" (one signal per State concerned).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from prevention.sources import countries
+from prevention.sources.importers.base import (
+    COVERAGE_RECORD_COLUMNS,
+    ParsedImport,
+    Rejected,
+)
+from prevention.sources.importers.rows import read_csv
+from triggers import days
+
+KIND = "undl"
+REQUIRED = ["undl_id", "symbol", "body", "date", "title"]
+OPTIONAL = ["meeting_record", "agenda_items", "subjects", "n_country_votes_recorded"]
+RECORD_URL = "https://digitallibrary.un.org/record/{}"
+ISSUERS = {"GA": ("unga", "UN General Assembly", "general_assembly"),
+           "SC": ("unsc", "UN Security Council", "security_council")}
+
+# The categories a signal carries (docs/importers.md says what each holds). `other`: the
+# resolution names a State but is none of the eight readings (the embargo against Cuba, ICJ
+# advisory-opinion requests, piracy off a State's coast, non-proliferation demands).
+HUMAN_RIGHTS = "human_rights_situation"
+CONFLICT = "conflict_or_crisis"
+PEACE_OPERATION = "peace_operation"
+SANCTIONS = "sanctions"
+HUMANITARIAN = "humanitarian"
+OCCUPATION = "occupation"
+COOPERATION = "cooperation_or_assistance"
+PROCEDURAL = "procedural"
+OTHER = "other"
+CATEGORIES = (HUMAN_RIGHTS, CONFLICT, PEACE_OPERATION, SANCTIONS, HUMANITARIAN, OCCUPATION,
+              COOPERATION, PROCEDURAL, OTHER)
+
+# UN documentary names of places that are not country names but say which State's territory a
+# text is about (normalised). "te d ivoire" is how the UNBIS subject CÔTE D'IVOIRE reads in this
+# extract, whose "Cô" was lost in an encoding error upstream. "palestine" alone is not in the
+# country lexicon (only "State of Palestine"), but the UN's titles say "Question of Palestine".
+PLACES = {
+    "occupied palestinian territory": "PSE", "occupied palestinian territories": "PSE",
+    "palestinian territory": "PSE", "palestinian territories": "PSE", "gaza": "PSE",
+    "gaza strip": "PSE", "west bank": "PSE", "east jerusalem": "PSE", "palestine": "PSE",
+    "palestinian people": "PSE", "palestine question": "PSE",
+    "territories occupied by israel": "PSE",
+    "occupied syrian golan": "SYR", "syrian golan": "SYR",
+    "darfur": "SDN", "crimea": "UKR", "sevastopol": "UKR", "abkhazia": "GEO",
+    "south ossetia": "GEO", "te d ivoire": "CIV", "r d congo": "COD",
+    "libyan arab jamahiriya": "LBY",  # Libya's UN name until September 2011
+}
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A territory a title may name: the label recorded on signals, the State(s) whose territory
+    it is (what `PLACES` maps its name to), and the occupying State where the UN treats it as
+    occupied (docs/importers.md gives the source of each)."""
+
+    label: str
+    pattern: re.Pattern
+    states: frozenset[str]
+    occupier: str | None = None
+
+
+def _territory(label: str, rx: str, states: tuple[str, ...] = (), occupier: str | None = None):
+    return Territory(label, re.compile(rx, re.IGNORECASE), frozenset(states), occupier)
+
+
+TERRITORIES = [
+    _territory("Occupied Palestinian Territory", r"occupied palestinian territor", ("PSE",), "ISR"),
+    _territory("East Jerusalem", r"\beast jerusalem\b", ("PSE",), "ISR"),
+    _territory("Jerusalem", r"(?<!east )\bjerusalem\b"),
+    _territory("Gaza Strip", r"\bgaza\b", ("PSE",), "ISR"),
+    _territory("West Bank", r"\bwest bank\b", ("PSE",), "ISR"),
+    _territory("occupied Syrian Golan", r"\bgolan\b", ("SYR",), "ISR"),
+    _territory("occupied Arab territories", r"occupied arab territories|arabs of the occupied "
+               r"territories", ("PSE", "SYR"), "ISR"),
+    _territory("territories occupied by Israel", r"territories occupied by israel", ("PSE", "SYR"),
+               "ISR"),
+    _territory("temporarily occupied territories of Ukraine",
+               r"temporarily occupied territories of ukraine", ("UKR",), "RUS"),
+    _territory("Autonomous Republic of Crimea and the city of Sevastopol", r"crimea|sevastopol",
+               ("UKR",), "RUS"),
+    _territory("parts of the Black Sea and the Sea of Azov", r"sea of azov", ("UKR",), "RUS"),
+    _territory("occupied territories of Azerbaijan", r"occupied territories of azerbaijan", ("AZE",)),
+    _territory("Abkhazia, Georgia", r"abkhaz", ("GEO",)),
+    _territory("Tskhinvali region/South Ossetia, Georgia", r"south ossetia|tskhinvali", ("GEO",)),
+    _territory("Darfur", r"\bdarfur\b", ("SDN",)),
+    _territory("Abyei", r"\babyei\b"),
+    _territory("Western Sahara", r"western sahara", ("ESH",)),
+    _territory("Kosovo", r"\bkosovo\b", ("XKX",)),
+    _territory("Chagos Archipelago", r"\bchagos\b", ("MUS",)),
+]
+
+# Skip reasons (shared by GA and SC). A resolution is skipped only when it names no State
+# (or, for decolonization, no State but a Non-Self-Governing Territory); the reasons say what
+# kind of resolution it was, so that the counts stay informative.
+THEMATIC = "names no State (thematic, regional or unnamed)"
+BUDGET = "budget, financing or administration; names no State"
+ELECTIONS = "elections and appointments; names no State"
+ADMISSION = "admission of members; names no State"
+PROCEDURAL_SKIP = "procedural (participation, observers, agenda, conferences); names no State"
+TRIBUNALS = "international tribunals' administration; names no State"
+NONPROLIFERATION = "non-proliferation; names no State"
+PIRACY = "piracy and maritime security; names no State"
+DECOLONIZATION = "decolonization of Non-Self-Governing Territories (not States)"
+LEGAL = "ICJ advisory opinions and other legal questions; names no State"
+BEFORE = "adopted before {since} (option since)"
+
+_I = re.IGNORECASE
+_SKIPS: list[tuple[str, re.Pattern]] = [(reason, re.compile(rx, _I)) for reason, rx in [
+    (ADMISSION, r"\badmission of\b|\bnew members?\b|membership in the united nations"),
+    (ELECTIONS, r"\belection\b|\belections? (of|to)\b|\bappoint|\bnominations?\b|"
+                r"secretary-general of the un(ited nations)? for a term|\bvacanc"),
+    (TRIBUNALS, r"\btribunal\b|residual mechanism|special court|\btrial of\b|\bjudges?\b|\bprosecutor\b"),
+    (BUDGET, r"\bbudget|\bfinancing\b|\bfinancial (situation|reports?)\b|scale of assessments|"
+             r"\bpension|\bexpenses\b|\baccounts\b|\bescrow\b|\bhonorari|\bsalar"),
+    (NONPROLIFERATION, r"non-?proliferation|\bnuclear\b|ballistic missile|weapons of mass "
+                       r"destruction|enrichment-related|\bjcpoa\b"),
+    (PIRACY, r"\bpiracy\b|armed robbery (at sea|against vessels)"),
+    (LEGAL, r"advisory opinion|international court of justice"),
+    (PROCEDURAL_SKIP, r"\bparticipation\b|\bobserver status\b|\bcommemorat|\bconference\b|"
+                      r"\b(adoption of the|provisional) agenda\b|revitali[sz]ation|\bmedal\b|"
+                      r"\bcredentials\b"),
+]]
+# Decolonization questions are about a Non-Self-Governing Territory, which is not a State even
+# where pycountry has a code for it (Guam, Bermuda): skipped. Western Sahara, claimed by a State
+# the AU admits, is the exception (docs/importers.md).
+_DECOLONIZATION = re.compile(
+    r"non-self-governing|non self-governing|\bdecoloni[sz]ation|colonial countries|"
+    r"^questions? of\b|^(american samoa|anguilla|bermuda|british virgin islands|cayman islands|"
+    r"guam|montserrat|pitcairn|saint helena|turks and caicos islands|united states virgin "
+    r"islands|new caledonia|french polynesia|tokelau|individual territories)\b", _I)
+_WESTERN_SAHARA = re.compile(r"western sahara", _I)
+# The country lexicon would read GUAM (the Organization for Democracy and Economic Development:
+# Georgia, Ukraine, Azerbaijan, Moldova) as Guam, and a sea or basin as the State it is named
+# after; these are removed from a text before its States are looked up.
+_NOT_A_PLACE = re.compile(r"organization for democracy and economic development\s*-\s*guam|"
+                          r"\bguam area\b|gulf of guinea|lake chad basin|south china sea|"
+                          r"niger delta", _I)
+
+# --- category cues -------------------------------------------------------------------------
+# A routine renewal, extension or end of a mandate: the category is what is renewed (a mission
+# or a sanctions regime), whichever the title names first.
+_RENEWAL = re.compile(
+    r"^\W*(on\s+)?(the\s+)?(final\s+)?(extension|extention|renewal|renewing|re-?establishment|"
+    r"continuation|reviewing and extending|modification and renewal|termination|withdrawal|"
+    r"drawdown|reduction|redeployment|size|composition|increase|retention|expansion|lifting)\b", _I)
+_MISSION = re.compile(
+    r"\b(missions?|operations?|force|forces|office|presences?|peacekeeping|peacebuilding|"
+    r"observers?|stabili[sz]ation|amisom|atmis|isaf|eufor|kfor|unmik|unmis|unmiss|monuc|"
+    r"monusco|minustah|minusma|minusca|minurso|unficyp|unifil|unamid|unisfa|unmil|unoci|"
+    r"unsmil|unama|unami|binuh|unitams|unmha)\b", _I)
+_SANCTION = re.compile(
+    r"\bsanctions?\b|\bmeasures\b(?! for the implementation)|\bembargo\b|panel of experts|"
+    r"group of experts|monitoring group|\bcommittee established|\bcommittee to monitor|"
+    r"asset freeze|travel ban|\bexemptions?\b|de-?listing|ombudsperson|\bcharcoal\b|"
+    r"illicitly exporting|inspection of vessels|restrictive measures", _I)
+
+_Rules = list[tuple[str, re.Pattern]]
+
+
+def _rules(pairs) -> _Rules:
+    return [(category, re.compile(rx, _I)) for category, rx in pairs]
+
+
+_PROCEDURAL_CUES = (
+    r"\badmission of\b|\bnew members?\b|membership in the united nations|\bcredentials\b|"
+    r"\bparticipation\b|observer status|status of palestine|rights of membership|"
+    r"\bjudges?\b|\bprosecutor\b|\bad litem\b|terms? of office|\bvacanc|\belections? (of|to)\b|"
+    r"date of election|\bnominations?\b|\bappointment of\b(?!.*humanitarian)|\bappointed\b|"
+    r"\bconvening\b|\bmedal\b|\btrial of\b|committee on the exercise|division for palestinian "
+    r"rights|special information programme")
+_HUMANITARIAN_CUES = (
+    r"\bhumanitarian (situation|consequences|assistance|relief|access|pauses?|aid)|\brelief\b|"
+    r"\brefugees?\b|\bdisplaced\b|\bunrwa\b|missing persons|\bebola\b|cross-border|"
+    r"migrant smuggling|human trafficking|evacuations?|oil-for-food")
+_CONFLICT_CUES = (
+    r"\bsituation\b|\bceasefire\b|\bcease-fire\b|cessation of (hostilities|violence)|"
+    r"\bhostilities\b|\bconflict\b|\bviolence\b|protection of (the )?(\w+ )?civilian|"
+    r"peace (agreement|process)|political (process|transition)|withdrawal of|\battacks?\b|"
+    r"chemical weapons|terroris|\bcoup\b|\bcrisis\b|\baggression\b|territorial integrity|"
+    r"fact-finding|investigation|prosecution|accountability|question of palestine|"
+    r"self-determination|\bjerusalem\b|\bpeace in\b|peaceful settlement|remedy and reparation|"
+    r"question of western sahara|\btribunal\b")
+_COOPERATION_CUES = (
+    r"technical (assistance|cooperation)|\breconstruction\b|\bassistance to\b|"
+    r"electoral (assistance|support)|development fund|capacity-building|"
+    r"\bassist\b.*\belections?\b")
+_OTHER_CUES = (
+    r"\bpiracy\b|armed robbery (at sea|against vessels)|non-?proliferation|\bnuclear\b|"
+    r"ballistic missile|\bmissile\b|enrichment|\bjcpoa\b|\bembargo\b|advisory opinion|"
+    r"international court of justice|\bbudget\b|\bfinancing\b")
+# Titles that address an occupying Power's conduct in a territory it occupies (as opposed to
+# the situation or human rights *in* the territory, which concern the territory's own State).
+_OCCUPATION = re.compile(
+    r"israeli (practices|settlements?|actions)|illegal israeli|\bgolan\b|"
+    r"applicability of the geneva convention|permanent sovereignty of the palestinian|"
+    r"register of damage|construction of (a|the) wall|militari[sz]ation of|"
+    r"special committee to investigate israel", _I)
+
+_SC_RULES = _rules([(PROCEDURAL, _PROCEDURAL_CUES.replace(r"\bparticipation\b|", "")),
+                    (HUMAN_RIGHTS, r"human rights|\bwomen\b|\bgirls\b"),
+                    (HUMANITARIAN, _HUMANITARIAN_CUES),
+                    (CONFLICT, _CONFLICT_CUES), (SANCTIONS, _SANCTION.pattern),
+                    (PEACE_OPERATION, _MISSION.pattern), (COOPERATION, _COOPERATION_CUES),
+                    (OTHER, _OTHER_CUES)])
+_GA_RULES = _rules([
+    (PROCEDURAL, _PROCEDURAL_CUES),
+    (HUMAN_RIGHTS, r"situation of human rights|human rights situation"),
+    # Financing of a named peace operation (UNIFIL): stored, as the budget of that operation.
+    (PEACE_OPERATION, r"^financing of\b.*\b(force|mission|operation|office)\b"),
+    (OTHER, r"\bbudget\b"),
+    (HUMANITARIAN, _HUMANITARIAN_CUES),
+    (COOPERATION, _COOPERATION_CUES + r"|\bcooperation\b"),
+    (CONFLICT, _CONFLICT_CUES),
+    (OTHER, _OTHER_CUES),
+])
+_DEFAULT = {"SC": CONFLICT, "GA": OTHER}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A resolution's reading: the States it concerns, its category and the territory (labels
+    joined by "; ") - or why it is skipped."""
+
+    countries: tuple[str, ...] = ()
+    skipped: str | None = None
+    category: str = ""
+    territory: str = ""
+
+
+def clean_title(title: str) -> str:
+    """The title without the catalogue's ' : resolution / adopted by ...' tail."""
+    return _TAIL.sub("", title.strip()).strip()
+
+
+_TAIL = re.compile(r"\s*:\s*res\w*\s*/\s*adopted by the .*$", _I)
+_BRACKETED = re.compile(r"\[(.*?)\]?\s*$")
+
+
+def _subject_of(title: str) -> str:
+    """What an SC catalogue title is about: the bracketed part after 'resolution N (yyyy)'."""
+    m = _BRACKETED.search(title)
+    return (m.group(1) if m else title).strip()
+
+
+@lru_cache(maxsize=16384)
+def _states_cached(text: str) -> tuple[str, ...]:
+    return tuple(countries.find_in_text(_NOT_A_PLACE.sub(" ", text), PLACES))
+
+
+def states_in(text: str) -> list[str]:
+    """The States a text names (country names, and the UN place names in `PLACES`). Cached:
+    the same titles and subject headings come back every year."""
+    return list(_states_cached(text))
+
+
+def subject_states(subjects: str) -> list[str]:
+    """States named by the UNBIS subject headings ("SOMALIA SITUATION", "HUMAN RIGHTS--IRAN")."""
+    out: list[str] = []
+    for heading in subjects.split("|"):
+        heading = heading.strip()
+        if not heading:
+            continue
+        for code in states_in(heading):
+            if code not in out:
+                out.append(code)
+    return out
+
+
+_BILATERAL = re.compile(r"^(?P<a>[^|]+?)-{1,2}(?P<b>[^|]+?)(?: SITUATION)?$")
+
+
+def bilateral_states(subjects: str) -> list[tuple[str, str]]:
+    """The pairs of States of bilateral UNBIS headings ("ISRAEL--LEBANON", "IRAQ-KUWAIT
+    SITUATION", "DJIBOUTI--ERITREA")."""
+    out = []
+    for heading in subjects.split("|"):
+        m = _BILATERAL.match(heading.strip())
+        if m:
+            a, b = states_in(m.group("a")), states_in(m.group("b"))
+            if len(a) == 1 and len(b) == 1 and a != b:
+                out.append((a[0], b[0]))
+    return out
+
+
+def territories_in(text: str) -> list[Territory]:
+    return [t for t in TERRITORIES if t.pattern.search(text)]
+
+
+def _first(rules: _Rules, text: str, earliest: bool) -> str | None:
+    """The category of the first rule that matches; with `earliest`, of the cue that comes first
+    in the text (an SC title names its main subject first: "on cessation of violence in Yemen
+    and the reinforcement of sanctions" is about the violence)."""
+    best = None
+    for order, (category, rx) in enumerate(rules):
+        m = rx.search(text)
+        if m and not earliest:
+            return category
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), order, category)
+    return best[2] if best else None
+
+
+def _category(body: str, about: str, context: str) -> str:
+    if body == "SC" and _RENEWAL.search(about):
+        mission, sanction = _MISSION.search(about), _SANCTION.search(about)
+        if mission or sanction:
+            return (PEACE_OPERATION if mission and (not sanction or mission.start() < sanction.start())
+                    else SANCTIONS)
+    rules = _SC_RULES if body == "SC" else _GA_RULES
+    for text in (about, context):
+        category = _first(rules, text, earliest=body == "SC")
+        if category:
+            return category
+    return _DEFAULT[body]
+
+
+def classify(body: str, title: str, subjects: str = "", agenda: str = "") -> Outcome:
+    """Apply the written rules (docs/importers.md) to one resolution: its States, category and
+    territory, or the reason it is skipped."""
+    body = body.upper()
+    title = clean_title(title)
+    about = _subject_of(title) if body == "SC" else title
+    found = states_in(about)
+    if not found:  # catalogue typos ("Aghanistan"), mission-only titles (UNISFA: Abyei)
+        found = subject_states(subjects) or subject_states(agenda)
+    else:
+        # A bilateral heading ("ISRAEL--LEBANON" on UNIFIL) names the other side of the
+        # situation whose one side the title names.
+        for a, b in bilateral_states(subjects):
+            if (a in found) != (b in found):
+                found.append(b if a in found else a)
+    if _DECOLONIZATION.search(about) and not _WESTERN_SAHARA.search(about):
+        return Outcome(skipped=DECOLONIZATION)
+    if not found:
+        for reason, rx in _SKIPS:
+            if rx.search(about):
+                return Outcome(skipped=reason)
+        return Outcome(skipped=THEMATIC)
+    places = territories_in(about) or territories_in(subjects)
+    territory = "; ".join(t.label for t in places)
+    if _OCCUPATION.search(about):
+        occupiers = [t.occupier for t in places if t.occupier]
+        if occupiers:
+            # The State concerned is the occupying State, whose conduct the title addresses;
+            # the occupied territory (and its State) is recorded as the territory.
+            theirs = set().union(*(t.states for t in places))
+            states = list(dict.fromkeys(occupiers + [c for c in found if c not in theirs]))
+            return Outcome(tuple(states), category=OCCUPATION, territory=territory)
+    context = f"{subjects} | {agenda}"
+    return Outcome(tuple(found), category=_category(body, about, context), territory=territory)
+
+
+# --- coverage: holes in the symbol sequences -------------------------------------------------
+
+_SC_SYMBOL = re.compile(r"^S/RES/(\d+)\s*\(")
+_GA_SESSION = re.compile(r"^A/RES/((?:ES-|S-)?\d+)/+(\d+)\s*(.*)$")
+_GA_OLD = re.compile(r"^A/RES/(\d+)\s*\(([^)]*)\)\s*(.*)$")
+_LETTER = re.compile(r"^\[?\s*([A-Z])\s*\]?$")
+OLD_NUMBERING = "old"  # GA sessions 1-30: one sequence A/RES/1(I) ... A/RES/3554(XXX)
+
+
+@dataclass(frozen=True)
+class Hole:
+    """Days on which resolutions missing from the file may have been adopted (both included)."""
+
+    body: str
+    start: str
+    end: str
+    after: str  # the symbol before the missing ones ("" at the start of a sequence)
+    before: str  # the symbol after them ("" at the end of a session)
+    missing: str  # e.g. "S/RES/2726-2779", "A/RES/78/252 and later"
+
+    @property
+    def days(self) -> int:
+        return (date.fromisoformat(self.end) - date.fromisoformat(self.start)).days + 1
+
+
+def sequence_key(symbol: str) -> tuple[str, str, int, int] | None:
+    """(body, sequence, number, letter index) of a resolution symbol, or None for symbols that
+    are not numbered resolutions (A/DEC/... decisions). Letters (A/RES/61/89 A, [B]) order the
+    parts of one number; other suffixes ([B-IX], [RULE-33A], sections) are the number itself."""
+    s = symbol.strip()
+    m = _SC_SYMBOL.match(s)
+    if m:
+        return "SC", "", int(m.group(1)), 0
+    m = _GA_SESSION.match(s)
+    if m:
+        session, number, suffix = m.groups()
+    else:
+        m = _GA_OLD.match(s)
+        if not m:
+            return None
+        session, (number, _, suffix) = OLD_NUMBERING, m.groups()
+    letter = _LETTER.match(suffix.strip())
+    return "GA", session, int(number), (ord(letter.group(1)) - ord("A")) if letter else 0
+
+
+def _prefix(body: str, seq: str) -> str:
+    if body == "SC":
+        return "S/RES/"
+    return "A/RES/" if seq == OLD_NUMBERING else f"A/RES/{seq}/"
+
+
+def _regular(seq: str) -> bool:
+    return seq == OLD_NUMBERING or seq.isdigit()
+
+
+def _gap_text(prefix: str, n1: int, l1: int, n2: int, l2: int) -> str:
+    letters = lambda a, b: "".join(chr(ord("A") + i) for i in range(a, b))  # noqa: E731
+    parts = []
+    if n1 == n2:
+        return f"{prefix}{n1} {letters(l1 + 1, l2)}"
+    if n2 - n1 > 1:
+        parts.append(f"{prefix}{n1 + 1}" + (f"-{n2 - 1}" if n2 - n1 > 2 else ""))
+    if l2 > 0:
+        parts.append(f"{prefix}{n2} {letters(0, l2)}")
+    return ", ".join(parts)
+
+
+def coverage_holes(rows) -> list[Hole]:
+    """The holes of every sequence, from rows of (body, symbol, date). Rules (docs/importers.md):
+    a missing run of numbers is a hole from the earlier neighbour's day to the later neighbour's
+    day, both included; the end of a regular GA session is unknown, so from its last resolution
+    to the next regular session's first is a hole; an emergency or special session whose first
+    numbers are missing has a hole on its first day in the file."""
+    seqs: dict[tuple[str, str], dict[tuple[int, int], list]] = {}
+    for body, symbol, day in rows:
+        key = sequence_key(symbol)
+        if key is None or key[0] != body:
+            continue
+        entry = seqs.setdefault(key[:2], {}).setdefault(key[2:], [day, day, symbol])
+        entry[0], entry[1] = min(entry[0], day), max(entry[1], day)
+    holes: list[Hole] = []
+    for (body, seq), parts in seqs.items():
+        prefix = _prefix(body, seq)
+        keys = sorted(parts)
+        (n0, l0) = keys[0]
+        # An emergency or special session's missing first resolutions were adopted at its
+        # opening, on or before its first day in the file; a regular session's are inside the
+        # previous session's tail (below); before the body's first resolution, the file's
+        # span has not begun.
+        if (n0, l0) != (1, 0) and body == "GA" and not _regular(seq):
+            lo, _, sym = parts[keys[0]]
+            holes.append(Hole(body, lo, lo, "", sym, _gap_text(prefix, 0, 0, n0, l0)))
+        for k1, k2 in zip(keys, keys[1:]):
+            (n1, l1), (n2, l2) = k1, k2
+            if n2 == n1 + 1 and l2 == 0 or n2 == n1 and l2 == l1 + 1:
+                continue
+            a, b = parts[k1], parts[k2]
+            holes.append(Hole(body, min(a[0], b[0]), max(a[1], b[1]), a[2], b[2],
+                              _gap_text(prefix, n1, l1, n2, l2)))
+    holes += _session_tails(seqs)
+    return sorted(holes, key=lambda h: (h.body, h.start, h.end))
+
+
+def _session_order(seq: str) -> int:
+    return 0 if seq == OLD_NUMBERING else int(seq)
+
+
+def _session_tails(seqs) -> list[Hole]:
+    """A regular GA session's numbering may stop early in the file: the resolutions after its
+    last one may have been adopted any day up to the next regular session's first."""
+    regular = sorted((s for b, s in seqs if b == "GA" and _regular(s)), key=_session_order)
+    out = []
+    for this, following in zip(regular, regular[1:]):
+        parts, nxt = seqs["GA", this], seqs["GA", following]
+        last, first = parts[max(parts)], nxt[min(nxt)]
+        missing = f"{_prefix('GA', this)}{max(parts)[0] + 1} and later"
+        head = _gap_text(_prefix("GA", following), 0, 0, *min(nxt))
+        # Sessions can overlap in the catalogue (a resumed part dated after the next opening).
+        out.append(Hole("GA", min(last[1], first[0]), max(last[1], first[0]), last[2], first[2],
+                        f"{missing}, {head}" if head else missing))
+    if regular:  # the last session runs on to the GA's last resolution in the file
+        parts = seqs["GA", regular[-1]]
+        last = parts[max(parts)]
+        ga_end = max(p[1] for (b, _), s in seqs.items() if b == "GA" for p in s.values())
+        if ga_end > last[1]:
+            out.append(Hole("GA", last[1], ga_end, last[2], "",
+                            f"{_prefix('GA', regular[-1])}{max(parts)[0] + 1} and later"))
+    return out
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def covered_spans(start: str, end: str, holes: list[Hole]) -> list[tuple[str, str]]:
+    """[start, end] without the holes, as (first day, last day) pairs."""
+    lo, hi = _day(start), _day(end)
+    spans, cursor = [], lo
+    for h in sorted(holes, key=lambda h: h.start):
+        a, b = max(_day(h.start), lo), min(_day(h.end), hi)
+        if a > b:
+            continue
+        if a > cursor:
+            spans.append((cursor.isoformat(), (a - timedelta(days=1)).isoformat()))
+        cursor = max(cursor, b + timedelta(days=1))
+    if cursor <= hi:
+        spans.append((cursor.isoformat(), hi.isoformat()))
+    return spans
+
+
+def _coverage(rows: list[tuple[str, str, str]], since: str | None, source: str | None
+              ) -> pd.DataFrame:
+    holes = coverage_holes(rows)
+    last_day = max(day for _, _, day in rows)
+    source = source or f"undl-{last_day[:7]}"
+    out = []
+    for body in sorted(ISSUERS):
+        days = [day for b, _, day in rows if b == body]
+        if not days:
+            continue
+        start, end = max(since or min(days), min(days)), max(days)
+        if start > end:
+            continue
+        for a, b in covered_spans(start, end, [h for h in holes if h.body == body]):
+            out.append({"source": source, "issuer_kind": ISSUERS[body][2], "country": "",
+                        "start": a, "end": b, "completeness": "complete"})
+    return pd.DataFrame(out, columns=COVERAGE_RECORD_COLUMNS)
+
+
+# --- parse -----------------------------------------------------------------------------------
+
+def _since(value) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return (value if isinstance(value, date) else date.fromisoformat(str(value))).isoformat()
+    except ValueError:
+        raise ValueError(f"option since={value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _bump(parsed: ParsedImport, reason: str) -> None:
+    parsed.skipped[reason] = parsed.skipped.get(reason, 0) + 1
+
+
+def _summary(territory: str, subjects: str) -> str:
+    parts = [f"Territory: {territory}." if territory else "",
+             f"UNBIS subjects: {subjects}" if subjects else ""]
+    return " ".join(p for p in parts if p)
+
+
+def parse(path: Path, since: str | date | None = None, source: str | None = None,
+          **options) -> ParsedImport:
+    """Parse one UNDL metadata export. `since`: keep only resolutions adopted on or after that
+    day (the seed uses 2006-01-01, the Council's creation). `source`: the coverage source id
+    (default undl-<YYYY-MM of the file's last resolution>)."""
+    if "renewals" in options:
+        raise TypeError(f"the {KIND} importer no longer takes the option renewals: renewals are "
+                        "stored, with category peace_operation or sanctions; choose which "
+                        "categories count in the rule set")
+    if options:
+        raise TypeError(f"the {KIND} importer takes only the options since and source, "
+                        f"not {sorted(options)}")
+    since = _since(since)
+    if source is not None and not str(source).strip():
+        raise ValueError("option source is empty; give a source id such as undl-2025-10, or "
+                         "leave it out for the default")
+    path = Path(path)
+    rejected: list[Rejected] = []
+    table = read_csv(path, REQUIRED, OPTIONAL, rejected)
+    parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)
+    if table is None:
+        return parsed
+    parsed.rows_read = table.rows_read
+    signals, bodies, dated = [], set(), []
+    for raw, line in zip(table.rows, table.lines):
+        row = {k: (v or "").strip() for k, v in raw.items()}
+        problem = _problem(row)
+        if problem:
+            fld, reason = problem
+            rejected.append(Rejected(row=line, field=fld, value=row.get(fld, ""), reason=reason,
+                                     raw=raw))
+            continue
+        body = row["body"].upper()
+        # Earlier rows still bound the holes of the span from `since` on.
+        dated.append((body, row["symbol"], row["date"]))
+        if since and row["date"] < since:
+            _bump(parsed, BEFORE.format(since=since))
+            continue
+        subjects = row.get("subjects", "")
+        outcome = classify(body, row["title"], subjects, row.get("agenda_items", ""))
+        if outcome.skipped:
+            _bump(parsed, f"{body}: {outcome.skipped}")
+            continue
+        bodies.add(body)
+        for code in outcome.countries:
+            signals.append({
+                "signal_id": f"undl:{row['undl_id']}:{code}", "date": row["date"],
+                "country": code, "concern": True, "title": clean_title(row["title"]),
+                "url": RECORD_URL.format(row["undl_id"]), "reference": row["symbol"],
+                "summary": _summary(outcome.territory, subjects), "language": "en",
+                "category": outcome.category, "territory": outcome.territory,
+                "source_row": line, "_issuer": ISSUERS[body][0]})
+    if signals:
+        frame = pd.DataFrame(signals)
+        parsed.links = frame[["signal_id", "_issuer"]].rename(columns={"_issuer": "issuer_id"})
+        parsed.signals = frame.drop(columns="_issuer")
+        parsed.issuers = pd.DataFrame(
+            [{"issuer_id": i, "name": n, "kind": k, "country": "", "accreditation": "",
+              "scope": ""} for b, (i, n, k) in sorted(ISSUERS.items()) if b in bodies])
+    if dated:
+        parsed.coverage = _coverage(dated, since, source)
+    return parsed
+
+
+def _problem(row: dict) -> tuple[str, str] | None:
+    if not row["undl_id"].isdigit():
+        return "undl_id", "not a UN Digital Library record number (digits only)"
+    if row["body"].upper() not in ISSUERS:
+        return "body", "unknown body; allowed: GA, SC"
+    if not row["symbol"]:
+        return "symbol", "the document symbol (e.g. A/RES/77/218, S/RES/2334(2016)) is required"
+    if not row["title"]:
+        return "title", "a title is required: the State concerned is read from it"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"]):
+        return "date", "not a date; write it as YYYY-MM-DD"
+    try:
+        day = date.fromisoformat(row["date"])
+    except ValueError:
+        return "date", "not a calendar date (YYYY-MM-DD)"
+    problem = days.outside(day)
+    return ("date", problem) if problem else None

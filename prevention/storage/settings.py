@@ -1,0 +1,100 @@
+"""Settings, each declared once with its default and help text, read from the environment.
+
+docs/settings.md lists every setting; tests/prevention/test_settings.py fails when one is missing
+there, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+# The product has no packaged version yet; the User-Agent sent to the sources needs one so that
+# a provider can tell our releases apart when it writes to the contact address.
+PRODUCT_VERSION = "0.1.0"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_DIR / 'var' / 'prevention.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PREVENTION_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        # DATABASE_URL is what hosting platforms and docker images set; accept it unprefixed.
+        validation_alias=AliasChoices("DATABASE_URL", "PREVENTION_DATABASE_URL"),
+        description="SQLAlchemy URL of the database. Default: a SQLite file var/prevention.sqlite3 "
+                    "in the project (created on first use). PostgreSQL: "
+                    "postgresql+psycopg://user:password@host:5432/dbname.",
+    )
+    sql_echo: bool = Field(
+        default=False,
+        description="Log every SQL statement (for debugging slow pages or imports).",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_DIR / "data",
+        description="Folder of the bundled data: rules/, reference/ and seed/ (read by `seed`).",
+    )
+    db_busy_seconds: float = Field(
+        default=15.0, ge=0.1, le=600,
+        description="How long a write waits for another writer to finish (SQLite's busy timeout; "
+                    "PostgreSQL's lock timeout) before the user is told the database is busy.",
+    )
+    import_batch_size: int = Field(
+        default=50_000, ge=100,
+        description="Rows written per INSERT batch during an import; the progress callback fires "
+                    "once per batch.",
+    )
+
+    # The public sources (prevention/sources/, docs/connectors.md): base URLs are settings so
+    # that tests and mirrors can point elsewhere.
+    reliefweb_url: str = Field(
+        default="https://api.reliefweb.int/v2",
+        description="Base URL of the ReliefWeb API, version 2 (OHCHR news releases).")
+    reliefweb_appname: str = Field(
+        default="",
+        description="The appname ReliefWeb approved for this installation. Required since "
+                    "1 November 2025: request one at https://apidoc.reliefweb.int/parameters "
+                    "(an unapproved name is refused with HTTP 403).")
+    undl_url: str = Field(
+        default="https://digitallibrary.un.org",
+        description="Base URL of the UN Digital Library (datasets, records, MARCXML export).")
+    undl_search_approved: bool = Field(
+        default=False,
+        description="Set to true once the UN Digital Library has approved automated downloading "
+                    "from its search (robots.txt disallows /search): enables the HRC "
+                    "resolutions source.")
+    spcomm_url: str = Field(
+        default="https://spcommreports.ohchr.org",
+        description="Base URL of the OHCHR Special Procedures communications site.")
+    sdg_url: str = Field(
+        default="https://unstats.un.org/SDGAPI/v1/sdg",
+        description="Base URL of the UN Statistics Division SDG API (indicator 16.a.1).")
+    contact: str = Field(
+        default="",
+        description="A contact (e-mail or URL) sent in the User-Agent of every request, so that "
+                    "a provider can reach the operator instead of blocking the traffic.")
+
+    def user_agent(self) -> str:
+        contact = self.contact or "contact not configured; set PREVENTION_CONTACT"
+        return f"PreventionDashboard/{PRODUCT_VERSION} (+{contact})"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def env_names(name: str) -> list[str]:
+    """The environment variable names that set one field (for the docs and their test)."""
+    info = Settings.model_fields[name]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(a) for a in alias.choices]
+    return [f"PREVENTION_{name.upper()}"]

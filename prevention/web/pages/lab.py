@@ -1,0 +1,177 @@
+"""Threshold lab: every parameter of a rule set as a widget; results recompute on every change,
+beside the official rule set; save as a named scenario, load, compare two, export YAML."""
+
+import streamlit as st
+
+from prevention.accounts.access import PermissionDenied, can, require
+from prevention.cases import rulesets
+from prevention.web import common, views
+from triggers.rules import (
+    JointGroup,
+    NhriWithNgos,
+    RuleSetError,
+    StatementBy,
+    rule_set_to_yaml,
+)
+from triggers.vocabulary import (
+    ISSUER_KINDS,
+    KIND_LABELS,
+    NGO_SCOPES,
+    NGO_STATUSES,
+    NHRI_STATUSES,
+)
+
+d = common.header("Threshold lab", "Change any parameter and see at once which States enter or "
+                                   "leave the list. Nothing is saved until you save a scenario.")
+actor = common.guard("lab")
+param, base, as_of = common.context()
+official_id = base.id.split(".")[0]
+official = common.rule_set(official_id)
+k = f"lab_{param}"  # widget keys per base rule set: loading another one resets the widgets
+
+# A fragment: changing a parameter reruns only the workbench (parameters, results, save),
+# not the page's header, rule-set loading or the comparison below.
+@st.fragment
+def workbench() -> None:
+    # Results sit above the parameters so a change shows its effect without scrolling; they are
+    # filled in once every widget below has been read.
+    results = st.container()
+    with st.expander("Whole rule set: window, criteria needed, watch level", expanded=True):
+        w1, w2, w3 = st.columns(3)
+        top = {
+            "window_days": w1.number_input("Window (days)", 1, 36500, base.window_days, key=f"{k}_window"),
+            "min_criteria": w2.number_input("Criteria needed to trigger (min_criteria)", 1,
+                                            len(base.criteria), base.min_criteria, key=f"{k}_min"),
+            "watch_ratio": w3.slider("Watch at this share of a threshold", 0.05, 1.0,
+                                     float(base.watch_ratio), 0.05, key=f"{k}_watch"),
+        }
+
+    changes: dict[str, dict] = {}
+    st.subheader("Criteria")
+    cols = st.columns(2)
+    for i, crit in enumerate(base.criteria):
+        ck = f"{k}_{crit.id}"
+        with cols[i % 2].container(border=True):
+            st.text(crit.title or crit.id)
+            c = {"enabled": st.checkbox("Enabled", crit.enabled, key=f"{ck}_on")}
+            own = st.number_input("Own window (days; 0 = the rule set's)", 0, 36500,
+                                  crit.window_days or 0, key=f"{ck}_win")
+            c["window_days"] = own or None
+            if isinstance(crit, (StatementBy, JointGroup)):
+                c["issuer_kinds"] = st.multiselect("Issuer kinds", ISSUER_KINDS, crit.issuer_kinds,
+                                                   format_func=lambda x: KIND_LABELS.get(x, x), key=f"{ck}_kinds")
+            if isinstance(crit, StatementBy):
+                c["min_signals"] = st.number_input("Statements needed", 1, 1000, crit.min_signals, key=f"{ck}_n")
+                c["members_only"] = st.checkbox("Only organisations the State belongs to", crit.members_only,
+                                                key=f"{ck}_members")
+                # Issue 13: which kinds of statement count. Ticking none is the rule without
+                # `categories`: every signal counts, whatever its category.
+                picked = st.multiselect("Only these categories (none ticked: every category)",
+                                        views.category_options(d["bundle"].signals, crit.categories),
+                                        crit.categories or [], format_func=views.category_label,
+                                        key=f"{ck}_cats", placeholder="Every category",
+                                        help="What kind of statement each signal is in its source's "
+                                             "reading (the GA/SC resolutions importer gives each "
+                                             "resolution one); 'uncategorised' is every signal "
+                                             "without one.")
+                c["categories"] = picked or None
+            elif isinstance(crit, JointGroup):
+                c["min_issuers"] = st.number_input("Distinct issuers needed", 1, 100, crit.min_issuers,
+                                                   key=f"{ck}_n")
+                c["mode"] = st.radio("Mode", ["joint", "cumulative"], ["joint", "cumulative"].index(crit.mode),
+                                     horizontal=True, key=f"{ck}_mode",
+                                     help="joint: in one statement; cumulative: across the window")
+            elif isinstance(crit, NhriWithNgos):
+                c["min_ngos"] = st.number_input("National NGOs needed with the NHRI", 1, 100, crit.min_ngos,
+                                                key=f"{ck}_n")
+                c["mode"] = st.radio("Mode", ["joint", "window"], ["joint", "window"].index(crit.mode),
+                                     horizontal=True, key=f"{ck}_mode")
+                c["nhri_status"] = st.multiselect("Eligible NHRI accreditation", NHRI_STATUSES, crit.nhri_status,
+                                                  key=f"{ck}_nhri")
+                c["ngo_status"] = st.multiselect("Eligible NGO ECOSOC status", NGO_STATUSES, crit.ngo_status,
+                                                 key=f"{ck}_ngo")
+                scopes = ["any", *NGO_SCOPES]
+                scope = st.selectbox("NGO scope", scopes, scopes.index(crit.ngo_scope or "any"), key=f"{ck}_scope")
+                c["ngo_scope"] = None if scope == "any" else scope
+            changes[crit.id] = c
+
+    try:
+        scenario = views.rules_with(base, top, changes)
+    except RuleSetError as exc:
+        st.error(f"These settings are not a valid rule set; change them:\n\n{exc}")
+        return
+
+    with results:
+        official_eval = common.evaluation(official, as_of, sentences=False)
+        scenario_eval = common.evaluation(scenario, as_of, sentences=False)
+        diff = views.status_changes(official_eval, scenario_eval, d["countries"])
+        counts_o = views.status_counts(official_eval.table)
+        counts_s = views.status_counts(scenario_eval.table)
+        m = st.columns(4)
+        m[0].metric(f"▲ triggered (official {official.label})", counts_o["triggered"])
+        m[1].metric("▲ triggered (this scenario)", counts_s["triggered"],
+                    delta=counts_s["triggered"] - counts_o["triggered"], delta_color="off")
+        m[2].metric("Enter the list", int((diff["Change"] == "enters").sum()))
+        m[3].metric("Leave the list", int((diff["Change"] == "leaves").sum()))
+
+        st.caption("Under this scenario: " + " · ".join(
+            f"{views.status_label(s)} {n} (official {counts_o[s]})" for s, n in counts_s.items()))
+
+        st.subheader(f"Who changes against the official rule set ({len(diff)})")
+        if diff.empty:
+            st.caption("No State changes status: this scenario gives the same list as the official rule set.")
+        else:
+            st.dataframe(diff, hide_index=True, width="stretch", key="lab_diff")
+            common.downloads(diff, f"lab-changes-{views.iso(as_of)}", d["synthetic"], "lab_diff")
+
+        # Off by default: sending every State's row on each change slows the lab down.
+        if st.toggle(f"Show every State under this scenario ({len(scenario_eval.table)})", key="lab_all"):
+            table = views.overview_table(scenario_eval, d["countries"], param)
+            shown = table.drop(columns=["status"])
+            st.dataframe(shown, hide_index=True, width="stretch", key="lab_table",
+                         column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
+            common.downloads(views.coverage_columns(shown, scenario_eval), f"lab-scenario-{views.iso(as_of)}",
+                             d["synthetic"], "lab_table")
+
+    st.download_button("Export this scenario as YAML", rule_set_to_yaml(scenario), f"{scenario.id}-scenario.yaml",
+                       "application/yaml", key="lab_yaml")
+
+    st.subheader("Save as a named scenario")
+    user = actor.username if actor and can(actor, "scenario.save") else ""
+    with st.form("save_scenario", clear_on_submit=False):
+        name = st.text_input("Scenario name", placeholder="e.g. Special Procedures: three mandates")
+        note = st.text_area("Note (why these values)")
+        if st.form_submit_button("Save scenario", disabled=not user):
+            try:
+                require(actor, "scenario.save")
+                sid = views.scenario_id(official_id, name)
+                saved = rulesets.save_rule_set_version(
+                    views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=user, note=note)
+                st.success(f"Saved {views.md_text(saved.label)}. Load it with the rule-set selector in the sidebar; "
+                           "its link carries it.")
+            except (ValueError, rulesets.RuleSetConflict, PermissionDenied) as exc:
+                st.error(views.md_text(exc))
+    if not user:
+        st.caption("Saving scenarios needs a researcher or admin account.")
+
+
+
+workbench()
+
+st.subheader("Compare two rule sets")
+choices = common.rule_set_choices()
+a_col, b_col = st.columns(2)
+a = a_col.selectbox("First", list(choices), list(choices).index(official_id) if official_id in choices else 0,
+                    format_func=choices.get, key="cmp_a")
+b = b_col.selectbox("Second", list(choices), list(choices).index(param) if param in choices else 0,
+                    format_func=choices.get, key="cmp_b")
+ra, rb = common.rule_set(a), common.rule_set(b)
+params_diff = views.rule_set_diff(ra, rb)
+if params_diff.empty:
+    st.caption("Same parameters.")
+else:
+    st.dataframe(params_diff, hide_index=True, width="stretch", key="cmp_params")
+moves = views.status_changes(common.evaluation(ra, as_of, sentences=False), common.evaluation(rb, as_of, sentences=False), d["countries"])
+st.caption(f"{len(moves)} State(s) have a different status under the second, as of {views.iso(as_of)}.")
+if not moves.empty:
+    st.dataframe(moves, hide_index=True, width="stretch", key="cmp_moves")
