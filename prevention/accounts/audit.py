@@ -147,7 +147,7 @@ def export_csv(session: Session, viewer: Principal | None, flt: AuditFilter = Au
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
-    from prevention.web.exports import (
+    from prevention.display.text import (
         inert_cell,  # the one rule for formula-looking cells
     )
 

@@ -25,12 +25,9 @@ from prevention.cases.review import (
     get_case,
     judgements,
 )
-from prevention.web.views import (
-    STATUS_MEANINGS,
-    category_label,
-    frozen_criteria,
-    web_url,
-)
+from prevention.display.coverage import category_label, frozen_criteria
+from prevention.display.status import STATUS_MEANINGS
+from prevention.display.text import web_url
 from triggers.bundle import Bundle
 from triggers.rules import RuleSet, load_rule_set
 from triggers.timeline import timeline

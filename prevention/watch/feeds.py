@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from prevention.web.views import STATUS_MEANINGS, web_url
+from prevention.display.status import STATUS_MEANINGS
+from prevention.display.text import web_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)

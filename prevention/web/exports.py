@@ -13,6 +13,8 @@ import shutil
 import pandas as pd
 import plotly.graph_objects as go
 
+from prevention.display.text import inert_cell
+
 SYNTHETIC_NOTE = "SYNTHETIC DATA: invented for benchmarks, not real statements"
 
 
@@ -24,18 +26,6 @@ def _marked(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
     return out
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (tab and carriage return
-# because some programs skip them before looking): OWASP's list for CSV injection.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert_cell(value):
-    """A text cell that a spreadsheet would run as a formula, prefixed with ' so it is shown as
-    typed; every other value unchanged. Signal titles, usernames and audit details come from
-    outside, so every CSV and XLSX the dashboard writes goes through this (inert())."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def inert(table: pd.DataFrame) -> pd.DataFrame:

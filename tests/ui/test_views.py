@@ -13,6 +13,7 @@ from tests.triggers.helpers import cover, make_bundle, sig
 from triggers.bundle import read_bundle
 from triggers.evaluate import evaluate
 from triggers.rules import load_rule_set
+from triggers.vocabulary import STATUS_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,7 +126,7 @@ def test_filter_by_status(sample, glion):
     # Every other State of the sample is undetermined on a day nothing was searched for it.
     assert views.status_counts(table) == {"triggered": 2, "watch": 0,
                                           "undetermined": len(table) - 2, "clear": 0}
-    assert list(views.status_counts(table)) == list(views.STATUS_ORDER)
+    assert list(views.status_counts(table)) == list(STATUS_ORDER)
 
 
 def test_exported_overview_has_a_coverage_column_per_criterion(sample, glion):

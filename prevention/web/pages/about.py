@@ -3,6 +3,7 @@
 import streamlit as st
 
 from prevention.web import common, views
+from triggers.vocabulary import STATUS_ORDER
 
 common.header("About")
 common.guard("about")
@@ -38,7 +39,7 @@ for key, label in common.rule_set_choices().items():
 
 st.header("Statuses")
 st.markdown("\n".join(f"- **{views.status_label(s)}**: {views.STATUS_MEANINGS[s]}."
-                       for s in views.STATUS_ORDER))
+                       for s in STATUS_ORDER))
 st.caption("A criterion reads “not met” only for the days its sources were searched completely "
            "(the Data page lists what was searched); elsewhere it reads partial or no data.")
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from prevention.web import charts, common, geo, registry, views
+from triggers.vocabulary import STATUS_ORDER
 
 d = common.header("Overview", "Which situations meet the prevention threshold. The criteria are "
                               "proposals States made, not rules the Human Rights Council adopted.")
@@ -16,7 +17,7 @@ groups = views.group_options(table)
 crit_titles = {c.id: c.title or c.id for c in rules.criteria if c.enabled}
 f1, f2, f3 = st.columns(3)
 with f1:
-    chosen_statuses = common.url_multiselect("Status", list(views.STATUS_ORDER), "status",
+    chosen_statuses = common.url_multiselect("Status", list(STATUS_ORDER), "status",
                                              format_func=views.status_label,
                                              placeholder="All statuses")
 with f2:
