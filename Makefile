@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= localhost
 PORT ?= 8501
 
-.PHONY: run test bench deps test-deps
+.PHONY: run test bench deps test-deps system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,13 @@ $(VENV)/.test-deps: requirements-test.txt requirements.txt | $(BIN)/python
 deps: $(VENV)/.deps
 test-deps: $(VENV)/.test-deps
 
-run: deps
+# What the dashboard needs from Debian besides Python: Pango and the Noto fonts for the PDF
+# brief (installed when missing and we are root; otherwise it says what to install, and the
+# brief downloads as HTML until then).
+system-deps:
+	@bash .ci/install-pdf.sh
+
+run: deps system-deps
 	$(BIN)/python -m prevention db upgrade
 	$(BIN)/python -m prevention seed
 	$(BIN)/python -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
