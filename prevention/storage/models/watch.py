@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Integer,
@@ -30,9 +31,14 @@ def new_share_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# How often a list's owner gets an e-mail digest (`python -m prevention digest --send`).
+DIGESTS = ("off", "weekly", "change")
+
+
 class Watchlist(Base):
     __tablename__ = "watchlists"
-    __table_args__ = (UniqueConstraint("owner", "name"),)
+    __table_args__ = (UniqueConstraint("owner", "name"),
+                      CheckConstraint("digest IN ('off', 'weekly', 'change')", name="digest_known"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = mapped_column(String(120), index=True)
@@ -41,6 +47,14 @@ class Watchlist(Base):
     share_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_share_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The list's Atom feed is /feeds/watchlist/<feed_token>.atom: a feed reader cannot sign
+    # in, so the address is the key. Separate from the share link (a feed can be followed
+    # without the list being readable on the web) and rotated by the owner.
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_share_token)
+    digest: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
+    # When the last digest was sent, and the statuses it reported ({iso3: status}).
+    digest_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    digest_statuses: Mapped[dict | None] = mapped_column(JSON)
 
 
 class WatchlistItem(Base):
