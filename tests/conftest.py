@@ -20,6 +20,10 @@ from pathlib import Path
 import pytest
 
 BACKENDS = ["sqlite", "postgresql"]
+# The stored status table (prevention/cases/statuses.py) is refreshed after every import: over
+# two days (today and yesterday) in the suite, so that pages read it on today's date without
+# every import of every test evaluating a month (tests set more where they need it).
+os.environ.setdefault("PREVENTION_STATUS_DAYS", "2")
 _counter = itertools.count()
 
 

@@ -91,7 +91,17 @@ def seed_countries(data_dir: Path, engine: Engine | None = None) -> int:
 
 def seed(engine: Engine | None = None, data_dir: Path | None = None,
          say: Callable[[str], None] = print) -> None:
+    """Load the bundled data once (idempotent); then the stored status table is refreshed,
+    once, if an import happened or it is older than today or than the data."""
+    from prevention.cases import statuses
+
     engine = engine or get_engine()
+    with statuses.batch(engine, say):
+        _seed(engine, data_dir, say)
+    statuses.refresh_if_stale(engine, say)
+
+
+def _seed(engine: Engine, data_dir: Path | None, say: Callable[[str], None]) -> None:
     data_dir = data_dir or get_settings().data_dir
     with session_scope(engine) as s:
         n = seed_shipped(s)

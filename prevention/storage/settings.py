@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         description="How long a write waits for another writer to finish (SQLite's busy timeout; "
                     "PostgreSQL's lock timeout) before the user is told the database is busy.",
     )
+    status_days: int = Field(
+        default=31, ge=0, le=3660,
+        description="Days, up to today, whose statuses are stored after each import, fetch and "
+                    "seed (the stored status table, latest version of each rule set): the "
+                    "Overview of such a day is a lookup. 0: never stored (always evaluated).",
+    )
     import_batch_size: int = Field(
         default=50_000, ge=100,
         description="Rows written per INSERT batch during an import; the progress callback fires "

@@ -101,6 +101,9 @@ def store(parsed: ParsedImport, *, user: str, sha256: str = "", options: dict | 
             f"{parsed.file_name}: the database refused the import ({exc.orig}); nothing was "
             "stored. If another import ran at the same time, run this one again.") from exc
     invalidate()
+    from prevention.cases import statuses  # the stored status table, once the import committed
+
+    statuses.after_write(engine)
     return report
 
 
