@@ -13,9 +13,14 @@ which is the navigation.
 import streamlit as st
 
 if __name__ != "__main__":
+    from starlette.middleware import Middleware
+
+    from prevention.web import middleware
     from prevention.web import routes as web
 
-    app = st.App("app.py", routes=web.server_routes())
+    # Static files compressed once per process, and the shared caches warmed at start (issue 17).
+    app = st.App("app.py", routes=web.server_routes(),
+                 middleware=[Middleware(middleware.CompressedStatic)], lifespan=middleware.lifespan)
 else:
     from sqlalchemy.exc import OperationalError
 

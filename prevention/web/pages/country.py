@@ -1,20 +1,18 @@
 """Country: one State's status, each criterion's sentence with its evidence, and its timeline."""
 
-from datetime import timedelta
-
-import pandas as pd
 import streamlit as st
 
 from prevention.accounts.access import can
 from prevention.watch import watchlists
-from prevention.web import charts, common, views
+from prevention.web import cached, common, views
 
 d = common.header("Country")
 common.guard("country")
 param, rules, as_of = common.context()
-result = common.evaluation(rules, as_of)
-codes = result.table["country"].tolist()
-names = dict(zip(codes, views.country_names(d["countries"], codes)))
+# The evaluation, the criteria, the evidence and the timeline are shared by every session
+# (cached.py); only the watchlist form at the end is this viewer's own.
+choices = cached.country_choices(rules, as_of)
+codes, names = choices.codes, choices.names
 iso3 = common.url_selectbox("State", codes, "country", None,
                             format_func=lambda c: f"{names.get(c, c)} ({c})",
                             placeholder="Choose a State")
@@ -22,36 +20,33 @@ if iso3 is None:
     st.info("Choose a State above, or open one from the Overview table.")
     st.stop()
 
-res = result.country(iso3)
+view = cached.country_view(rules, as_of, iso3)
+res = view.res
 st.header(f"{views.STATUS_SHAPES[res.status]} {names[iso3]}: {res.status}")
 st.caption(f"{res.criteria_met} of {len(rules.enabled_criteria)} criteria met "
            f"(threshold: {rules.min_criteria}) under {views.md_text(rules.title)} ({views.md_text(rules.label)}), "
            f"as of {views.iso(as_of)}. {views.status_label(res.status)}: "
            f"{views.STATUS_MEANINGS[res.status]}.")
 
-profile = views.country_profile(d["bundle"], d["countries"], iso3, as_of)
+profile = view.profile
 with st.expander("UN regional group, memberships and NHRI", expanded=False):
     st.write(f"**UN regional group:** {profile['un_group']}")
     if profile["memberships"].empty:
         st.write("No regional memberships loaded for this State: import memberships on the Data page.")
     else:
-        st.dataframe(profile["memberships"], hide_index=True)
+        st.dataframe(view.profile_arrow["memberships"], hide_index=True)
     if profile["nhris"].empty:
         st.write("No NHRI loaded for this State: import GANHRI accreditation on the Data page.")
     else:
-        st.dataframe(profile["nhris"], hide_index=True)
+        st.dataframe(view.profile_arrow["nhris"], hide_index=True)
 
-country_signals = d["bundle"].signals["country"] == iso3
-if not country_signals.any():
+if not view.has_signals:
     st.info(f"No signals about {names[iso3]} are loaded: the coverage under each criterion "
             "and the strips under the timeline show what was searched.", icon="ℹ️")
 
 link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")}
 st.subheader("Criteria")
-crit = views.country_criteria(result, iso3)
-# One lookup for every criterion's evidence (each lookup joins against all stored signals).
-all_ev = views.evidence_table(result, d["bundle"], iso3)
-for row in crit.itertuples():
+for row, ev, ev_arrow, links in view.criteria:
     mark = views.RESULT_MARKS[row.result]
     with st.container(border=True):
         # Titles come from rule sets users can edit: shown as text, never as markdown.
@@ -60,35 +55,19 @@ for row in crit.itertuples():
         st.text(row.sentence)
         # Source ids come from imports and admins: escaped, as every caption.
         st.caption(views.md_text(row.coverage))
-        ev = all_ev[all_ev["criterion_id"] == row.criterion_id]
-        if not ev.empty:
-            st.dataframe(ev.drop(columns=["Criterion", "criterion_id"]), hide_index=True,
+        if ev_arrow is not None:
+            st.dataframe(ev_arrow, hide_index=True,
                          width="stretch", column_config=link_col, key=f"ev_{row.criterion_id}")
-            links = views.source_links(ev)
             if links:
                 # Escaped by views.md_text: only the link itself is markup.
                 st.markdown("Sources: " + links)
 
-if not all_ev.empty:
-    common.downloads(all_ev.drop(columns=["criterion_id"]), f"evidence-{iso3}-{rules.id}-{views.iso(as_of)}",
+if not view.evidence.empty:
+    common.downloads(view.evidence, f"evidence-{iso3}-{rules.id}-{views.iso(as_of)}",
                      d["synthetic"], "evidence")
 
 st.subheader("Timeline")
-sig = views.country_signals(d["bundle"], iso3)
-# Drawn even without signals: the strips then show what was searched, so an empty chart
-# is not read as a quiet State.
-start = pd.Timestamp(as_of) - timedelta(days=365)
-if len(sig):
-    start = min(start, sig["date"].min())
-tl = common.status_timeline(rules, start, as_of)
-fig = charts.country_timeline(
-    views.monthly_signal_counts(sig[sig["date"] <= pd.Timestamp(as_of)]),
-    views.met_over_time(tl.frame(step_days=7), iso3),
-    views.country_episodes(tl.episodes(), iso3),
-    views.country_outcomes(d["outcomes"], iso3),
-    bands=views.coverage_bands(d["coverage"], rules, iso3, start, as_of),
-    band_kinds=views.band_kinds(rules), start=start, end=as_of,
-)
+fig = view.figure
 st.plotly_chart(fig, key="timeline", config={"displaylogo": False})
 st.caption("Bars: signals per month by issuer kind. Line: criteria met (weekly). Shaded: "
            "triggered episodes. Dotted lines: Council outcomes (special sessions, inquiries). "

@@ -2,18 +2,19 @@
 
 import streamlit as st
 
-from prevention.web import charts, common, geo, registry, views
+from prevention.web import cached, charts, common, geo, registry, views
 from triggers.vocabulary import STATUS_ORDER
 
 d = common.header("Overview", "Which situations meet the prevention threshold. The criteria are "
                               "proposals States made, not rules the Human Rights Council adopted.")
 common.guard("overview")
 param, rules, as_of = common.context()
-result = common.evaluation(rules, as_of, sentences=False)
-table = views.overview_table(result, d["countries"], param)
-banner = views.coverage_banner(result, d["coverage"])
+# Statuses, table, banner, map and filtered rows are shared by every session (cached.py):
+# the same rule set, day and filters cost once per data version.
+base = cached.overview_base(param, rules, as_of)
+result, table = base.result, base.table
 
-groups = views.group_options(table)
+groups = base.groups
 crit_titles = {c.id: c.title or c.id for c in rules.criteria if c.enabled}
 f1, f2, f3 = st.columns(3)
 with f1:
@@ -26,9 +27,11 @@ with f2:
 with f3:
     criterion = common.url_selectbox("Meeting criterion", [""] + list(crit_titles), "criterion", "",
                                      format_func=lambda c: crit_titles.get(c, "Any (all States)"))
-shown = views.filter_overview(table, result, chosen_groups, criterion or None, chosen_statuses)
+view = cached.overview_shown(base, param, rules, as_of, chosen_statuses, chosen_groups,
+                             criterion or None)
+shown = view.shown
 
-counts = views.status_counts(shown)
+counts = view.counts
 cols = st.columns(len(counts) + 1)
 for col, status in zip(cols, counts):
     col.metric(views.status_label(status), counts[status], help=views.STATUS_MEANINGS[status])
@@ -39,26 +42,25 @@ if d["bundle"].signals.empty:
             "Data page. Until then no State can be shown as clear.", icon="ℹ️")
 # What was searched, before any status: a State reads `clear` only where every criterion that
 # could reach the threshold was searched (docs/criteria.md, "Status").
-banner_md = views.coverage_banner_markdown(banner, as_of)
-if all(line.full for line in banner):
+banner_md = base.banner_md
+if base.banner_full:
     st.success(banner_md, icon="✅")
 else:
     st.warning(banner_md, icon="⚠️")
 
-fig = charts.status_map(shown, outlines=geo.GEOJSON_URL)
-st.plotly_chart(fig, key="map", config={"displaylogo": False, "topojsonURL": geo.TOPOJSON_URL})
+st.plotly_chart(view.figure, key="map", config={"displaylogo": False, "topojsonURL": geo.TOPOJSON_URL})
 
 st.subheader(f"States ({len(shown)}) — {views.md_text(rules.title)}, as of {views.iso(as_of)}")
 st.caption("Click a column header to sort; open a State with its link, or select its row.")
-display = shown.drop(columns=["status"])
+display = view.display
 picked = st.dataframe(
-    display, hide_index=True, width="stretch", key="overview_table",
+    view.display_arrow, hide_index=True, width="stretch", key="overview_table",
     on_select="rerun", selection_mode="single-row",
     column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›"),
                    "Criteria met": st.column_config.NumberColumn(format="%d")},
 )
 rows = picked.selection.rows if picked else []
-labels = {c: f"{s} {n}" for c, s, n in zip(display["ISO3"], display["Status"], display["State"])}
+labels = view.labels
 opened = st.selectbox("Open a State's page", list(labels), index=None, format_func=labels.get,
                       placeholder="Type a State's name…", key="open_state")
 if rows or opened:
@@ -67,16 +69,16 @@ if rows or opened:
                    query_params={"country": iso3, "rules": param, "as_of": views.iso(as_of)})
 
 # The file travels without the banner: each criterion's coverage goes in a column of its own.
-common.downloads(views.coverage_columns(display, result), f"overview-{rules.id}-{views.iso(as_of)}",
+common.downloads(view.download, f"overview-{rules.id}-{views.iso(as_of)}",
                  d["synthetic"], "overview")
 common.figure_downloads(lambda: charts.status_map(shown), f"map-{rules.id}-{views.iso(as_of)}", d["synthetic"],
                         f"map-{param}-{views.iso(as_of)}")
 
 st.subheader("Signals loaded, per import kind")
-sources = views.sources_table(d["sources"])
+sources = base.sources
 if sources.empty:
     st.info("No sources loaded yet: import data on the Data page.")
 else:
     st.caption("The dates of the first and last signal each kind of import brought, not the days "
                "it searched: those are in the coverage banner above.")
-    st.dataframe(sources, hide_index=True, width="stretch")
+    st.dataframe(base.sources_arrow, hide_index=True, width="stretch")
