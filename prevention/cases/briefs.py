@@ -1,16 +1,25 @@
-"""The situation brief for a Bureau meeting: one print-ready HTML page per case.
+"""The situation brief for a Bureau meeting: one document per case, as PDF or HTML.
 
-HTML rather than PDF so that it needs no browser, font or binary download to produce: the
-reader's browser prints it (A4, page breaks kept out of tables' rows) or saves it as PDF. The
-timeline chart is inline SVG drawn here, so the brief is one self-contained file that works
-offline. Every text taken from a signal is escaped: a title containing markup stays text.
+Both come from one Jinja2 template (prevention/cases/templates/brief.html.j2, autoescaped: a
+title containing markup stays text) in the words the pages use (prevention.display): criterion
+titles, results and coverage, organisation names, ISO dates. The PDF is laid out by WeasyPrint
+(A4, running footer, page numbers) with the Noto fonts, so that Arabic and Chinese names and
+titles print; the footer carries the fingerprint of the frozen evidence (SHA-256), the same on
+every page and in every copy made from the same record. WeasyPrint fetches nothing: the
+timeline is inline SVG drawn here, and any other URL is refused. Where WeasyPrint or Pango is
+missing, render_pdf raises BriefPdfUnavailable and the page offers the HTML brief, which a
+browser prints or saves as PDF.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -26,13 +35,18 @@ from prevention.cases.review import (
     judgements,
 )
 from prevention.display.coverage import category_label, frozen_criteria
-from prevention.display.status import STATUS_MEANINGS
+from prevention.display.names import organisation_names
+from prevention.display.status import STATUS_MEANINGS, iso, status_label
 from prevention.display.text import web_url
 from triggers.bundle import Bundle
 from triggers.rules import RuleSet, load_rule_set
 from triggers.timeline import timeline
 
 TIMELINE_DAYS = 730  # two years up to the as-of date: long enough to see a run of concern build
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# The UN's six official languages, in the order the UN lists them, English left out (the
+# brief's own language).
+UN_LANGUAGES = ("ar", "zh", "fr", "ru", "es")
 
 
 @dataclass
@@ -42,7 +56,7 @@ class Brief:
     rule_title: str
     evidence: pd.DataFrame  # the frozen evidence as it reads now: date, reference, title, url, ...
     new_since: pd.DataFrame | None
-    memberships: list[str]
+    memberships: list[str]  # organisation names, not codes
     nhris: list[dict]
     timeline_days: pd.DataFrame  # date, status, criteria_met
     episodes: pd.DataFrame  # start, end, days
@@ -50,6 +64,9 @@ class Brief:
     # The frozen criteria as views.frozen_criteria words them (titles, results, coverage).
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     generated: date = field(default_factory=date.today)
+    un_names: dict[str, str] = field(default_factory=dict)  # the State's names: {"ar": ..., ...}
+    criterion_titles: dict[str, str] = field(default_factory=dict)  # criterion id -> title
+    min_criteria: int | None = None
 
 
 def country_name(session: Session | None, iso3: str) -> str:
@@ -67,6 +84,27 @@ def country_name(session: Session | None, iso3: str) -> str:
 
     found = pycountry.countries.get(alpha_3=iso3)
     return getattr(found, "common_name", None) or getattr(found, "name", None) or iso3
+
+
+def _un_names(session: Session | None, iso3: str) -> dict[str, str]:
+    """The State's names in the UN languages other than English, where the table has them."""
+    if session is None:
+        return {}
+    try:
+        from prevention.storage.models.core import Country
+
+        row = session.get(Country, iso3)
+    except Exception:
+        return {}
+    names = (row.names or {}) if row is not None else {}
+    return {lang: str(names[lang]) for lang in UN_LANGUAGES if names.get(lang)}
+
+
+def evidence_digest(evidence: dict[str, str]) -> str:
+    """The fingerprint of a frozen record's evidence: SHA-256 over its items' content hashes
+    (review.signal_hash), one 'signal_id hash' line each, in order of the id."""
+    lines = "".join(f"{sid} {evidence[sid]}\n" for sid in sorted(evidence))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def gather(session: Session, viewer: Principal | None, case_id: int, bundle: Bundle,
@@ -97,7 +135,7 @@ def gather(session: Session, viewer: Principal | None, case_id: int, bundle: Bun
     active = mem.loc[(mem["country"] == case.country)
                      & (mem["since"].isna() | (mem["since"] <= day))
                      & (mem["until"].isna() | (mem["until"] > day))]
-    memberships = sorted({str(names.get(o, o)) for o in active["org_id"]})
+    memberships = organisation_names(active["org_id"], names.to_dict())
     iss = bundle.issuers
     nhris = iss.loc[(iss["kind"] == "nhri") & (iss["country"] == case.country),
                     ["name", "accreditation"]].to_dict("records")
@@ -119,16 +157,32 @@ def gather(session: Session, viewer: Principal | None, case_id: int, bundle: Bun
                  nhris=nhris, timeline_days=days.reset_index(drop=True),
                  episodes=episodes.reset_index(drop=True),
                  signal_days=sorted(d.date() for d in mine),
-                 criteria=frozen_criteria(snap["criteria"], rules))
+                 criteria=frozen_criteria(snap["criteria"], rules),
+                 un_names=_un_names(session, case.country),
+                 criterion_titles={c.id: (c.title or c.id) for c in rules.criteria},
+                 min_criteria=rules.min_criteria)
+
+
+def _audited(session: Session, viewer: Principal | None, case_id: int, bundle: Bundle,
+             rules: RuleSet | None, new_since: pd.DataFrame | None, fmt: str) -> Brief:
+    brief = gather(session, viewer, case_id, bundle, rules, new_since)
+    audit.record(session, viewer, "brief.export", "case", case_id,
+                 detail=f"{brief.case.country}, snapshot {brief.case.snapshot['seq']}, {fmt}")
+    return brief
 
 
 def case_brief_html(session: Session, viewer: Principal | None, case_id: int, bundle: Bundle,
                     rules: RuleSet | None = None, new_since: pd.DataFrame | None = None) -> str:
     """The brief as one HTML document; producing it is audited (briefs leave the building)."""
-    brief = gather(session, viewer, case_id, bundle, rules, new_since)
-    audit.record(session, viewer, "brief.export", "case", case_id,
-                 detail=f"{brief.case.country}, snapshot {brief.case.snapshot['seq']}")
-    return render_html(brief)
+    return render_html(_audited(session, viewer, case_id, bundle, rules, new_since, "HTML"))
+
+
+def case_brief_pdf(session: Session, viewer: Principal | None, case_id: int, bundle: Bundle,
+                   rules: RuleSet | None = None, new_since: pd.DataFrame | None = None) -> bytes:
+    """The brief as PDF (audited like the HTML one). Raises BriefPdfUnavailable, before
+    anything is recorded, when WeasyPrint cannot run here."""
+    pdf_engine()
+    return render_pdf(_audited(session, viewer, case_id, bundle, rules, new_since, "PDF"))
 
 
 # ------------------------------------------------------------------------------- rendering
@@ -150,12 +204,11 @@ def _day(value) -> str:
         return _e(value)
 
 
-def _link(url: str, text: str) -> str:
-    link = web_url(url)
-    if link is not None:
-        return f'<a href="{_e(link)}">{_e(text)}</a><br><span class="url">{_e(link)}</span>'
-    shown = f'<br><span class="url">{_e(url)}</span>' if isinstance(url, str) and url.strip() else ""
-    return _e(text) + shown
+def _text(value) -> str:
+    """A cell's text: '' for missing values, never 'nan' or 'None'."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
 
 
 STATUS_FILL = {"clear": "#ffffff", "watch": "#f0c75e", "triggered": "#b2182b",
@@ -178,7 +231,8 @@ def timeline_svg(days: pd.DataFrame, signal_days: list[date], width: int = 680) 
     left, band_h, top = 10, 26, 22
     scale = (width - 2 * left) / (span + 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="110" '
-             f'role="img" aria-label="Status timeline">', _HATCH]
+             f'role="img" aria-label="Status timeline" font-family="Noto Sans, DejaVu Sans, sans-serif">',
+             _HATCH]
     status = days["status"].astype(str).to_numpy()
     run_start = 0
     for i in range(1, len(status) + 1):
@@ -209,112 +263,118 @@ def timeline_svg(days: pd.DataFrame, signal_days: list[date], width: int = 680) 
     return "".join(parts)
 
 
-_CSS = """
-@page { size: A4; margin: 18mm 16mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; max-width: 60em; margin: auto; }
-h1 { font-size: 17pt; margin-bottom: 0; } h2 { font-size: 12.5pt; border-bottom: 1px solid #999; margin-top: 1.4em; }
-.mark { text-transform: uppercase; letter-spacing: .08em; font-size: 8.5pt; color: #7a0010; }
-.muted, .url { color: #555; font-size: 8.5pt; word-break: break-all; }
-table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bbb; padding: 3px 5px; vertical-align: top; text-align: left; }
-tr { page-break-inside: avoid; } th { background: #eee; }
-.met { font-weight: bold; } .note { border-left: 3px solid #999; padding-left: .6em; }
-@media print { a { color: #000; } .noprint { display: none; } }
-"""
+HISTORY_WORDS = {"opened": "opened", "reopened": "reopened with a new frozen record",
+                 "updated": "updated", "decision": "decision recorded"}
+
+
+def context(brief: Brief) -> dict:
+    """What the template shows, as plain text values (the template escapes every one)."""
+    from markupsafe import Markup
+
+    case, snap = brief.case, brief.case.snapshot
+    status = snap["status"]
+    titles = brief.criterion_titles
+    evidence = []
+    for r in brief.evidence.to_dict("records"):
+        url = r.get("url")
+        link = web_url(url)
+        evidence.append({
+            "date": _day(r.get("date")), "issuers": _text(r.get("issuers")),
+            "reference": _text(r.get("reference")),
+            "category": category_label(r.get("category") or ""),
+            "title": _text(r.get("title")) or _text(r.get("reference")) or "(untitled)",
+            "link": link, "url_text": "" if link else _text(url).strip()})
+    new = None
+    if brief.new_since is not None:
+        new = [{"date": _day(r.get("date")), "change": _text(r.get("change")),
+                "criterion": titles.get(r.get("criterion_id"), _text(r.get("criterion_id"))),
+                "reference": _text(r.get("reference")),
+                "title": _text(r.get("title")) or _text(r.get("reference")),
+                "link": web_url(r.get("url"))}
+               for r in brief.new_since.to_dict("records")]
+    assessments = []
+    for jid, title in judgements().items():
+        a = case.assessments.get(jid)
+        assessments.append({"title": title,
+                            "rating": RATING_LABELS[a["rating"]] if a else "not assessed",
+                            "note": a["note"] if a else "",
+                            "by": f"{a['author']}, {_day(a['created_at'])}" if a else ""})
+    history = [f"{_day(e['created_at'])} {HISTORY_WORDS.get(e['kind'], e['kind'])} by "
+               f"{'the system' if e['actor'] == 'system' else e['actor']}"
+               for e in case.events if e["kind"] in HISTORY_WORDS]
+    return {
+        "title": f"Situation brief: {brief.country_name} ({case.country})",
+        "un_names": list(brief.un_names.items()),
+        "case_id": case.id,
+        "case_status": STATE_LABELS.get(case.status, case.status),
+        "record": {
+            "seq": snap["seq"], "status": status_label(status),
+            "meaning": STATUS_MEANINGS.get(status, ""),
+            "criteria_met": snap["criteria_met"],
+            "min_criteria": brief.min_criteria if brief.min_criteria is not None else "?",
+            "rule_title": brief.rule_title,
+            "rule_set": f"rule set {snap['rule_set_id']} version {snap['rule_set_version']}",
+            "as_of": _day(snap["as_of"]), "made": _day(snap.get("created_at"))},
+        "generated": brief.generated.isoformat(),
+        "criteria": [{"title": c["Criterion"], "result": c["Result"], "found": c["Found / needed"],
+                      "sentence": c["What the record shows"], "coverage": c["Coverage"]}
+                     for c in brief.criteria.to_dict("records")],
+        "evidence": evidence,
+        "evidence_count": len(snap["evidence"]),
+        "digest": evidence_digest(snap["evidence"]),
+        "new_since": new,
+        # Drawn here from the engine's statuses and dates, every text in it escaped (_e).
+        "timeline_svg": Markup(timeline_svg(brief.timeline_days, brief.signal_days)),
+        "episodes": [{"start": _day(r["start"]), "end": _day(r["end"]), "days": _text(r["days"])}
+                     for r in brief.episodes.to_dict("records")],
+        "memberships": brief.memberships,
+        "nhris": [{"name": _text(n["name"]), "status": _text(n["accreditation"]) or "none"}
+                  for n in brief.nhris],
+        "assessments": assessments,
+        "decisions": [{"date": _day(d["decided_at"]), "action": ACTION_LABELS[d["action"]],
+                       "rationale": d["rationale"], "by": d["decided_by"]} for d in case.decisions],
+        "history": history,
+    }
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                       autoescape=select_autoescape(("html", "j2"), default=True),
+                       trim_blocks=True, lstrip_blocks=True)
 
 
 def render_html(brief: Brief) -> str:
-    case, snap = brief.case, brief.case.snapshot
-    out = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-           f"<title>Situation brief: {_e(brief.country_name)} (case {case.id})</title>"
-           f"<style>{_CSS}</style></head><body>"]
-    out.append('<p class="mark">Confidential: for the Bureau of the Human Rights Council</p>')
-    out.append(f"<h1>Situation brief: {_e(brief.country_name)} ({_e(case.country)})</h1>")
-    out.append(
-        f"<p>Case {case.id}, status <b>{_e(STATE_LABELS.get(case.status, case.status))}</b>. "
-        f"Frozen record {snap['seq']}: rule set <b>{_e(snap['rule_set_id'])} version "
-        f"{_e(snap['rule_set_version'])}</b> ({_e(brief.rule_title)}), as of "
-        f"<b>{_day(snap['as_of'])}</b>: {_e(snap['status'])}"
-        + (f" ({_e(STATUS_MEANINGS[snap['status']])})" if snap["status"] in STATUS_MEANINGS else "")
-        + f", {_e(snap['criteria_met'])} criteria met. Brief generated {brief.generated.isoformat()}.</p>")
-    out.append('<p class="muted">The criteria are proposals made by States, not rules the Human '
-               'Rights Council adopted.</p>')
-
-    out.append("<h2>Criteria</h2><table><tr><th>Criterion</th><th>Result</th><th>Value / threshold</th>"
-               "<th>What the record shows</th><th>Coverage when frozen</th></tr>")
-    # Results and coverage in the words the pages use: "not met" only where every day of the
-    # window was searched, so the brief never states an absence the data cannot show.
-    for c in brief.criteria.to_dict("records"):
-        out.append(f"<tr><td>{_e(c['Criterion'])}</td><td class=\"{'met' if c['Result'] == 'met' else ''}\">"
-                   f"{_e(c['Result'])}</td><td>{_e(c['Value / threshold'])}</td>"
-                   f"<td>{_e(c['What the record shows'])}</td><td>{_e(c['Coverage'])}</td></tr>")
-    out.append("</table>")
-
-    out.append("<h2>Evidence in the frozen record</h2>")
-    out.append(_evidence_table(brief.evidence, snap["evidence"]))
-    if brief.new_since is not None:
-        out.append("<h2>New since the case opened</h2>")
-        if brief.new_since.empty:
-            out.append("<p>No new evidence has been loaded since the case opened.</p>")
-        else:
-            out.append('<p class="muted">Not part of the frozen record above.</p>')
-            out.append(_evidence_table(brief.new_since, None))
-
-    out.append("<h2>Timeline</h2>")
-    out.append(timeline_svg(brief.timeline_days, brief.signal_days))
-    if not brief.episodes.empty:
-        out.append("<table><tr><th>Triggered from</th><th>to</th><th>days</th></tr>")
-        for r in brief.episodes.to_dict("records"):
-            out.append(f"<tr><td>{_day(r['start'])}</td><td>{_day(r['end'])}</td><td>{_e(r['days'])}</td></tr>")
-        out.append("</table>")
-
-    out.append("<h2>Memberships and national human rights institution</h2>")
-    out.append("<p>Regional organisations (member on the as-of date): "
-               + (_e(", ".join(brief.memberships)) if brief.memberships else "none recorded") + ".</p>")
-    if brief.nhris:
-        out.append("<p>NHRI: " + "; ".join(
-            f"{_e(n['name'])} (GANHRI status {_e(n['accreditation'] or 'none')})" for n in brief.nhris)
-            + ".</p>")
-    else:
-        out.append("<p>NHRI: none recorded.</p>")
-
-    out.append("<h2>Reviewers' assessments (Irish Principles)</h2><table><tr><th>Factor</th>"
-               "<th>Assessment</th><th>Note</th><th>By</th></tr>")
-    for jid, title in judgements().items():
-        a = case.assessments.get(jid)
-        out.append(f"<tr><td>{_e(title)}</td><td>{_e(RATING_LABELS[a['rating']]) if a else 'not assessed'}"
-                   f"</td><td>{_e(a['note']) if a else ''}</td><td>"
-                   f"{_e(a['author']) + ', ' + _day(a['created_at']) if a else ''}</td></tr>")
-    out.append("</table>")
-
-    out.append("<h2>Decision history</h2>")
-    if case.decisions:
-        out.append("<table><tr><th>Date</th><th>Action</th><th>Rationale</th><th>Decided by</th></tr>")
-        for d in case.decisions:
-            out.append(f"<tr><td>{_day(d['decided_at'])}</td><td>{_e(ACTION_LABELS[d['action']])}</td>"
-                       f"<td>{_e(d['rationale'])}</td><td>{_e(d['decided_by'])}</td></tr>")
-        out.append("</table>")
-    else:
-        out.append("<p>No decision yet.</p>")
-    history = [e for e in case.events if e["kind"] in ("opened", "reopened", "updated", "decision")]
-    if history:
-        out.append('<p class="muted">Case history: ' + "; ".join(
-            f"{_day(e['created_at'])} {_e(e['kind'])} by {_e(e['actor'])}" for e in history) + ".</p>")
-    out.append("</body></html>")
-    return "\n".join(out)
+    return _environment().get_template("brief.html.j2").render(**context(brief))
 
 
-def _evidence_table(ev: pd.DataFrame, frozen: dict | None) -> str:
-    if ev is None or ev.empty:
-        return "<p>No evidence.</p>"
-    rows = ["<table><tr><th>Date</th><th>Issuer(s)</th><th>Reference</th><th>Category</th>"
-            "<th>Title and link</th>"
-            + ("<th>Content hash (frozen)</th>" if frozen is not None else "") + "</tr>"]
-    for r in ev.to_dict("records"):
-        cells = [_day(r.get("date")), _e(r.get("issuers", "")), _e(r.get("reference", "")),
-                 _e(category_label(r.get("category") or "")),
-                 _link(r.get("url", ""), r.get("title", "") or r.get("signal_id", ""))]
-        if frozen is not None:
-            cells.append(f'<span class="url">{_e(frozen.get(r["signal_id"], "")[:16])}</span>')
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    rows.append("</table>")
-    return "".join(rows)
+class BriefPdfUnavailable(RuntimeError):
+    """WeasyPrint (or the Pango library it lays text out with) is missing here."""
+
+
+def pdf_engine():
+    """The weasyprint module, or BriefPdfUnavailable saying what to install."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the Pango library could not be loaded
+        raise BriefPdfUnavailable(
+            f"the PDF brief needs WeasyPrint and Pango ({exc}); run `make run` as root, or "
+            "install the Debian packages listed in .ci/install-pdf.sh, and download the HTML "
+            "brief meanwhile") from None
+    return weasyprint
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    # Nothing in a brief is loaded from anywhere: a URL that reaches WeasyPrint is a bug or an
+    # attempt to make the server fetch it.
+    raise ValueError(f"the brief loads no resource ({url[:60]})")
+
+
+def render_pdf(brief: Brief) -> bytes:
+    """The brief as PDF bytes (A4), from the same HTML as render_html."""
+    weasyprint = pdf_engine()
+    doc = weasyprint.HTML(string=render_html(brief), url_fetcher=_refuse_fetch,
+                          base_url=str(TEMPLATES))
+    return doc.write_pdf()

@@ -62,17 +62,23 @@ def coverage_words(record, kinds=()) -> str:
     return f"Coverage: no data loaded for these days{span}."
 
 
+def found_needed(value, threshold) -> str:
+    """'7 found, 4 needed': a criterion's count beside its threshold, in words."""
+    return f"{value} found, {threshold} needed"
+
+
 def criterion_cell(met: bool, value: int, threshold: int, coverage: str = "full",
                    covered_days: int = 0, window_days: int = 0) -> str:
-    """An Overview cell: 'met (n/t)'; 'not met (n/t)' only when every day was searched;
-    else 'partial: 120 of 365 days' or 'no data' (with what was found, if anything)."""
+    """An Overview cell: 'met: 7 found, 4 needed'; 'not met: ...' only when every day was
+    searched; else 'partial: 120 of 365 days searched' or 'no data' (with what was found, if
+    anything, in brackets)."""
     if met:
-        return f"met ({value}/{threshold})"
+        return f"met: {found_needed(value, threshold)}"
     if coverage == "full":
-        return f"not met ({value}/{threshold})"
-    found = f" ({value}/{threshold})" if value else ""
+        return f"not met: {found_needed(value, threshold)}"
+    found = f" ({found_needed(value, threshold)})" if value else ""
     if coverage == "partial":
-        return f"partial: {covered_days} of {window_days} days{found}"
+        return f"partial: {covered_days} of {window_days} days searched{found}"
     return NO_DATA + found
 
 
@@ -102,16 +108,16 @@ def category_options(signals: pd.DataFrame, listed=None) -> list[str]:
 
 def frozen_criteria(criteria: list[dict], rules: RuleSet | None = None) -> pd.DataFrame:
     """A frozen record's criteria (a review snapshot's) for display: title (from the rule set
-    it was frozen under, else the id), result, value / threshold, the sentence then, and the
+    it was frozen under, else the id), result, found / needed, the sentence then, and the
     coverage then (NOT_RECORDED for a record frozen before coverage was recorded)."""
     titles = {c.id: (c.title or c.id) for c in rules.criteria} if rules is not None else {}
     kinds = {c.id: c.kinds for c in rules.criteria} if rules is not None else {}
     rows = [{
         "Criterion": titles.get(c["criterion_id"], c["criterion_id"]),
         "Result": criterion_result(c["met"], c.get("enabled", True), c.get("coverage")),
-        "Value / threshold": f"{c['value']} / {c['threshold']}",
+        "Found / needed": found_needed(c["value"], c["threshold"]),
         "What the record shows": c.get("sentence", ""),
         "Coverage": coverage_words(c, kinds.get(c["criterion_id"], ())),
     } for c in criteria]
-    return pd.DataFrame(rows, columns=["Criterion", "Result", "Value / threshold",
+    return pd.DataFrame(rows, columns=["Criterion", "Result", "Found / needed",
                                        "What the record shows", "Coverage"])

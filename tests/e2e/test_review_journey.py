@@ -65,15 +65,29 @@ def test_review_lifecycle_in_the_browser(page, server):
     shot(page, "review-decided")
 
     with page.expect_download() as dl:  # one click
-        page.get_by_role("button", name="Download the situation brief").click()
+        page.get_by_role("button", name="Situation brief (HTML)").click()
     html_text = open(dl.value.path(), encoding="utf-8").read()
     reader = _Text()
     reader.feed(html_text)
     text = " ".join(" ".join(reader.parts).split())
-    assert "Situation brief:" in text and "Frozen record 1" in text
+    assert "Situation brief:" in text and "frozen record 1" in text
     assert "Informal briefing by the High Commissioner" in text
     assert "Ask the High Commissioner to brief the Bureau." in text
     assert "<svg" in html_text
+
+    # The PDF: the same words, read back by poppler when it is installed.
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Situation brief (PDF)").click()
+    pdf = open(dl.value.path(), "rb").read()
+    assert pdf.startswith(b"%PDF-") and dl.value.suggested_filename.endswith(".pdf")
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        words = " ".join(subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, check=True,
+                                        capture_output=True).stdout.decode().split())
+        assert "Situation brief:" in words and "Informal briefing by the High Commissioner" in words
+        assert "fingerprint of the frozen evidence" in words
 
     # Sign out: the cookie stops working.
     page.goto(f"{server.url}/account")

@@ -163,7 +163,8 @@ def test_case_lifecycle_through_the_pages(seeded, engine):
     assert not at.exception, at.exception
     assert "Continued monitoring" in _texts(at)
     # The brief is made when its button is clicked, in the browser (tests/e2e/test_review_journey.py).
-    assert [b.label for b in at.get("download_button")] == ["Download the situation brief"]
+    assert [b.label for b in at.get("download_button")] == ["Situation brief (PDF)",
+                                                            "Situation brief (HTML)"]
     with session_scope(engine) as s:
         actions = [e.action for e in audit.query(s, seeded["admin"])]
     assert {"case.open", "case.update", "case.decide"} <= set(actions)

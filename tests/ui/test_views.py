@@ -48,13 +48,13 @@ def test_every_status_has_its_own_shape_and_colour():
 
 
 @pytest.mark.parametrize("met,value,coverage,days,cell", [
-    (True, 1, "none", 0, "met (1/1)"),  # positive evidence counts whatever the coverage
-    (True, 5, "partial", 9, "met (5/4)"),
-    (False, 2, "full", 365, "not met (2/4)"),
+    (True, 1, "none", 0, "met: 1 found, 1 needed"),  # positive evidence counts whatever the coverage
+    (True, 5, "partial", 9, "met: 5 found, 4 needed"),
+    (False, 2, "full", 365, "not met: 2 found, 4 needed"),
     (False, 0, "none", 0, "no data"),
-    (False, 3, "none", 0, "no data (3/4)"),
-    (False, 0, "partial", 120, "partial: 120 of 365 days"),
-    (False, 3, "partial", 120, "partial: 120 of 365 days (3/4)"),
+    (False, 3, "none", 0, "no data (3 found, 4 needed)"),
+    (False, 0, "partial", 120, "partial: 120 of 365 days searched"),
+    (False, 3, "partial", 120, "partial: 120 of 365 days searched (3 found, 4 needed)"),
 ])
 def test_criterion_cell_says_not_met_only_with_full_coverage(met, value, coverage, days, cell):
     threshold = 1 if value == 1 else 4
@@ -95,7 +95,7 @@ def test_overview_table_evaluates_every_un_state_and_words_coverage(sample, glio
     assert table.loc[0, "ISO3"] == "LBY"  # most criteria met sorts first
     lby = table.set_index("ISO3").loc["LBY"]
     assert lby["Status"] == "▲ triggered" and lby["Criteria met"] == 3
-    assert lby["The High Commissioner for Human Rights"] == "met (1/1)"
+    assert lby["The High Commissioner for Human Rights"] == "met: 1 found, 1 needed"
     # The sample's Special Procedures letters are of 2025-26; it has no NHRI source at all.
     assert lby[glion.criteria[1].title] == "no data"
     assert lby[glion.criteria[-1].title] == "no data"
@@ -114,7 +114,7 @@ def test_overview_reads_not_met_and_clear_when_every_day_was_searched(glion):
     ev = evaluate(bundle, glion, "2021-03-01", countries=["FRA", "LBY"])
     table = views.overview_table(ev, COUNTRIES, "glion-iii-2016").set_index("ISO3")
     assert table.loc["LBY", "Status"] == "○ clear"
-    assert table.loc["LBY", glion.criteria[1].title] == "not met (0/4)"
+    assert table.loc["LBY", glion.criteria[1].title] == "not met: 0 found, 4 needed"
 
 
 def test_filter_by_status(sample, glion):

@@ -73,9 +73,7 @@ with session_scope() as s:
 if not rows:
     st.info("No cases here. Use **Check for newly triggered States** in the sidebar.")
     st.stop()
-queue = pd.DataFrame(rows)
-queue["status"] = queue["status"].map(review.STATE_LABELS)
-st.dataframe(queue.drop(columns=["version"]), hide_index=True, width="stretch")
+st.dataframe(views.review_queue_table(rows, d["countries"]), hide_index=True, width="stretch")
 
 ids = [r["case"] for r in rows]
 labels = {r["case"]: f"#{r['case']} {r['country']} ({review.STATE_LABELS[r['status']]})" for r in rows}
@@ -92,8 +90,9 @@ base = st.session_state.setdefault(base_key, case.version)
 st.header(f"{briefs.country_name(None, case.country)} ({case.country})")
 snap = case.snapshot
 st.write(f"**{review.STATE_LABELS[case.status]}** · frozen record {snap['seq']} of "
-         f"{len(case.snapshots)}: {snap['rule_set_id']} v{snap['rule_set_version']} as of "
-         f"{snap['as_of']} · assigned to {views.md_text(case.assignee or 'nobody')} · version {case.version}")
+         f"{len(case.snapshots)}: {views.md_text(snap['rule_set_id'])} v{snap['rule_set_version']} as of "
+         f"{views.iso(snap['as_of'])} · assigned to {views.md_text(case.assignee or 'nobody')} · "
+         f"version {case.version}")
 
 if base != case.version:
     with session_scope() as s:
@@ -109,12 +108,10 @@ st.subheader("Frozen record")
 snapshot_rules = review.snapshot_rule_set(snap)
 st.dataframe(views.frozen_criteria(snap["criteria"], snapshot_rules), hide_index=True,
              width="stretch")
-signals = d["bundle"].signals
-frozen = signals.loc[signals["signal_id"].isin(list(snap["evidence"])),
-                     ["signal_id", "date", "reference", "title", "category", "url"]]
-frozen = frozen.assign(content_hash=frozen["signal_id"].map(snap["evidence"]).str[:16])
-st.dataframe(views.link_column(frozen, "url"), hide_index=True, width="stretch",
-             column_config={"url": st.column_config.LinkColumn("source")})
+st.dataframe(views.frozen_evidence_table(d["bundle"], snap["evidence"]), hide_index=True,
+             width="stretch", column_config={"Source": st.column_config.LinkColumn("Source")})
+st.caption(f"Fingerprint of the frozen evidence (SHA-256 of its {len(snap['evidence'])} items' "
+           f"content hashes, printed in the brief's footer): `{briefs.evidence_digest(snap['evidence'])}`")
 
 st.subheader("New since the case opened")
 now = common.evaluation(rules, date.today())
@@ -122,10 +119,8 @@ fresh = review.new_since(case, now, d["bundle"].links)
 if fresh.empty:
     st.write("Nothing new.")
 else:
-    st.dataframe(views.link_column(fresh[["change", "criterion_id", "signal_id", "date", "reference",
-                                          "title", "url"]], "url"),
-                 hide_index=True, width="stretch",
-                 column_config={"url": st.column_config.LinkColumn("source")})
+    st.dataframe(views.new_evidence_table(fresh, snapshot_rules), hide_index=True, width="stretch",
+                 column_config={"Source": st.column_config.LinkColumn("Source")})
 
 
 def _save(**changes) -> None:
@@ -182,8 +177,8 @@ conflict = st.session_state.get("_case_conflict")
 if conflict is not None and conflict.case_id == case.id:
     st.error(views.md_text(conflict))
     st.write("Their changes:")
-    st.dataframe(pd.DataFrame([{k: t[k] for k in ("actor", "at", "summary")} for t in conflict.theirs]),
-                 hide_index=True)
+    st.dataframe(pd.DataFrame([{"Who": t["actor"], "When (UTC)": views.minute(t["at"]),
+                                "What": t["summary"]} for t in conflict.theirs]), hide_index=True)
     st.write("Yours (not saved):")
     st.json(conflict.yours)
     st.caption("Your entries are still in the form. Press **Reload the case**, check theirs, "
@@ -229,14 +224,33 @@ st.subheader("Situation brief")
 bundle = d["bundle"]
 
 
-def _brief() -> str:
+def _brief_html() -> str:
     # Made when the button is clicked (not on every rerun): that is when a brief leaves the
     # building, so that is what the audit log records.
     with session_scope() as s:
         return briefs.case_brief_html(s, user, case.id, bundle, snapshot_rules, new_since=fresh)
 
 
-st.download_button("Download the situation brief", _brief, f"brief-{case.country}-case{case.id}.html",
-                   "text/html", on_click="ignore", icon=":material/download:",
-                   help="One print-ready page (print it, or save it as PDF, from the browser). "
+def _brief_pdf() -> bytes:
+    with session_scope() as s:
+        return briefs.case_brief_pdf(s, user, case.id, bundle, snapshot_rules, new_since=fresh)
+
+
+stem = f"brief-{case.country}-case{case.id}"
+try:
+    briefs.pdf_engine()
+    pdf_problem = None
+except briefs.BriefPdfUnavailable as exc:
+    pdf_problem = str(exc)
+b1, b2, _ = st.columns([2, 2, 3])
+b1.download_button("Situation brief (PDF)", _brief_pdf, f"{stem}.pdf", "application/pdf",
+                   on_click="ignore", icon=":material/download:", type="primary",
+                   disabled=pdf_problem is not None, key="brief_pdf",
+                   help="A4, with the fingerprint of the frozen evidence in every page's footer. "
                         "Each download is recorded in the audit log.")
+b2.download_button("Situation brief (HTML)", _brief_html, f"{stem}.html", "text/html",
+                   on_click="ignore", icon=":material/download:", key="brief_html",
+                   help="The same brief as one web page (print it from the browser). "
+                        "Each download is recorded in the audit log.")
+if pdf_problem:
+    st.caption(views.md_text(pdf_problem[:1].upper() + pdf_problem[1:] + "."))

@@ -89,6 +89,12 @@ from prevention.web.views.overview import (
     sources_table,
     status_counts,
 )
+from prevention.web.views.review import (
+    frozen_evidence_table,
+    minute,
+    new_evidence_table,
+    review_queue_table,
+)
 from prevention.web.views.watch import (
     criteria_summary,
     quarantine_table,
@@ -112,5 +118,5 @@ __all__ = [
     "band_kinds", "monthly_signal_counts", "country_profile", "country_outcomes",
     "met_over_time", "country_episodes", "rules_with", "scenario_id", "status_changes",
     "rule_set_diff", "status_since", "whats_new_table", "quarantine_table", "criteria_summary",
-    "watch_table"
+    "watch_table", "review_queue_table", "frozen_evidence_table", "new_evidence_table", "minute"
 ]
