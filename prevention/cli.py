@@ -180,6 +180,13 @@ def _reparse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _digest(args: argparse.Namespace) -> int:
+    """Exit 0 done, 2 a missing SMTP setting, 3 the SMTP server unreachable, 1 other."""
+    from prevention.watch.digests import run
+
+    return run(send=args.send)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from prevention.sources.importers import PARSERS
 
@@ -240,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("source")
     rp.add_argument("--user", default=_default_user())
     rp.set_defaults(handler=_reparse)
+
+    dg = sub.add_parser("digest", help="the watchlists' e-mail digests that are due (for a "
+                                       "timer; without --send, print them)")
+    dg.add_argument("--send", action="store_true",
+                    help="send them (SMTP settings, docs/settings.md) and record them as sent")
+    dg.set_defaults(handler=_digest)
 
     from prevention.accounts import (
         users_cli,  # user add | set-role | disable | enable | password | list

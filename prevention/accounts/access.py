@@ -27,6 +27,8 @@ PAGES: dict[str, str] = {
     "review": "The Bureau's confidential review queue and cases",
     "admin": "Accounts and the audit log",
     "account": "Sign in, sign out, first administrator",
+    "changes": "What changed: the monthly digest of status changes (public)",
+    "shared": "A watchlist its owner made readable by link (read only)",
 }
 
 # action id -> what it allows. Every function that writes checks its action with `require`.
@@ -50,10 +52,11 @@ ACTIONS: dict[str, str] = {
     "account.manage": "add accounts, change roles, disable accounts",
     "audit.view": "read the audit log",
     "audit.export": "export the audit log",
+    "api_token.manage": "create and revoke one's own API tokens",
 }
 
 # Track record is for everyone (issue 6): the published criteria's record is public.
-_PUBLIC_PAGES = {"overview", "country", "about", "account", "track_record"}
+_PUBLIC_PAGES = {"overview", "country", "about", "account", "track_record", "changes", "shared"}
 _VIEWER_PAGES = _PUBLIC_PAGES | {"watchlists"}
 _CASE_ACTIONS = {"case.view", "case.sync", "case.assign", "case.comment", "case.assess",
                  "case.transition", "case.decide", "brief.export"}
@@ -68,9 +71,10 @@ ROLE_PAGES: dict[str, frozenset[str]] = {
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset(),
-    "viewer": frozenset({"watchlist.manage"}),
-    "reviewer": frozenset({"watchlist.manage"} | _CASE_ACTIONS),
-    "researcher": frozenset({"watchlist.manage", "scenario.save", "backtest.run"}),
+    "viewer": frozenset({"watchlist.manage", "api_token.manage"}),
+    "reviewer": frozenset({"watchlist.manage", "api_token.manage"} | _CASE_ACTIONS),
+    "researcher": frozenset({"watchlist.manage", "api_token.manage", "scenario.save",
+                             "backtest.run"}),
     "admin": frozenset(ACTIONS),
 }
 

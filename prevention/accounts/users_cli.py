@@ -11,6 +11,8 @@ import argparse
 import getpass
 import sys
 
+from sqlalchemy.exc import IntegrityError
+
 from prevention.accounts.access import ROLES
 
 
@@ -43,6 +45,21 @@ def register(sub) -> None:
     pw.add_argument("--password-stdin", action="store_true")
 
     actions.add_parser("list", help="list the accounts")
+
+    mail = actions.add_parser("set-email", help="set an account's e-mail address (digests, "
+                                                "identity-provider sign-in); '' removes it")
+    mail.add_argument("username")
+    mail.add_argument("email")
+
+    token = actions.add_parser("token", help="API tokens (docs/api.md): add, list, revoke")
+    tokens = token.add_subparsers(dest="token_action", required=True)
+    t_add = tokens.add_parser("add", help="make a token for an account; printed once")
+    t_add.add_argument("username")
+    t_add.add_argument("--label", default="", help="what the token is for")
+    t_list = tokens.add_parser("list", help="an account's tokens (or every account's)")
+    t_list.add_argument("username", nargs="?", default="*")
+    t_revoke = tokens.add_parser("revoke", help="revoke a token by its number (see list)")
+    t_revoke.add_argument("token_id", type=int)
     user.set_defaults(handler=run)
 
 
@@ -79,6 +96,14 @@ def run(args: argparse.Namespace) -> int:
             elif args.user_action == "password":
                 auth.set_password(s, actor, args.username, _read_password(args.password_stdin))
                 print(f"password of {args.username} changed")
+            elif args.user_action == "set-email":
+                email = args.email.strip().lower() or None
+                if email and "@" not in email:
+                    raise auth.AccountError(f"{args.email!r} is not an e-mail address")
+                auth._change(s, actor, args.username, "account.set_email", email=email)
+                print(f"e-mail of {args.username}: {email or '(none)'}")
+            elif args.user_action == "token":
+                _token(s, actor, args)
             elif args.user_action == "list":
                 for a in auth.list_accounts(s, actor):
                     state = "disabled" if a["disabled"] else "enabled"
@@ -86,4 +111,24 @@ def run(args: argparse.Namespace) -> int:
     except auth.AccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except IntegrityError:
+        print("error: another account has that e-mail address", file=sys.stderr)
+        return 2
     return 0
+
+
+def _token(s, actor, args) -> None:
+    from prevention.accounts import api_tokens
+
+    if args.token_action == "add":
+        info, token = api_tokens.create(s, actor, args.label, username=args.username)
+        print(f"token {info.id} for {info.username} (shown once; keep it secret):")
+        print(token)
+    elif args.token_action == "list":
+        for t in api_tokens.list_tokens(s, actor, args.username):
+            state = "revoked" if t.revoked_at else "live"
+            used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
+            print(f"{t.id}\t{t.username}\t{t.hint}…\t{state}\t{used}\t{t.label}")
+    else:
+        t = api_tokens.revoke(s, actor, args.token_id)
+        print(f"token {t.id} of {t.username} revoked")

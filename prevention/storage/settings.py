@@ -87,6 +87,34 @@ class Settings(BaseSettings):
         description="A contact (e-mail or URL) sent in the User-Agent of every request, so that "
                     "a provider can reach the operator instead of blocking the traffic.")
 
+    # The live routes (issue 16, docs/api.md): feeds, the API, e-mail digests.
+    public_url: str = Field(
+        default="",
+        description="The dashboard's address as its users reach it (e.g. https://prevention.example.org), "
+                    "for the links in e-mail digests. Feeds and the API use the address each "
+                    "request came to when this is empty.")
+    api_rate_per_minute: int = Field(
+        default=120, ge=1, le=100_000,
+        description="Requests a minute to the API and the feeds from one client address "
+                    "without a token (or with an unknown one).")
+    api_token_rate_per_minute: int = Field(
+        default=600, ge=1, le=100_000,
+        description="Requests a minute to the API with one token.")
+    smtp_host: str = Field(
+        default="",
+        description="SMTP server for the e-mail digests (`python -m prevention digest --send`); "
+                    "empty: digests are not sent.")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port.")
+    smtp_user: str = Field(default="", description="SMTP user name (empty: no login).")
+    smtp_password: str = Field(default="", description="SMTP password.")
+    smtp_starttls: bool = Field(
+        default=True,
+        description="Upgrade the SMTP connection with STARTTLS before logging in (port 587); "
+                    "false only for a local relay.")
+    smtp_from: str = Field(
+        default="",
+        description="The From address of the digests, e.g. Prevention Dashboard <noreply@example.org>.")
+
     def user_agent(self) -> str:
         contact = self.contact or "contact not configured; set PREVENTION_CONTACT"
         return f"PreventionDashboard/{PRODUCT_VERSION} (+{contact})"

@@ -43,8 +43,11 @@ def severity(evaluation: Evaluation, links: pd.DataFrame) -> pd.DataFrame:
     latest = dated.groupby("country")["date"].max()
     voices = dated.merge(links[["signal_id", "issuer_id"]], on="signal_id", how="inner")
     issuers = voices.groupby("country")["issuer_id"].nunique()
-    table["issuers"] = table["country"].map(issuers).fillna(0).astype(np.int64)
-    table["latest"] = pd.to_datetime(table["country"].map(latest)).astype("datetime64[ns]")
+    table["issuers"] = [int(issuers.get(c, 0)) for c in table["country"]]
+    table["issuers"] = table["issuers"].astype(np.int64)
+    newest = latest.to_dict()
+    table["latest"] = pd.to_datetime(pd.Series([newest.get(c) for c in table["country"]],
+                                               index=table.index, dtype=object)).astype("datetime64[ns]")
     return order(table)
 
 

@@ -1,6 +1,11 @@
 """The page list, once: every page's id (its url_path, the page id of the role matrix in
 prevention/accounts/access.py), title, icon, sidebar section and file in prevention/web/pages;
-and the navigation a user's role allows."""
+and the navigation a user's role allows.
+
+The sidebar lists only the pages a role may open. Every other page is still in the
+navigation, hidden, as a sign-in prompt (prevention/web/signin.py): a restricted address
+opened signed out asks to sign in, says which page asked, and opens it after the sign-in,
+instead of Streamlit's 'Page not found'."""
 
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]  # st.Page paths are relative to the 
 PAGES = [
     ("overview", "Overview", ":material/public:", "Situations", "overview.py"),
     ("country", "Country", ":material/flag:", "Situations", "country.py"),
+    ("changes", "What changed", ":material/update:", "Situations", "changes.py"),
     ("watchlists", "Watchlists", ":material/visibility:", "Situations", "watchlists.py"),
+    ("shared", "Shared watchlist", ":material/share:", "Situations", "shared.py"),
     ("lab", "Threshold lab", ":material/tune:", "Research", "lab.py"),
     ("backtest", "Back-test", ":material/history:", "Research", "backtest.py"),
     ("consistency", "Consistency", ":material/balance:", "Research", "consistency.py"),
@@ -29,6 +36,8 @@ PAGES = [
 ]
 PAGE_IDS = tuple(p[0] for p in PAGES)
 DEFAULT_PAGE = "overview"  # served at the app's root, so its URL has no page segment
+# Reachable by their address, never listed: a shared watchlist needs its link's token.
+HIDDEN = frozenset({"shared"})
 
 
 def page_path(page_id: str) -> str:
@@ -38,18 +47,39 @@ def page_path(page_id: str) -> str:
 
 
 def listed(user) -> list[str]:
-    """The ids of the pages this user's role may open, in sidebar order."""
+    """The ids of the pages this user's role may open, in sidebar order (hidden ones aside)."""
     allowed = set(pages_for(user))
-    return [pid for pid in PAGE_IDS if pid in allowed]
+    return [pid for pid in PAGE_IDS if pid in allowed and pid not in HIDDEN]
+
+
+def title_of(page_id: str) -> str:
+    return next(t for pid, t, *_ in PAGES if pid == page_id)
+
+
+def _prompt(page_id: str, title: str):
+    """The stand-in for a page this user may not open: the sign-in prompt."""
+
+    def page() -> None:
+        from prevention.web.signin import prompt
+
+        prompt(page_id, title)
+
+    page.__name__ = page.__qualname__ = f"sign_in_for_{page_id}"
+    return page
 
 
 def navigation(user) -> dict[str, list]:
-    """st.navigation's sections for this user: only the pages their role may open."""
-    mine = set(listed(user))
+    """st.navigation's sections for this user: the pages their role may open, listed (or
+    hidden, HIDDEN), and every other page hidden behind a sign-in prompt."""
+    allowed = set(pages_for(user))
     out: dict[str, list] = {}
     for url_path, title, icon, section, file in PAGES:
-        if url_path in mine:
-            out.setdefault(section, []).append(st.Page(
-                page_path(url_path), title=title, icon=icon, url_path=url_path,
-                default=url_path == DEFAULT_PAGE))
+        if url_path in allowed:
+            page = st.Page(page_path(url_path), title=title, icon=icon, url_path=url_path,
+                           default=url_path == DEFAULT_PAGE,
+                           visibility="hidden" if url_path in HIDDEN else "visible")
+        else:
+            page = st.Page(_prompt(url_path, title), title=title, icon=icon, url_path=url_path,
+                           visibility="hidden")
+        out.setdefault(section, []).append(page)
     return out

@@ -1,4 +1,5 @@
-"""The HTTP routes beside the Streamlit app: the session cookie is set and cleared here.
+"""The HTTP routes beside the Streamlit app: the session cookie is set and cleared here; the
+live feeds and the JSON API are added to them (routes()).
 
 Streamlit has no API that sets a cookie from a script, and a cookie that a script writes can be
 read by any script on the page. So `app.py` builds an `st.App` (Streamlit's Starlette server)
@@ -113,9 +114,14 @@ def end(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    """The session routes, the live feeds (prevention/web/feed_routes.py) and the JSON API
+    (prevention/web/api.py)."""
+    from prevention.web import api, feed_routes
+
     base = base_path()
     return [Route(f"{base}{BEGIN}", begin, methods=["GET"]),
-            Route(f"{base}{END}", end, methods=["GET"])]
+            Route(f"{base}{END}", end, methods=["GET"]),
+            *feed_routes.routes(base), *api.routes(base)]
 
 
 def server_routes() -> list[Route]:

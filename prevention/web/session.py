@@ -66,16 +66,17 @@ def _account_path() -> str:
     return f"{web.base_path()}/account"
 
 
-def sign_in(user: auth.User) -> None:
+def sign_in(user: auth.User, next_path: str | None = None) -> None:
     """This tab is signed in at once (the token stays on the server, in the session state);
     with the cookie route running, the browser is then sent there to get the HttpOnly cookie
-    that keeps it signed in across reloads."""
+    that keeps it signed in across reloads, and back to `next_path` (a path on this server,
+    with its query; default the Account page)."""
     with session_scope() as s:
         token = auth.start_session(s, user)
         code = auth.handoff_code(s, token) if web.ROUTES_ACTIVE else None
     st.session_state[KEY], st.session_state[TOKEN] = user.id, token
     if code:
-        st.session_state[_PENDING_NAV] = web.begin_url(code, _account_path())
+        st.session_state[_PENDING_NAV] = web.begin_url(code, next_path or _account_path())
 
 
 def sign_out() -> None:

@@ -13,50 +13,79 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from prevention.watch import feeds
+from prevention.watch import changes, feeds
 from prevention.web import exports
 
-EVIL = "<script>alert(1)</script> <b>x</b> [link](https://evil.example)"
-STATUSES = pd.DataFrame({"State": ["Libya", "France"], "ISO3": ["LBY", "FRA"],
-                         "Status": ["▲ triggered", "○ clear"], "Criteria met": [3, 0],
-                         "Status since": ["2011-02-22", "before 2008-03-01"]})
+EVIL = "<script>alert(1)</script> <b>x</b> [link](https://evil.example)\x0b"
 SIGNALS = pd.DataFrame({"signal_id": ["libya-2011-hc", "x/1"], "country": ["LBY", "LBY"],
                         "date": pd.to_datetime(["2011-02-22", "2011-02-21"]),
                         "title": ["High Commissioner on Libya", EVIL],
-                        "url": ["https://www.ohchr.org/en/statements/2011/02/libya", ""],
+                        "url": ["https://www.ohchr.org/en/statements/2011/02/libya", "javascript:alert(1)"],
                         "reference": ["A/HRC/RES/S-15/1", ""]})
+MOVE = changes.CriterionMove("high_commissioner", "The High Commissioner for Human Rights",
+                             "not met", "met", 0, 1, 1, "full", "full", added=("libya-2011-hc",))
+CHANGE = changes.Change("LBY", "2011-02-22", "watch", "triggered", (MOVE,))
+NAMES = {"LBY": "Libya", "FRA": "France"}
 
 
 def parse(**kw):
-    xml = feeds.watchlist_feed("North Africa & Sahel", "tok-123", STATUSES, SIGNALS, as_of="2011-03-01",
-                               base_url="http://localhost:8501",
-                               now=datetime(2011, 3, 1, 12, tzinfo=timezone.utc), **kw)
+    xml = feeds.watchlist_feed("North Africa & Sahel", 7, [CHANGE], SIGNALS, NAMES,
+                               self_url="http://localhost:8501/feeds/watchlist/tok.atom",
+                               page_url="http://localhost:8501/shared?list=abc",
+                               base_url="http://localhost:8501", rules_param="glion-iii-2016",
+                               rules_title="Glion III", now=datetime(2011, 3, 1, 12, tzinfo=timezone.utc),
+                               **kw)
     return xml, feedparser.parse(xml)
 
 
-def test_feed_is_well_formed_atom():
+def test_feed_is_well_formed_atom_with_self_and_alternate_links():
     xml, parsed = parse()
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     assert parsed.feed.title == "Watchlist: North Africa & Sahel"
-    assert parsed.feed.updated == "2011-03-01T12:00:00Z"
-    assert len(parsed.entries) == 4
+    links = {link.rel: link.href for link in parsed.feed.links}
+    assert links == {"self": "http://localhost:8501/feeds/watchlist/tok.atom",
+                     "alternate": "http://localhost:8501/shared?list=abc"}
+    assert len(parsed.entries) == 3
     ids = [e.id for e in parsed.entries]
-    assert len(set(ids)) == 4 and all(i.startswith("tag:") for i in ids)
-    status = parsed.entries[0]
-    assert status.title == "Libya: ▲ triggered (3 criteria met)"
-    assert status.link == "http://localhost:8501/country?country=LBY&as_of=2011-03-01"
-    signal = parsed.entries[2]
-    assert signal.link == "https://www.ohchr.org/en/statements/2011/02/libya"
-    assert signal.updated == "2011-02-22T00:00:00Z"
+    assert len(set(ids)) == 3 and all(i.startswith("tag:") for i in ids)
+
+
+def test_a_status_change_entry_links_the_country_page_and_the_sources():
+    _, parsed = parse()
+    change = next(e for e in parsed.entries if "→" in e.title)
+    assert change.title == "Libya: ◆ watch → ▲ triggered (2011-02-22)"
+    rels = {(link.rel, link.href) for link in change.links}
+    assert ("alternate", "http://localhost:8501/country?country=LBY&rules=glion-iii-2016"
+            "&as_of=2011-02-22") in rels
+    assert ("related", "https://www.ohchr.org/en/statements/2011/02/libya") in rels
+    assert "The High Commissioner for Human Rights: not met → met (0 → 1 of 1)" in change.summary
+    assert change.updated == "2011-02-22T00:00:00+00:00"
+
+
+def test_a_signal_entry_links_its_source_and_the_country_page():
+    _, parsed = parse()
+    signal = next(e for e in parsed.entries if e.title == "Libya: High Commissioner on Libya")
+    rels = {link.rel: link.href for link in signal.links}
+    assert rels["alternate"] == "https://www.ohchr.org/en/statements/2011/02/libya"
+    assert rels["related"].startswith("http://localhost:8501/country?country=LBY")
 
 
 def test_feed_text_is_escaped_not_markup():
     xml, parsed = parse()
     assert b"<script>" not in xml and b"&lt;script&gt;" in xml
-    entry = parsed.entries[3]
+    entry = next(e for e in parsed.entries if "evil" in e.title)
     assert entry.title_detail.type == "text/plain"
-    assert entry.title == f"LBY: {EVIL}"
+    assert entry.title == "Libya: " + EVIL.replace("\x0b", "")  # no XML-illegal characters
+    # A javascript: source is shown as text, never linked.
+    assert all(not link.href.startswith("javascript:") for link in entry.links)
+    assert "not a web address" in entry.summary
+
+
+def test_feedgen_entry_links_keep_their_rel():
+    """feeds._Entry puts back what feedgen 1.0.0 drops: without it every link is alternate."""
+    xml, _ = parse()
+    assert b'rel="related"' in xml and b'rel="self"' in xml
 
 
 def test_feed_marks_synthetic_data():
@@ -99,24 +128,28 @@ def test_figure_svg_with_system_chromium():
     assert svg.startswith(b"<svg") and b"</svg>" in svg
 
 
-def test_feed_entries_word_undetermined_and_the_coverage_behind_it(ui_db):
-    """A watchlist's feed on the seeded sample: a State nobody searched reads undetermined,
-    with what each criterion could be judged on; never a bare "0 criteria met"."""
+def test_feed_entries_word_the_status_and_the_coverage_behind_it(ui_db):
+    """The monthly feed on the seeded sample: each month's entry names the States that moved,
+    and a change's words say what the status means and which criterion moved it."""
     from prevention.cases.rulesets import get_rule_set
     from prevention.storage import frames
     from prevention.web import views
-    from triggers.evaluate import evaluate
+    from triggers.prepared import prepare
 
     bundle, countries = frames.load_bundle(), frames.load_countries()
-    ev = evaluate(bundle, get_rule_set("glion-iii-2016"), "2011-03-01",
-                  countries=views.evaluation_countries(countries, bundle))
-    table = views.watch_table(ev, countries, ["LBY", "FRA"], {}, {}, "glion-iii-2016")
-    parsed = feedparser.parse(feeds.watchlist_feed("Mixed", "tok", table, SIGNALS.head(0),
-                                                   as_of="2011-03-01"))
-    by_state = {e.title.split(":")[0]: e for e in parsed.entries}
-    france = by_state["France"]
-    assert france.title == "France: ? undetermined (0 criteria met)"
-    assert "the data cannot judge could still reach the threshold" in france.summary
-    assert "No data loaded: The High Commissioner for Human Rights;" in france.summary
-    assert "Not met (every day searched)" not in france.summary
-    assert "Met: The High Commissioner for Human Rights" in by_state["Libya"].summary
+    prep = prepare(bundle, views.evaluation_countries(countries, bundle))
+    rules = get_rule_set("glion-iii-2016")
+    digest = changes.month_digest(prep, rules, "2011-02")
+    names = dict(zip(countries["iso3"], countries["name"]))
+    parsed = feedparser.parse(feeds.changes_feed(
+        [digest], names, bundle.signals, self_url="http://x/feeds/changes.atom",
+        page_url="http://x/changes", base_url="http://x", rules_param="glion-iii-2016",
+        rules_title=rules.title))
+    assert not parsed.bozo
+    [entry] = parsed.entries
+    assert entry.link == "http://x/changes?month=2011-02"
+    assert "Entered triggered: Libya on" in entry.summary
+    libya = next(c for c in digest.changes if c.country == "LBY")
+    words = feeds.change_summary(libya, "Libya", bundle.signals)
+    assert "enough criteria met to reach the threshold" in words
+    assert "What moved it:" in words and "→ met" in words

@@ -171,16 +171,8 @@ def test_watchlist_crud(ui_db):
     assert watchlists.lists_for("vera") == []
 
 
-def test_watchlist_alerts_when_a_state_crosses_the_threshold(ui_db):
-    vera = User(account_id("viewer"), "vera", "viewer")
-    info = watchlists.create(vera, "Sahel", ["LBY", "CIV"])
-    # Last visit saw both States clear.
-    watchlists.record_visit(info.id, "vera", {"LBY": "clear", "CIV": "clear"})
-    at = page("watchlists", as_of="2011-03-01")
-    no_exception(at)
-    alerts = [e.value for e in at.error]
-    assert any("Crossed the threshold" in a and "Libya" in a for a in alerts)
-    assert any(t.label == "Atom feed" for t in at.get("download_button"))
+# Alerts (as of today, never the date picker), what's new, the feed and share links:
+# tests/ui/test_live_pages.py.
 
 
 def test_signal_text_with_markup_stays_inert(ui_db, tmp_path):

@@ -90,13 +90,16 @@ def test_feed_links_only_web_addresses():
                             "date": pd.to_datetime(["2011-02-22"] * 3), "title": ["t1", "t2", "t3"],
                             "url": ["javascript:alert(1)", "data:text/html,x", "https://ohchr.org/x"],
                             "reference": ["", "", ""]})
-    statuses = pd.DataFrame(columns=["State", "ISO3", "Status", "Criteria met", "Status since"])
-    xml = feeds.watchlist_feed("w", "tok", statuses, signals, as_of="2011-03-01",
+    xml = feeds.watchlist_feed("w", 1, [], signals, {}, self_url="https://d.example/feeds/w.atom",
+                               page_url="https://d.example/watchlists", base_url="https://d.example",
+                               rules_param="glion-iii-2016", rules_title="Glion III",
                                now=datetime(2011, 3, 1, tzinfo=timezone.utc))
     parsed = feedparser.parse(xml)
     hrefs = [link.href for e in parsed.entries for link in e.get("links", [])]
-    assert hrefs == ["https://ohchr.org/x"]
+    # Only the web source and the dashboard's own Country pages are linked.
+    assert [h for h in hrefs if not h.startswith("https://d.example/")] == ["https://ohchr.org/x"]
     assert b"javascript:" not in xml.split(b"<summary")[0]  # not as an href
+    assert b'href="javascript' not in xml and b'href="data:' not in xml
     assert "not a web address" in parsed.entries[0].summary  # shown as text instead
 
 

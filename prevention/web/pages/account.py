@@ -7,18 +7,8 @@ import streamlit as st
 from prevention.accounts import auth
 from prevention.storage.db import session_scope
 from prevention.web import views
-from prevention.web.session import TOKEN, current_user, oidc_enabled, sign_in, sign_out
-
-
-def _client_address() -> str | None:
-    """The client's address as the server saw it (None for this machine). Behind a proxy,
-    uvicorn takes it from X-Forwarded-For only when the proxy's address is in
-    FORWARDED_ALLOW_IPS (docs/accounts.md)."""
-    try:
-        address = st.context.ip_address
-    except Exception:  # no browser connection
-        return None
-    return address if isinstance(address, str) and address else None  # AppTest hands a mock
+from prevention.web.session import TOKEN, current_user, sign_in, sign_out
+from prevention.web.signin import sign_in_form
 
 
 def _password_rules() -> None:
@@ -47,38 +37,6 @@ def _first_admin() -> None:
             st.rerun()
 
 
-def _sign_in_form() -> None:
-    if oidc_enabled():
-        if st.button("Sign in with your organisation's account", type="primary"):
-            st.login()
-        st.caption("Or with a local account:")
-    if st.query_params.get("signin") == "expired":
-        st.warning("That sign-in did not complete (its one-time link was used already or had "
-                   "expired). Sign in again.")
-    with st.form("sign_in", clear_on_submit=True):
-        name = st.text_input("Username")
-        pw = st.text_input("Password", type="password")
-        if st.form_submit_button("Sign in"):
-            address = _client_address()
-            try:
-                with session_scope() as s:
-                    user = auth.authenticate(s, name, pw, address=address)
-            except auth.SignInLocked as exc:
-                st.error(views.md_text(exc))
-                return
-            if user is None:
-                with session_scope() as s:
-                    until = auth.locked_until(s, name, address or auth.LOCAL)
-                st.error("Unknown username or wrong password (or the account is disabled)."
-                         + (f" Sign-in is now paused until {until:%H:%M} UTC." if until else ""))
-                return
-            if "signin" in st.query_params:
-                del st.query_params["signin"]
-            sign_in(user)
-            st.rerun()
-    st.caption(auth.lock_rule_text())
-
-
 def _signed_in(user: auth.User) -> None:
     st.success(f"Signed in as **{views.md_text(user.label)}** ({user.role}).")
     if st.button("Sign out"):
@@ -104,11 +62,51 @@ def _signed_in(user: auth.User) -> None:
                 st.success("Password changed; every other session of this account has ended.")
 
 
+def _api_tokens(user: auth.User) -> None:
+    """One's own API tokens (docs/api.md): made here, shown once, revoked here."""
+    from prevention.accounts import api_tokens
+
+    with st.expander("API tokens"):
+        st.caption("A token lets a script read what your role may see through the JSON API "
+                   "(/api/v1; the public data needs none). Send it as `Authorization: Bearer "
+                   "<token>`. It is shown once, when it is made; the server keeps only its hash. "
+                   "Revoke a token you no longer use, or one that may have leaked.")
+        made = st.session_state.pop("_new_api_token", None)
+        if made:
+            st.success("Copy the token now: it will not be shown again.")
+            st.code(made, language=None)
+        with st.form("new_api_token", clear_on_submit=True):
+            label = st.text_input("What the token is for", max_chars=api_tokens.MAX_LABEL)
+            if st.form_submit_button("Create a token"):
+                try:
+                    with session_scope() as s:
+                        _info, token = api_tokens.create(s, user, label)
+                except (auth.AccountError, auth.PermissionDenied) as exc:
+                    st.error(views.md_text(exc))
+                else:
+                    st.session_state["_new_api_token"] = token
+                    st.rerun()
+        with session_scope() as s:
+            tokens = [t for t in api_tokens.list_tokens(s, user) if t.live]
+        if not tokens:
+            st.caption("No token yet.")
+        for t in tokens:
+            a, b = st.columns([4, 1])
+            used = f"last used {t.last_used_at:%Y-%m-%d %H:%M} UTC" if t.last_used_at else "never used"
+            a.markdown(f"`{t.hint}…` {views.md_text(t.label or '(no label)')} · made "
+                       f"{t.created_at:%Y-%m-%d} · {used}")
+            if b.button("Revoke", key=f"revoke_token_{t.id}"):
+                with session_scope() as s:
+                    api_tokens.revoke(s, user, t.id)
+                st.rerun()
+
+
 def page() -> None:
     st.title("Account")
     user = current_user()
     if user is not None:
         _signed_in(user)
+        _api_tokens(user)
         return
     with session_scope() as s:
         first = auth.needs_first_admin(s)
@@ -117,7 +115,7 @@ def page() -> None:
         return
     st.caption("Reviews are confidential and need a Bureau account; the overview, the country "
                "pages and the public evidence need none.")
-    _sign_in_form()
+    sign_in_form()
 
 
 page()

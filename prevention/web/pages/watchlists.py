@@ -1,84 +1,103 @@
-"""Watchlists: a user's named lists of States, what changed since their last visit, alerts when
-a State crosses the threshold, and an Atom feed per list."""
-
-from datetime import timedelta
+"""Watchlists: a user's named lists of States, what is new since their last visit, alerts when
+a State crosses the threshold (as of today), a live feed, sharing by link and e-mail digests."""
 
 import streamlit as st
 
-from prevention.watch import feeds, watchlists
-from prevention.web import common, views
+from prevention.accounts import auth
+from prevention.storage.db import session_scope
+from prevention.storage.models.watch import DIGESTS
+from prevention.watch import subscriptions, watchlists, whatsnew
+from prevention.web import common, live, views, watchlist_ui
+from prevention.web.registry import page_path
+
+if st.query_params.get("list"):
+    # An old share link (watchlists?list=...): the shared list's own page reads it.
+    st.switch_page(page_path("shared"), query_params={"list": st.query_params["list"]})
 
 d = common.header("Watchlists")
 actor = common.guard("watchlists")
 user = actor.username if actor else ""
 param, rules, as_of = common.context()
-result = common.evaluation(rules, as_of, sentences=False)
-codes = result.table["country"].tolist()
+codes = common.evaluation(rules, as_of, sentences=False).table["country"].tolist()
 names = dict(zip(codes, views.country_names(d["countries"], codes)))
 label = lambda c: f"{names.get(c, c)} ({c})"  # noqa: E731
 
 
-def show_list(info, owner_view: bool) -> None:
-    tl = common.status_timeline(rules, as_of - timedelta(days=3 * 365), as_of)
-    since = views.status_since(tl.status, tl.countries, tl.dates[0])
+def show_list(info) -> None:
+    published = live.published()
     visit_key = f"_visit_{info.id}"
-    if owner_view and user and visit_key not in st.session_state:
-        # The previous visit is read once per session, then this visit is recorded: reruns
-        # keep showing what was new when the page was opened.
-        st.session_state[visit_key] = watchlists.last_visit(info.id, user)
-        watchlists.record_visit(info.id, user, {c: result.table.set_index("country")["status"].get(c, "undetermined")
-                                                for c in info.countries})
-    last_at, last_statuses = st.session_state.get(visit_key, (None, {}))
-    new_counts = watchlists.count_since(info.countries, last_at)
-    table = views.watch_table(result, d["countries"], info.countries, since, new_counts, param)
-    now = dict(zip(table["ISO3"], table["status"])) if len(table) else {}
-    crossed = watchlists.crossings(last_statuses, now)
+    if visit_key not in st.session_state:
+        # The previous visit is read once per session, then this visit is recorded with the
+        # statuses of today: reruns, and moving the date picker, change neither.
+        before = watchlists.last_visit(info.id, user)
+        today = live.statuses_today(published, info.countries)
+        watchlists.record_visit(info.id, user, today)
+        st.session_state[visit_key] = (*before, today)
+    last_at, last_statuses, today = st.session_state[visit_key]
+    crossed = watchlists.crossings(last_statuses, {c: today.get(c, "undetermined") for c in info.countries})
     if crossed:
         msg = "Crossed the threshold since your last visit: " + ", ".join(label(c) for c in crossed)
-        st.error(f"▲ {msg}", icon="🚨")
+        st.error(f"▲ {msg} (as of today, under the published rule set "
+                 f"{views.md_text(published.title)} v{published.version})", icon="🚨")
         st.toast(msg, icon="🚨")
-    if table.empty:
+    if not info.countries:
         st.info("This list has no States yet: add some below, or use “Add to watchlist” on a "
                 "Country page.")
         return
-    st.caption(f"Last visit: {last_at:%Y-%m-%d %H:%M} UTC" if last_at else
-               "First visit: every stored signal counts as new.")
-    show = table.drop(columns=["status", "criteria"])
-    st.dataframe(show, hide_index=True, width="stretch", key=f"wl_{info.id}",
-                 column_config={"Page": st.column_config.LinkColumn("Open", display_text="open ›")})
-    # The file travels without the page: it says what each criterion could be judged on.
-    common.downloads(table.drop(columns=["status"]).rename(columns={"criteria": "Criteria and coverage"}),
-                     f"watchlist-{info.name}", d["synthetic"], f"wl_{info.id}")
-    new = watchlists.arrived_since(info.countries, last_at)
-    st.subheader(f"What's new since your last visit ({len(new)})")
+    win = whatsnew.window(last_at)
+    new = whatsnew.whats_new(info.countries, win)
+    stored, dated = whatsnew.counts(new)
+    new_counts = new.groupby("country").size().to_dict() if len(new) else {}
+    table = watchlist_ui.status_table(info.countries, param, rules, as_of, new_counts)
+    st.caption(f"Statuses as of {views.iso(as_of)} under the sidebar's rule set. Alerts compare "
+               "today's statuses under the published rule set with those of your last visit, "
+               "whatever day the sidebar shows.")
+    watchlist_ui.show_table(table, str(info.id), f"watchlist-{info.name}")
+    st.subheader(f"What's new ({len(new)})")
+    st.markdown(f"{win.words()}: **{stored}** signal{'s' if stored != 1 else ''} stored · "
+                f"**{dated}** statement{'s' if dated != 1 else ''} dated after "
+                f"{win.day:%Y-%m-%d}.")
     if new.empty:
         st.caption("No new signals about these States.")
     else:
-        new_show = views.whats_new_table(new)
-        st.dataframe(new_show, hide_index=True, width="stretch", key=f"new_{info.id}",
-                     column_config={"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")})
-        common.downloads(new_show, f"watchlist-{info.name}-new", d["synthetic"], f"new_{info.id}")
-    recent = watchlists.arrived_since(info.countries, None).head(50)
-    feed = feeds.watchlist_feed(info.name, info.share_token, table, recent, as_of=views.iso(as_of),
-                                synthetic=d["synthetic"])
-    st.download_button("Atom feed", feed, f"watchlist-{info.id}.atom", "application/atom+xml",
-                       key=f"feed_{info.id}", icon=":material/rss_feed:",
-                       help="Add the file to a feed reader; download it again to refresh.")
+        watchlist_ui.show_signals(new, str(info.id), f"watchlist-{info.name}-new")
 
 
-token = st.query_params.get("list")
-if token:
-    shared = watchlists.shared_list(token)
-    if shared is None:
-        st.warning("This shared watchlist link is no longer valid: ask its owner for a new one.")
-    else:
-        st.subheader(f"{views.md_text(shared.name)} — shared by {views.md_text(shared.owner)} (read only)")
-        show_list(shared, owner_view=False)
-    st.divider()
+def follow_and_share(info) -> None:
+    sub = subscriptions.settings_of(info.id, actor)
+    base = live.app_address("watchlists")
+    st.markdown("**Feed.** A feed reader subscribes to this address: one entry per status "
+                "change (published rule set, last year) and per new signal, each linking to the "
+                "Country page and the source.")
+    st.code(f"{base}/feeds/watchlist/{sub.feed_token}.atom", language=None)
+    if st.button("Make a new feed address", key=f"rotate_{info.id}",
+                 help="The old address stops working at once: readers subscribed to it get "
+                      "nothing more."):
+        subscriptions.rotate_feed_token(info.id, actor)
+        st.rerun()
+    share = st.toggle("Readable by link without an account", value=info.shared,
+                      key=f"share_{info.id}")
+    if share != info.shared:
+        watchlists.set_shared(info.id, actor, share)
+        st.rerun()
+    if info.shared:
+        st.code(f"{base}/shared?list={info.share_token}", language=None)
+        st.caption("Anyone with this link can read the list (not change it). Turning sharing off "
+                   "revokes the link; turning it on again makes a new one.")
+    with session_scope() as s:
+        account = auth.load_user(s, actor.id) if actor.id is not None else None
+    email = account.email if account else None
+    choice = st.selectbox("E-mail digest", DIGESTS, index=DIGESTS.index(sub.digest),
+                          format_func=subscriptions.DIGEST_LABELS.get, key=f"digest_{info.id}",
+                          help="Sent by `python -m prevention digest --send` (run on a timer).")
+    if choice != sub.digest:
+        subscriptions.set_digest(info.id, actor, choice)
+        st.rerun()
+    if choice != "off":
+        st.caption(f"Sent to {views.md_text(email)}." if email else
+                   "Your account has no e-mail address, so nothing is sent: an administrator "
+                   "can add one (`python -m prevention user set-email NAME ADDRESS`).")
 
-if not user:
-    st.info("Sign in on the Account page to see and create your watchlists.")
-    st.stop()
 
 with st.expander("New watchlist", expanded=False):
     with st.form("new_list", clear_on_submit=True):
@@ -100,9 +119,12 @@ by_id = {str(w.id): w for w in lists}
 chosen = common.url_selectbox("Watchlist", list(by_id), "watchlist", next(iter(by_id)),
                               format_func=lambda i: f"{by_id[i].name} ({len(by_id[i].countries)} States)")
 info = by_id[chosen]
-show_list(info, owner_view=True)
+show_list(info)
 
-with st.expander("Edit, share or delete this list"):
+with st.expander("Follow and share: feed, link, e-mail"):
+    follow_and_share(info)
+
+with st.expander("Edit or delete this list"):
     picked = st.multiselect("States", codes, default=list(info.countries), format_func=label,
                             key=f"edit_codes_{info.id}")
     if st.button("Save States", key=f"save_{info.id}"):
@@ -115,14 +137,6 @@ with st.expander("Edit, share or delete this list"):
             st.rerun()
         except watchlists.WatchlistError as exc:
             st.error(views.md_text(exc))
-    share = st.toggle("Shared (anyone with the link can read it)", value=info.shared, key=f"share_{info.id}")
-    if share != info.shared:
-        watchlists.set_shared(info.id, actor, share)
-        st.rerun()
-    if info.shared:
-        st.code(f"watchlists?list={info.share_token}", language=None)
-        st.caption("Append this to the dashboard's address to share the list. Turning sharing "
-                   "off revokes the link.")
     confirm = st.checkbox("I want to delete this list", key=f"confirm_{info.id}")
     if st.button("Delete list", key=f"delete_{info.id}", disabled=not confirm, type="primary"):
         watchlists.delete_list(info.id, actor)

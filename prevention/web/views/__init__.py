@@ -41,6 +41,11 @@ from prevention.display.text import (
     source_links,
     web_url,
 )
+from prevention.web.views.changes import (
+    archive_table,
+    change_rows,
+    digest_sections,
+)
 from prevention.web.views.countries import (
     country_groups,
     country_names,
@@ -118,5 +123,6 @@ __all__ = [
     "band_kinds", "monthly_signal_counts", "country_profile", "country_outcomes",
     "met_over_time", "country_episodes", "rules_with", "scenario_id", "status_changes",
     "rule_set_diff", "status_since", "whats_new_table", "quarantine_table", "criteria_summary",
-    "watch_table", "review_queue_table", "frozen_evidence_table", "new_evidence_table", "minute"
+    "watch_table", "archive_table", "change_rows", "digest_sections", "review_queue_table",
+    "frozen_evidence_table", "new_evidence_table", "minute"
 ]

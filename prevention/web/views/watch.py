@@ -79,10 +79,12 @@ def criteria_summary(evaluation: Evaluation, code: str) -> str:
 
 
 def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: dict[str, str],
-                new_signals: dict[str, int], rule_param: str) -> pd.DataFrame:
+                new_signals: dict[str, int], rule_param: str,
+                standing: pd.DataFrame | None = None) -> pd.DataFrame:
     """A watchlist's States: status, criteria met, the date the status last changed, and the
     signals that arrived since the user's last visit; `criteria` (criteria_summary) is for
-    the feed, not for display."""
+    exports, not for display. With `standing` (prevention.watch.severity.severity of the same
+    evaluation) the States are in severity order within each status, with the keys shown."""
     t = evaluation.table.set_index("country")
     codes = [c for c in codes]
     rows = []
@@ -102,5 +104,14 @@ def watch_table(evaluation: Evaluation, countries: pd.DataFrame, codes, since: d
                                         "Status since", "New signals", "Page", "criteria"])
     if frame.empty:
         return frame
+    if standing is not None and len(standing):
+        from prevention.watch.severity import reason
+
+        order = {c: i for i, c in enumerate(standing["country"])}
+        by = standing.set_index("country")
+        frame.insert(5, "Severity", [f"#{int(by.loc[c, 'rank'])} · {reason(by.loc[c])}"
+                                     if c in by.index else "" for c in frame["ISO3"]])
+        frame = frame.assign(_o=frame["ISO3"].map(order).fillna(len(order)))
+        return frame.sort_values(["_o", "State"]).drop(columns="_o").reset_index(drop=True)
     rank = frame["status"].map(STATUS_RANK)
     return frame.iloc[np.lexsort((frame["State"].to_numpy(), -rank.to_numpy()))].reset_index(drop=True)
