@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= localhost
 PORT ?= 8501
 
-.PHONY: run test bench deps test-deps system-deps
+.PHONY: run serve test bench deps test-deps system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ run: deps system-deps
 	$(BIN)/python -m prevention seed
 	$(BIN)/python -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--browser.gatherUsageStats false
+
+# Several app processes behind HAProxy with sticky sessions (issue 17, docs/deploy.md): all on
+# the one database of DATABASE_URL (PostgreSQL for an institution; SQLite in WAL mode works on
+# one machine). Fetches and digests are not run by it: they are their own timer.
+WORKERS ?= 2
+serve: deps system-deps
+	@bash .ci/install-haproxy.sh
+	$(BIN)/python -m prevention db upgrade
+	$(BIN)/python -m prevention seed
+	$(BIN)/python -m prevention.web.serve --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 # System packages the suite needs (PostgreSQL, Chromium): each .ci/install-*.sh installs
 # its own when missing and we are root; otherwise the tests that need it skip with a message.

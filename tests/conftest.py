@@ -84,6 +84,15 @@ class _PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
 
+def copy_sqlite(src, dst) -> None:
+    """Copy a SQLite database file whole: its WAL is checkpointed into it first (WAL mode,
+    prevention/storage/db.py), so the copy holds every committed transaction."""
+    from prevention.storage.db import checkpoint
+
+    checkpoint(f"sqlite:///{src}")
+    shutil.copyfile(src, dst)
+
+
 def _unavailable(reason: str):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"PostgreSQL tests cannot be skipped under CI=true: {reason}")
@@ -153,7 +162,7 @@ def db_url(request, _templates, tmp_path, monkeypatch):
     template = _templates(request.param)
     if request.param == "sqlite":
         path = tmp_path / "test.sqlite3"
-        shutil.copyfile(template.removeprefix("sqlite:///"), path)
+        copy_sqlite(template.removeprefix("sqlite:///"), path)
         url = f"sqlite:///{path}"
     else:
         server = request.getfixturevalue("postgres_server")

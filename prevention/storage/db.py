@@ -51,6 +51,44 @@ def _sqlite_connection(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    # A database file in WAL mode (issue 17): readers (every page, in every process) never wait
+    # for a writer and a writer never waits for readers; writers still take turns, bounded by
+    # the busy timeout above. The mode is stored in the file, so this is a no-op after the first
+    # connection. synchronous=NORMAL is durable in WAL mode except for the last transactions
+    # before a power cut (never a corrupt file). Every reader must use this same SQLite library:
+    # a second copy in the process (ADBC's driver bundles one) does not see this library's
+    # locks, and closing its connection drops them and removes the -wal and -shm files under
+    # the others (https://www.sqlite.org/howtocorrupt.html, 2.2): frames.py reads through here.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def checkpoint(url: str) -> None:
+    """Write a SQLite file's WAL back into the file and empty it, so that the file alone holds
+    every committed transaction (before copying it, e.g. the test templates)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not _is_file(parsed.database):
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(parsed.database, timeout=get_settings().db_busy_seconds)
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+    if busy:
+        raise DatabaseBusy()
+
+
+def _is_file(database: str | None) -> bool:
+    return bool(database) and database != ":memory:" and not database.startswith("file:")
+
+
 def _postgres_connection(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"SET lock_timeout = {int(get_settings().db_busy_seconds * 1000)}")
@@ -74,10 +112,11 @@ def _create(url: str, echo: bool) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_connection)
+        if _is_file(database):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            event.listen(engine, "connect", _sqlite_wal)
         return engine
     engine = create_engine(url, echo=echo, pool_pre_ping=True)
     event.listen(engine, "connect", _postgres_connection)

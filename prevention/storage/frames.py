@@ -65,40 +65,11 @@ def _cached(name: str, engine: Engine | None, load: Callable[[Engine], T]) -> T:
     return value
 
 
-def _sqlite_file(engine: Engine) -> str | None:
-    url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
-            or url.database.startswith("file:"):
-        return None
-    return url.database
-
-
-def _query_arrow(path: str, sql: str, columns: list[str]) -> pd.DataFrame | None:
-    """SQLite straight into Arrow columns (ADBC): no Python object per value, about 3x faster
-    than the DB-API cursor for a million rows. None when the driver is not installed."""
-    try:
-        import adbc_driver_sqlite.dbapi as adbc
-    except ImportError:
-        return None
-    with adbc.connect(path) as conn:
-        cursor = conn.cursor()
-        try:
-            cursor.execute(sql)
-            table = cursor.fetch_arrow_table()
-        finally:
-            cursor.close()
-    frame = table.to_pandas()
-    frame.columns = columns
-    return frame
-
-
 def _query(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
-    path = _sqlite_file(engine)
-    if path is not None:
-        frame = _query_arrow(path, sql, columns)
-        if frame is not None:
-            return frame if len(frame) else pd.DataFrame({c: pd.Series(dtype=str)
-                                                          for c in columns})
+    # Through the engine's own driver on every backend. SQLite was once read through ADBC
+    # (2.5x faster for 100,000 signals: 0.15 s instead of 0.4 s), but that driver bundles its
+    # own SQLite library, and two copies of SQLite in one process break WAL mode (db.py): a
+    # read right after a write could miss it, and the next read failed with "disk I/O error".
     return _query_dbapi(engine, sql, columns)
 
 

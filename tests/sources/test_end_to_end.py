@@ -4,7 +4,6 @@ links to the publisher and the coverage the fetch declared."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -14,6 +13,7 @@ from prevention.sources.http import HttpClient
 from prevention.sources.run import fetch
 from prevention.storage.frames import invalidate
 from prevention.storage.settings import PROJECT_DIR, Settings
+from tests.conftest import copy_sqlite
 
 from .test_run import SIZE, Provider
 
@@ -29,7 +29,7 @@ def fresh_db(_templates, tmp_path, monkeypatch):
     from prevention.storage.settings import get_settings
 
     path = tmp_path / "fresh.sqlite3"
-    shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)
+    copy_sqlite(_templates("sqlite").removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()

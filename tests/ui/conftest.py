@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from prevention.storage.frames import invalidate
+from tests.conftest import copy_sqlite
 from tests.ui.seeding import ACCOUNTS
 
 
@@ -18,7 +17,7 @@ def seeded_template(_templates, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("seeded")
     path = folder / "seeded.sqlite3"
-    shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)
+    copy_sqlite(_templates("sqlite").removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
     seed_real(get_engine(url), folder)
     seed_accounts(get_engine(url))
@@ -41,7 +40,7 @@ def ui_db(seeded_template, tmp_path, monkeypatch):
     from prevention.storage.settings import get_settings
 
     path = tmp_path / "ui.sqlite3"
-    shutil.copyfile(seeded_template, path)
+    copy_sqlite(seeded_template, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
@@ -59,7 +58,7 @@ def empty_db(_templates, tmp_path, monkeypatch):
     from prevention.storage.settings import get_settings
 
     path = tmp_path / "empty.sqlite3"
-    shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)
+    copy_sqlite(_templates("sqlite").removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()

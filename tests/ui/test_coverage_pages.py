@@ -5,13 +5,13 @@ test sample; the Data page's coverage forms; categories in the lab (issues 10 an
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from prevention.storage.frames import invalidate
+from tests.conftest import copy_sqlite
 from tests.ui.test_pages import metrics, no_exception, page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ def real_template(_templates, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("real-seed")
     path = folder / "real.sqlite3"
-    shutil.copyfile(_templates("sqlite").removeprefix("sqlite:///"), path)
+    copy_sqlite(_templates("sqlite").removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
     seed(get_engine(url), ROOT / "data", say=lambda _m: None)
     seed_accounts(get_engine(url))
@@ -41,7 +41,7 @@ def real_db(real_template, tmp_path, monkeypatch):
     from prevention.storage.settings import get_settings
 
     path = tmp_path / "real.sqlite3"
-    shutil.copyfile(real_template, path)
+    copy_sqlite(real_template, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
