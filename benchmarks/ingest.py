@@ -35,6 +35,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synth import TABLE_MAPPING, make_bundle, write_generic_table  # noqa: E402
+from prevention.accounts.access import system
 from prevention.sources.ingest import import_file  # noqa: E402
 from prevention.storage.db import get_engine  # noqa: E402
 from prevention.storage.frames import invalidate, load_bundle  # noqa: E402
@@ -85,7 +86,7 @@ def run_bundle(bundle, folder: Path, workdir: Path) -> dict:
     t_base, _ = _timed(lambda: baseline_import([folder / n for n in FILES],
                                                workdir / "baseline.sqlite3"), "bundle_baseline")
     engine = _fresh_engine(workdir / "bundle.sqlite3")
-    t_import, report = _timed(lambda: import_file(folder, "bundle", user="bench", engine=engine),
+    t_import, report = _timed(lambda: import_file(folder, "bundle", user=system("bench"), engine=engine),
                               "bundle_import")
     assert report.accepted == report.rows_read == rows, report.summary()
 
@@ -114,8 +115,8 @@ def run_table(bundle, folder: Path, workdir: Path) -> dict:
     issuers_only = workdir / "issuers-only"
     write_bundle(type(bundle)(signals=bundle.signals.iloc[:0], issuers=bundle.issuers,
                               links=bundle.links.iloc[:0]), issuers_only)
-    import_file(issuers_only, "bundle", user="bench", engine=engine)
-    t_import, report = _timed(lambda: import_file(table, "table", user="bench", engine=engine,
+    import_file(issuers_only, "bundle", user=system("bench"), engine=engine)
+    t_import, report = _timed(lambda: import_file(table, "table", user=system("bench"), engine=engine,
                                                   mapping=TABLE_MAPPING), "table_import")
     assert report.accepted == report.rows_read == rows, report.summary()
     return {

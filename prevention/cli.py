@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from prevention.accounts.access import system
+
 
 def _db(args: argparse.Namespace) -> int:
     from prevention.storage.db import get_engine
@@ -73,7 +75,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{args.path}: no such file or folder", file=sys.stderr)
         return 2
     try:
-        report = import_file(args.path, args.kind, user=args.user,
+        report = import_file(args.path, args.kind, user=system(args.user),
                              progress=None if args.json else _Progress(), **options)
     except ParserUnavailable as exc:
         print(f"cannot import: {exc}", file=sys.stderr)
@@ -147,7 +149,7 @@ def _fetch(args: argparse.Namespace) -> int:
     for source in registry.source_ids(get_settings()) if args.all else [args.source]:
         try:
             report = fetch(source, since=args.since, until=args.until, restart=args.restart,
-                           actor=args.user, progress=None if args.quiet else _say_progress)
+                           actor=system(args.user), progress=None if args.quiet else _say_progress)
         except SourceNotReady as exc:
             print(f"fetch {source}: {'skipped: ' if args.all else ''}{exc}", file=sys.stderr)
             if not args.all:
@@ -168,7 +170,7 @@ def _reparse(args: argparse.Namespace) -> int:
     from prevention.sources.run import SourceBusy, SourceNotReady, reparse
 
     try:
-        report = reparse(args.source, actor=args.user)
+        report = reparse(args.source, actor=system(args.user))
     except SourceNotReady as exc:
         print(f"reparse {args.source}: {exc}", file=sys.stderr)
         return 2

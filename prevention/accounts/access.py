@@ -8,10 +8,14 @@ save threshold-lab scenarios; `admin` may do everything.
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 ROLES: tuple[str, ...] = ("viewer", "reviewer", "researcher", "admin")
 ANONYMOUS = "anonymous"  # a visitor who has not signed in; not a role an account can hold
+# The command line and the seed: run by whoever can open the database itself, so no account's
+# role could add anything to what they can do already. Not a role an account can hold.
+SYSTEM_ROLE = "system"
 
 # page id -> what it shows. Page ids are the `url_path` of the st.Page in app.py.
 PAGES: dict[str, str] = {
@@ -35,7 +39,7 @@ PAGES: dict[str, str] = {
 ACTIONS: dict[str, str] = {
     "watchlist.manage": "create, rename, share and delete one's own watchlists",
     "scenario.save": "save a threshold-lab scenario as a new rule-set version",
-    "backtest.run": "run and save back-tests",
+    "backtest.run": "run back-tests (a read: nothing is stored)",
     "case.view": "read review cases, their comments, assessments and decisions (confidential)",
     "case.sync": "open cases for States that became triggered",
     "case.assign": "assign a case to a reviewer",
@@ -87,6 +91,19 @@ class Principal(Protocol):
     role: str
 
 
+@dataclass(frozen=True)
+class System:
+    """The command line or the seed acting (under the name it was given, for the records)."""
+
+    username: str = "system"
+    id: None = None
+    role: str = SYSTEM_ROLE
+
+
+def system(name: str = "system") -> System:
+    return System(username=(name or "system")[:120])
+
+
 class PermissionDenied(PermissionError):
     """The acting user's role does not allow the action; nothing was changed."""
 
@@ -122,11 +139,49 @@ def pages_for(user_or_role: Principal | str | None) -> list[str]:
     return [p for p in PAGES if p in allowed]
 
 
-def require(user: Principal | None, action: str) -> None:
-    """Raise PermissionDenied unless the user's role allows the action (the server-side check)."""
-    if not can(user, action):
+def stored_role(user: Principal | None, bind: Any = None) -> str:
+    """The acting account's role as the database holds it now (ANONYMOUS for nobody, a
+    disabled or unknown account), whatever role the caller's object says: an object can be
+    stale (the role changed since sign-in) or made up."""
+    if isinstance(user, System):
+        return SYSTEM_ROLE
+    if user is None or getattr(user, "id", None) is None:
+        return ANONYMOUS
+    from sqlalchemy import select
+
+    from prevention.storage.models.review import Account
+
+    query = select(Account.role, Account.disabled).where(Account.id == user.id)
+    if bind is None:
+        from prevention.storage.db import get_engine
+
+        bind = get_engine()
+    if hasattr(bind, "connect") and not hasattr(bind, "execute"):  # an Engine
+        with bind.connect() as conn:
+            row = conn.execute(query).first()
+    else:  # a Session or a Connection: read inside the caller's transaction
+        row = bind.execute(query).first()
+    if row is None or row[1]:
+        return ANONYMOUS
+    return row[0]
+
+
+def require(user: Principal | str | None, action: str, bind: Any = None) -> None:
+    """Raise PermissionDenied unless the acting account's role, as stored in the database,
+    allows the action (the server-side check every function that changes data makes).
+    `bind`: the caller's Session or Connection (else the default engine). A plain name is not
+    an account: the command line passes system(name)."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
+    if isinstance(user, str):
+        raise TypeError(f"pass the acting account to check {action!r}, not the name {user!r} "
+                        "(prevention.accounts.access.system(name) for the command line)")
+    role = stored_role(user, bind)
+    if role == SYSTEM_ROLE:
+        return
+    if action not in ROLE_ACTIONS.get(role, frozenset()):
         who = "an anonymous visitor" if user is None else repr(user.username)
-        raise PermissionDenied(who, role_of(user), action)
+        raise PermissionDenied(who, role, action)
 
 
 def require_page(user: Principal | None, page: str) -> None:

@@ -71,7 +71,7 @@ def _info(session: Session, row) -> TokenInfo:
 
 def _target(session: Session, actor: Principal | None, username: str | None):
     """The account a token is for: the actor's own, or (account.manage) anyone's."""
-    require(actor, "api_token.manage")
+    require(actor, "api_token.manage", session)
     if username is None or (actor is not None and actor.id is not None
                             and username.strip().lower() == actor.username):
         if actor is None or actor.id is None:
@@ -80,7 +80,7 @@ def _target(session: Session, actor: Principal | None, username: str | None):
         if account is None:
             raise AccountError("your account no longer exists")
         return account
-    require(actor, "account.manage")
+    require(actor, "account.manage", session)
     return get_account(session, username)
 
 
@@ -113,7 +113,7 @@ def list_tokens(session: Session, actor: Principal | None,
     ApiToken = _model()
     query = select(ApiToken).order_by(ApiToken.id.desc())
     if username == "*":
-        require(actor, "account.manage")
+        require(actor, "account.manage", session)
     else:
         query = query.where(ApiToken.account_id == _target(session, actor, username).id)
     return [_info(session, row) for row in session.scalars(query)]
@@ -121,13 +121,13 @@ def list_tokens(session: Session, actor: Principal | None,
 
 def revoke(session: Session, actor: Principal | None, token_id: int) -> TokenInfo:
     """Revoke one token: its owner may, and so may an admin. Revoking twice is harmless."""
-    require(actor, "api_token.manage")
+    require(actor, "api_token.manage", session)
     row = session.get(_model(), token_id)
     own = row is not None and actor is not None and actor.id is not None \
         and row.account_id == actor.id
     if row is None or not own:
         try:
-            require(actor, "account.manage")
+            require(actor, "account.manage", session)
         except PermissionError:
             raise AccountError(f"you have no API token {token_id}") from None
         if row is None:

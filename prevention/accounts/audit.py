@@ -108,7 +108,7 @@ class AuditFilter:
 
 def query(session: Session, viewer: Principal | None, flt: AuditFilter = AuditFilter()) -> list[AuditEntry]:
     """Audit rows matching the filter, newest first. Admins only."""
-    require(viewer, "audit.view")
+    require(viewer, "audit.view", session)
     stmt = select(AuditEntry)
     if flt.actor:
         stmt = stmt.where(AuditEntry.actor == flt.actor)
@@ -142,7 +142,7 @@ def rows(entries: list[AuditEntry]) -> list[dict]:
 
 def export_csv(session: Session, viewer: Principal | None, flt: AuditFilter = AuditFilter()) -> str:
     """The filtered log as CSV text; the export itself is audited."""
-    require(viewer, "audit.export")
+    require(viewer, "audit.export", session)
     entries = query(session, viewer, flt)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)

@@ -27,7 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prevention.accounts import audit
-from prevention.accounts.access import ROLES, PermissionDenied, Principal, require
+from prevention.accounts.access import (
+    ROLES,
+    PermissionDenied,
+    Principal,
+    System,
+    require,
+    system,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +66,14 @@ class AccountError(ValueError):
     """An account operation that cannot be done as asked; the message says why."""
 
 
-def cli_actor() -> User:
-    """Whoever runs `python -m prevention user ...`: shell access to the database is admin."""
+def cli_actor() -> System:
+    """Whoever runs `python -m prevention user ...`: shell access to the database is more
+    than any role (access.SYSTEM_ROLE), recorded under the login name."""
     try:
         who = getpass.getuser()
     except Exception:  # no login name in some containers
         who = "unknown"
-    return User(id=None, username=f"cli:{who}", role="admin")
+    return system(f"cli:{who}")
 
 
 def hash_password(password: str) -> str:
@@ -181,7 +189,7 @@ def add_account(session: Session, actor: Principal | None, username: str, role: 
         if role != "admin":
             raise AccountError("no admin account exists yet: the first account must be an admin")
     else:
-        require(actor, "account.manage")
+        require(actor, "account.manage", session)
     # Only the anonymous form is limited to once: an operator with shell access (the command
     # line) can always make an admin, which is also the way back if every admin was removed.
     bootstrap = first and actor is None
@@ -228,7 +236,7 @@ def _enabled_admins(session: Session) -> int:
 
 
 def _change(session: Session, actor: Principal | None, username: str, action: str, **values) -> User:
-    require(actor, "account.manage")
+    require(actor, "account.manage", session)
     account = get_account(session, username)
     before = _public(account)
     losing_admin = account.role == "admin" and not account.disabled and (
@@ -269,7 +277,7 @@ def set_password(session: Session, actor: Principal | None, username: str, passw
     account = get_account(session, username)
     own = actor is not None and actor.id == account.id
     if not own:
-        require(actor, "account.manage")
+        require(actor, "account.manage", session)
     check_password_rules(password, account.username)
     account.password_hash = hash_password(password)
     session.flush()
@@ -580,7 +588,7 @@ def oidc_configured(secrets: Mapping) -> bool:
 
 
 def list_accounts(session: Session, actor: Principal | None) -> list[dict]:
-    require(actor, "account.manage")
+    require(actor, "account.manage", session)
     Account = _account_model()
     accounts = session.scalars(select(Account).order_by(Account.username))
     return [{"id": a.id, **_public(a), "created_at": a.created_at} for a in accounts]

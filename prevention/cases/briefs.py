@@ -110,7 +110,7 @@ def evidence_digest(evidence: dict[str, str]) -> str:
 def gather(session: Session, viewer: Principal | None, case_id: int, bundle: Bundle,
            rules: RuleSet | None = None, new_since: pd.DataFrame | None = None) -> Brief:
     """Everything the brief shows, from the frozen snapshot plus the bundle for context."""
-    require(viewer, "brief.export")
+    require(viewer, "brief.export", session)
     case = get_case(session, viewer, case_id)
     snap = case.snapshot
     if rules is None:

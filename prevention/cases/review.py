@@ -122,7 +122,7 @@ def published(session: Session) -> tuple[str, int]:
 def publish(session: Session, actor: Principal | None, rule_set_id: str, version: int,
             note: str = "") -> None:
     """Make a stored rule-set version the one cases open under (admins only; audited)."""
-    require(actor, "ruleset.publish")
+    require(actor, "ruleset.publish", session)
     from prevention.storage.models.core import RuleSetVersion
 
     exists = session.scalar(select(RuleSetVersion.id).where(
@@ -135,6 +135,10 @@ def publish(session: Session, actor: Principal | None, rule_set_id: str, version
     audit.record(session, actor, "ruleset.publish", "rule_set", f"{rule_set_id}@{version}",
                  before=before, after={"rule_set_id": rule_set_id, "version": version}, detail=note)
     session.flush()
+    # The public pages' choice of rule sets and their default follow the publication.
+    from prevention.storage.frames import bump_version
+
+    bump_version(session)
 
 
 def _stored_rule_set(rule_set_id: str, version: int) -> RuleSet:
@@ -244,7 +248,7 @@ def sync_cases(session: Session, actor: Principal | None, evaluation: Evaluation
     Pass the evaluation of the *published* rule set; `links` (signal_id, issuer_id) makes the
     evidence hashes cover who spoke, not only what was said.
     """
-    require(actor, "case.sync")
+    require(actor, "case.sync", session)
     report = SyncReport(as_of=evaluation.as_of, rule_set=evaluation.rules.label)
     as_of = date.fromisoformat(evaluation.as_of)
     table = evaluation.table
@@ -355,7 +359,7 @@ def _cols(obj, names) -> dict:
 def queue(session: Session, viewer: Principal | None, statuses=("new", "in_review", "decided"),
           assignee_id: int | None = None) -> list[dict]:
     """The review queue: one row per case in the given states, oldest open first."""
-    require(viewer, "case.view")
+    require(viewer, "case.view", session)
     stmt = select(ReviewCase).where(ReviewCase.status.in_(list(statuses)))
     if assignee_id is not None:
         stmt = stmt.where(ReviewCase.assignee_id == assignee_id)
@@ -375,7 +379,7 @@ def queue(session: Session, viewer: Principal | None, statuses=("new", "in_revie
 
 
 def get_case(session: Session, viewer: Principal | None, case_id: int) -> CaseView:
-    require(viewer, "case.view")
+    require(viewer, "case.view", session)
     case = session.get(ReviewCase, case_id, populate_existing=True)
     if case is None:
         raise CaseNotFound(f"no case {case_id}")
@@ -483,11 +487,11 @@ def save_case(session: Session, actor: Principal | None, case_id: int, expected_
     if not yours:
         raise CaseError("nothing to save")
     if status is not None:
-        require(actor, "case.transition")
+        require(actor, "case.transition", session)
     if assignee is not _UNSET:
-        require(actor, "case.assign")
+        require(actor, "case.assign", session)
     if assessments:
-        require(actor, "case.assess")
+        require(actor, "case.assess", session)
     case = _load_for_write(session, case_id, expected_version, yours)
     # One UPDATE per save: autoflush before the lookups below would bump the version once
     # per lookup and let a stale write slip past the conflict handling.
@@ -554,7 +558,7 @@ def save_case(session: Session, actor: Principal | None, case_id: int, expected_
 def decide(session: Session, actor: Principal | None, case_id: int, expected_version: int,
            action: str, rationale: str) -> CaseView:
     """Record the Bureau's decision: the action, the reasons, who and when."""
-    require(actor, "case.decide")
+    require(actor, "case.decide", session)
     rationale = (rationale or "").strip()
     yours = {"decision": {"action": action, "rationale": rationale}}
     if action not in ACTION_LABELS:
@@ -581,7 +585,7 @@ def decide(session: Session, actor: Principal | None, case_id: int, expected_ver
 
 def comment(session: Session, actor: Principal | None, case_id: int, body: str) -> None:
     """Add a confidential comment. Comments never conflict: they only add, so no version check."""
-    require(actor, "case.comment")
+    require(actor, "case.comment", session)
     body = (body or "").strip()
     if not body:
         raise CaseError("an empty comment was not saved")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prevention.accounts import audit
+from prevention.accounts.access import Principal, require
 from prevention.storage.db import session_scope
 from prevention.storage.frames import bump_version
 from prevention.storage.models.core import RuleSetVersion
@@ -97,9 +98,10 @@ def get_rule_set(rule_set_id: str, version: int | None = None,
         return parse_rule_set(yaml.safe_load(row.body), origin=f"stored {rule_set_id} v{row.version}")
 
 
-def save_rule_set_version(rules: RuleSet, author: str, note: str = "", *,
+def save_rule_set_version(rules: RuleSet, author: Principal, note: str = "", *,
                           engine: Engine | None = None, session: Session | None = None) -> RuleSet:
     """Store `rules` as the next version of its id (version 1 for a new id) and return it.
+    `author`: the acting account; its stored role must allow `scenario.save`.
 
     Pass `session` to save inside the caller's transaction (e.g. with its audit entry).
     """
@@ -112,13 +114,14 @@ def save_rule_set_version(rules: RuleSet, author: str, note: str = "", *,
             raise RuleSetConflict(
                 f"another version of {rules.id!r} was saved at the same moment; "
                 "reload the latest version and save your change again") from None
+    require(author, "scenario.save", session)
     latest = session.scalar(select(func.max(RuleSetVersion.version))
                             .where(RuleSetVersion.id == rules.id)) or 0
     # Re-validate the copy: model_copy(update=...) skips validation.
     saved = parse_rule_set(rules.model_copy(update={"version": latest + 1}).model_dump(mode="json"),
                            origin=f"{rules.id} v{latest + 1}")
     session.add(RuleSetVersion(id=saved.id, version=saved.version, title=saved.title,
-                               body=rule_set_to_yaml(saved), author=author, note=note))
+                               body=rule_set_to_yaml(saved), author=author.username[:120], note=note))
     session.flush()
     audit.record(session, author, "ruleset.save", "rule_set", f"{saved.id}@{saved.version}",
                  after=saved.model_dump(mode="json"), detail=note)

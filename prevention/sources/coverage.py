@@ -33,7 +33,7 @@ def declare(session: Session, actor: Principal | None, *, source: str, issuer_ki
             start: date | str, end: date | str, country: str = "",
             completeness: str = "complete", note: str = "") -> Coverage:
     """Store one coverage row declared by a person. The same row twice is refused."""
-    require(actor, "coverage.declare")
+    require(actor, "coverage.declare", session)
     given = pd.DataFrame([{"source": source, "issuer_kind": issuer_kind, "country": country,
                            "start": str(start), "end": str(end), "completeness": completeness}])
     try:
@@ -59,7 +59,7 @@ def declare(session: Session, actor: Principal | None, *, source: str, issuer_ki
 def end(session: Session, actor: Principal | None, coverage_id: int, last_day: date | str,
         note: str = "") -> Coverage:
     """Shorten a coverage row to end on `last_day` (a source that stopped being kept up)."""
-    require(actor, "coverage.declare")
+    require(actor, "coverage.declare", session)
     cov = session.get(Coverage, coverage_id)
     if cov is None:
         raise CoverageError(f"no coverage row #{coverage_id}")

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from prevention.accounts import audit
+from prevention.accounts.access import Principal, require
 from prevention.sources.importers import PARSERS, get_parser
 from prevention.sources.ingest import (
     ImportReport,
@@ -106,10 +107,13 @@ class _StillBad(Exception):
         self.reason = reason
 
 
-def resubmit(quarantine_id: int, raw: dict, *, user: str,
+def resubmit(quarantine_id: int, raw: dict, *, user: Principal,
              engine: Engine | None = None) -> FixResult:
-    """Re-parse an edited row and store it, or keep it quarantined with the new reason."""
+    """Re-parse an edited row and store it, or keep it quarantined with the new reason.
+    `user`: the acting account; its stored role must allow `quarantine.fix`."""
     engine = engine or get_engine()
+    with engine.connect() as conn:
+        require(user, "quarantine.fix", conn)
     with engine.connect() as conn:
         found = conn.execute(
             sa.select(QuarantinedRow.__table__, Import.source_kind, Import.file_name,
@@ -145,13 +149,13 @@ def resubmit(quarantine_id: int, raw: dict, *, user: str,
                     str(r) for r in parsed.rejected) or "the row could not be read"
                 raise _StillBad(reason)
             kept = {k: v for k, v in options.items() if k != "known_issuers"}
-            store_in(conn, parsed, report, user=user, options=kept | {"quarantine_id":
-                                                                       quarantine_id})
+            store_in(conn, parsed, report, user=user, action="quarantine.fix",
+                     options=kept | {"quarantine_id": quarantine_id})
             if report.quarantined or report.skipped:
                 raise _StillBad("; ".join(report.problems) or
                                 "skipped: " + ", ".join(report.skipped_by_reason))
             conn.execute(sa.update(q).where(q.c.id == quarantine_id).values(
-                status="fixed", fixed_at=datetime.now(timezone.utc), fixed_by=user,
+                status="fixed", fixed_at=datetime.now(timezone.utc), fixed_by=user.username[:120],
                 fixed_import_id=report.import_id, raw=raw))
             audit.record(conn, user, "quarantine.fix", "quarantine", quarantine_id,
                          before={"raw": found["raw"]}, after={"raw": raw, "import_id": report.import_id})

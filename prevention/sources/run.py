@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from prevention.accounts import audit
-from prevention.accounts.access import Principal, require
+from prevention.accounts.access import Principal, require, system
 from prevention.sources import archive, registry
 from prevention.sources.connector import Cursor, FetchRun, Page, fetch_pages, readable
 from prevention.sources.http import HostUnreachable, HttpClient, Request
@@ -182,13 +182,16 @@ def _busy_message(source: str, run: dict) -> str:
             f"{STALE.seconds // 60} minutes without a page if it ran on another machine)")
 
 
-def _actor_name(actor: Principal | str | None) -> str:
-    """A bare name (the CLI, the timer) is trusted as the import command is; a signed-in user,
-    or None (an anonymous visitor of a page), needs the `source.fetch` action."""
-    if isinstance(actor, str):
-        return actor or "system"
-    require(actor, "source.fetch")
-    return actor.username
+CLI = system("cli")
+
+
+def _checked(actor: Principal | None, engine: Engine) -> Principal:
+    """The acting account, once its stored role allows `source.fetch` (checked before any
+    request goes out; each page's transaction checks again). The command line and the timer
+    pass system(name); None is an anonymous visitor of a page."""
+    with engine.connect() as conn:
+        require(actor, "source.fetch", conn)
+    return actor
 
 
 def connector_for(source: str, settings: Settings, connectors: Mapping | None = None):
@@ -208,9 +211,10 @@ def connector_for(source: str, settings: Settings, connectors: Mapping | None = 
 class _Run:
     """One fetch of one source: stores pages as they come, then the run's end."""
 
-    def __init__(self, engine: Engine, source: str, connector, actor: str, start: Cursor,
+    def __init__(self, engine: Engine, source: str, connector, actor: Principal, start: Cursor,
                  previous: dict | None, resume: dict | None, progress: FetchProgress | None):
         self.engine, self.source, self.connector, self.actor = engine, source, connector, actor
+        self.name = actor.username
         self.start, self.progress = start, progress
         self.token = uuid.uuid4().hex
         self.expected = previous.get("token") if previous else None  # the run we take over
@@ -226,7 +230,7 @@ class _Run:
               counts: dict | None = None) -> dict:
         return {"token": self.token, "pid": os.getpid(), "host": socket.gethostname(),
                 "started_at": self.started_at, "heartbeat": _now().isoformat(),
-                "actor": self.actor, "cursor": cursor_json(self.start),
+                "actor": self.name, "cursor": cursor_json(self.start),
                 "pages": self.page_ids if page_ids is None else page_ids,
                 "next": archive.request_json(next_request),
                 "counts": self.counts if counts is None else counts}
@@ -249,7 +253,7 @@ class _Run:
             if new and archive.holds_anything(page.parsed):
                 parsed = archive.storable(conn, page.parsed)
                 report = new_report(parsed, page.response.sha256)
-                blocked = store_in(conn, parsed, report, user=self.actor)
+                blocked = store_in(conn, parsed, report, user=self.actor, action="source.fetch")
                 archive.set_import(conn, response_id, report.import_id)
                 links = archive.link_signals(conn, response_id, parsed, blocked)
                 counts |= {"accepted": report.accepted, "duplicates": report.duplicates,
@@ -298,7 +302,7 @@ class _Run:
                                                 f"{len(whole.pages)} page(s)",
                                       coverage=coverage)
                 report = new_report(parsed, "")
-                store_in(conn, parsed, report, user=self.actor)
+                store_in(conn, parsed, report, user=self.actor, action="source.fetch")
                 added = report.coverage
             self.counts["coverage"] += added
             self.report.coverage += added
@@ -331,7 +335,7 @@ class _Run:
     def last(self, outcome: str, error: str) -> dict:
         return {"last_started_at": datetime.fromisoformat(self.started_at),
                 "last_finished_at": _now(), "last_outcome": outcome, "last_error": error,
-                "last_actor": self.actor[:120], **{f"last_{k}": v for k, v in self.counts.items()}}
+                "last_actor": self.name[:120], **{f"last_{k}": v for k, v in self.counts.items()}}
 
 
 def _not_stored(conn: Connection, coverage):
@@ -375,15 +379,16 @@ def expected_pages(page: Page) -> int | None:
 
 
 def fetch(source: str, *, since: str | None = None, until: str | None = None,
-          restart: bool = False, actor: Principal | str | None = "cli",
+          restart: bool = False, actor: Principal | None = CLI,
           engine: Engine | None = None, settings: Settings | None = None,
           client: HttpClient | None = None, connectors: Mapping | None = None,
           progress: FetchProgress | None = None, max_pages: int = 500) -> FetchReport:
     """Fetch one source (see the module docstring). `since`/`until` (ISO days) start a new run
     over that span, for a source searched by date; `restart` drops an interrupted run instead of
-    continuing it. A signed-in user needs the `source.fetch` action; a bare name (the CLI, the
-    timer) is recorded as given."""
-    name = _actor_name(actor)
+    continuing it. `actor` needs the `source.fetch` action (system(name) for the command line
+    and the timer, recorded under that name)."""
+    engine = engine or get_engine()
+    _checked(actor, engine)
     settings = settings or get_settings()
     connector = connector_for(source, settings, connectors)
     dated = getattr(connector, "takes_span", False)
@@ -398,7 +403,6 @@ def fetch(source: str, *, since: str | None = None, until: str | None = None,
                 raise SourceNotReady(f"{label} {value!r} is not a day (YYYY-MM-DD)") from None
     if since and until and until < since:
         raise SourceNotReady(f"--until {until} is before --since {since}")
-    engine = engine or get_engine()
     with engine.connect() as conn:
         row = cursor_row(conn, source)
     previous = (row or {}).get("run")
@@ -415,7 +419,7 @@ def fetch(source: str, *, since: str | None = None, until: str | None = None,
             raise SourceNotReady(f"{source} has never been fetched: give --since YYYY-MM-DD, "
                                  "the first day to search (later fetches continue from the "
                                  "last day stored)")
-    job = _Run(engine, source, connector, name, start, previous, resume, progress)
+    job = _Run(engine, source, connector, actor, start, previous, resume, progress)
     with _active_lock:
         _active.add(job.token)
     own_client = client is None
@@ -492,7 +496,7 @@ class ReparseReport:
 QUARANTINE = QuarantinedRow.__table__
 
 
-def reparse(source: str, *, actor: Principal | str | None = "cli",
+def reparse(source: str, *, actor: Principal | None = CLI,
             engine: Engine | None = None,
             progress: FetchProgress | None = None) -> ReparseReport:
     """Rebuild what the connector stored from each archived response of `source`, with today's
@@ -500,13 +504,13 @@ def reparse(source: str, *, actor: Principal | str | None = "cli",
     (by a fetch, not by a file import) and its links are replaced by what it reads as now, its
     open quarantined rows are closed and the rows still bad quarantined again with today's
     reason. Outcomes and accreditations are natural-key records: new ones are added."""
-    name = _actor_name(actor)
+    engine = engine or get_engine()
+    _checked(actor, engine)
     try:
         parse = registry.parser(source)
     except KeyError:
         raise SourceNotReady(f"unknown source {source!r}; the sources are: "
                              f"{', '.join(registry.source_ids(get_settings()))}") from None
-    engine = engine or get_engine()
     with engine.connect() as conn:
         row = cursor_row(conn, source)
         ids = [r[0] for r in conn.execute(sa.select(archive.RAW.c.id).where(
@@ -520,7 +524,7 @@ def reparse(source: str, *, actor: Principal | str | None = "cli",
     try:
         for n, rid in enumerate(ids, 1):
             with engine.begin() as conn:
-                _reparse_one(conn, source, rid, parse, name, out)
+                _reparse_one(conn, source, rid, parse, actor, out)
             if progress:
                 progress(n, len(ids), f"response {n} of {len(ids)} parsed again")
     finally:
@@ -528,7 +532,7 @@ def reparse(source: str, *, actor: Principal | str | None = "cli",
     return out
 
 
-def _reparse_one(conn: Connection, source: str, rid: int, parse, actor: str,
+def _reparse_one(conn: Connection, source: str, rid: int, parse, actor: Principal,
                  out: ReparseReport) -> None:
     ((_, old_import, response),) = archive.load(conn, [rid])
     out.responses += 1
@@ -549,11 +553,11 @@ def _reparse_one(conn: Connection, source: str, rid: int, parse, actor: str,
             # Closed before storing, so that rows still bad are quarantined again (an open row
             # with the same key would hide them) with today's reason.
             conn.execute(sa.update(QUARANTINE).where(QUARANTINE.c.id.in_(closed)).values(
-                status="fixed", fixed_at=_now(), fixed_by=f"reparse by {actor}"[:120]))
+                status="fixed", fixed_at=_now(), fixed_by=f"reparse by {actor.username}"[:120]))
     out.removed += _forget(conn, rid)
     parsed = archive.storable(conn, parsed)
     report = new_report(parsed, response.sha256)
-    blocked = store_in(conn, parsed, report, user=actor)
+    blocked = store_in(conn, parsed, report, user=actor, action="source.fetch")
     archive.set_import(conn, rid, report.import_id)
     archive.link_signals(conn, rid, parsed, blocked)
     if closed:

@@ -16,6 +16,7 @@ import pycountry
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from prevention.accounts.access import system
 from prevention.cases.rulesets import seed_shipped
 from prevention.sources.importers import ParserUnavailable
 from prevention.sources.ingest import declare_coverage, file_sha256, import_file
@@ -25,7 +26,7 @@ from prevention.storage.models.core import Country, Coverage, Import
 from prevention.storage.settings import get_settings
 from triggers.vocabulary import EXTRA_COUNTRY_CODES
 
-SEED_USER = "seed"
+SEED_USER = system("seed")
 
 
 @dataclass(frozen=True)

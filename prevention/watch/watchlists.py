@@ -54,8 +54,8 @@ def _user(name: str) -> str:
     return name[:120]
 
 
-def _actor(actor: Principal | None) -> str:
-    require(actor, "watchlist.manage")
+def _actor(actor: Principal | None, engine: Engine | None = None) -> str:
+    require(actor, "watchlist.manage", engine)
     return _user(actor.username)
 
 
@@ -75,7 +75,8 @@ def _info(s: Session, w: Watchlist) -> WatchlistInfo:
 
 
 def _owned(s: Session, watchlist_id: int, actor: Principal | None) -> Watchlist:
-    owner = _actor(actor)
+    owner = _user(actor.username) if actor is not None else ""
+    require(actor, "watchlist.manage", s)
     w = s.get(Watchlist, watchlist_id)
     if w is None:
         raise WatchlistError(f"watchlist {watchlist_id} does not exist (it may have been deleted)")
@@ -85,7 +86,7 @@ def _owned(s: Session, watchlist_id: int, actor: Principal | None) -> Watchlist:
 
 
 def create(actor: Principal | None, name: str, countries=(), engine: Engine | None = None) -> WatchlistInfo:
-    owner, name = _actor(actor), _clean_name(name)
+    owner, name = _actor(actor, engine), _clean_name(name)
     try:
         with session_scope(engine) as s:
             w = Watchlist(owner=owner, name=name, shared=False, share_token=new_share_token())

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from prevention.accounts.access import can
 from prevention.cases import rulesets
 from prevention.storage import frames
 from prevention.storage.settings import get_settings
@@ -19,7 +20,7 @@ from prevention.web import exports, views
 from prevention.web.registry import DEFAULT_PAGE
 from triggers.evaluate import Evaluation, evaluate
 from triggers.prepared import prepare
-from triggers.rules import DEFAULT_RULE_SET_ID, RuleSet, rule_set_to_yaml
+from triggers.rules import RuleSet, rule_set_to_yaml
 from triggers.timeline import Timeline, timeline
 
 # ---------------------------------------------------------------- cached data
@@ -71,21 +72,44 @@ def status_timeline(rules: RuleSet, start, end) -> Timeline:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _rule_set_list(db: str, version: int) -> list:
-    return rulesets.list_rule_sets()
+def _rule_set_list(db: str, version: int) -> tuple[list, tuple[str, int]]:
+    from prevention.cases import review
+    from prevention.storage.db import session_scope
+
+    with session_scope() as s:
+        return rulesets.list_rule_sets(), review.published(s)
+
+
+def sees_scenarios(user=None) -> bool:
+    """Whether the signed-in account may see unpublished scenarios (those who may save them)."""
+    return can(signed_in() if user is None else user, "scenario.save")
 
 
 def rule_set_choices() -> dict[str, str]:
-    """'id' (latest) and 'id@v' -> label, for every stored rule set."""
-    infos = _rule_set_list(*db_key())
-    latest: dict[str, object] = {}
+    """'id' (latest) and 'id@v' -> label, for the rule sets the signed-in account may choose:
+    every stored one for researchers and admins; for everyone else the shipped versions and
+    the published one, so that a saved but unpublished scenario never appears on a public
+    page. 'id' (latest) is offered only when the latest stored version is one of those."""
+    infos, published = _rule_set_list(*db_key())
+    latest = {info.id: info for info in infos}
+    if not sees_scenarios():
+        infos = [i for i in infos if i.author == rulesets.SHIPPED_AUTHOR
+                 or (i.id, i.version) == published]
+    out = {}
     for info in infos:
-        latest[info.id] = info
-    out = {rid: f"{info.title} — {rid} (latest, v{info.version})" for rid, info in latest.items()}
+        if info.version == latest[info.id].version:
+            out[info.id] = f"{info.title} — {info.id} (latest, v{info.version})"
     for info in infos:
         if info.version != latest[info.id].version:
             out[f"{info.id}@{info.version}"] = f"{info.title} — {info.id} v{info.version}"
     return out
+
+
+def default_rule_set() -> str:
+    """The choice every page starts on: the published rule set version."""
+    infos, (rid, version) = _rule_set_list(*db_key())
+    latest = max((i.version for i in infos if i.id == rid), default=version)
+    return rid if version == latest else f"{rid}@{version}"
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -161,8 +185,12 @@ def context(sidebar: bool = True) -> tuple[str, RuleSet, date]:
     """The rule set and as-of date every evaluating page shares (in the sidebar and the URL)."""
     where = st.sidebar if sidebar else st
     choices = rule_set_choices()
+    asked = st.query_params.get("rules")
     with where:
-        param = url_selectbox("Rule set", list(choices), "rules", DEFAULT_RULE_SET_ID,
+        if asked and asked not in choices:
+            st.info("The link names a rule set that is not published here; the published one "
+                    "is shown. Researchers see saved scenarios after signing in.")
+        param = url_selectbox("Rule set", list(choices), "rules", default_rule_set(),
                               format_func=lambda k: choices.get(k, k),
                               help="The proposal whose criteria are applied. These are proposals "
                                    "States made, not rules the Council adopted.")

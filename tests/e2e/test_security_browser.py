@@ -52,6 +52,7 @@ EVIL = "![x](http://127.0.0.1:9/x.png) [click](javascript:alert(1))"
 def test_a_rule_set_title_with_markdown_is_shown_as_typed(page, server):
     """A researcher names a scenario with markdown; an anonymous visitor opening it sees the
     characters, and the browser neither fetches the image nor gets a javascript: link."""
+    from prevention.accounts.access import system
     from prevention.cases import rulesets
     from prevention.storage.db import dispose_engine, get_engine
     from prevention.web import views
@@ -61,7 +62,7 @@ def test_a_rule_set_title_with_markdown_is_shown_as_typed(page, server):
     base = load_rule_set("glion-iii-2016")
     scenario = views.rules_with(base, {}, {}, rule_id=views.scenario_id(base.id, "markdown title"),
                                 title=EVIL)
-    saved = rulesets.save_rule_set_version(scenario, author="rosa", note="", engine=get_engine(url))
+    saved = rulesets.save_rule_set_version(scenario, author=system("rosa"), note="", engine=get_engine(url))
     dispose_engine(url)
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "127.0.0.1:9/" in r.url else None)

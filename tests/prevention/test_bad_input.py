@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
+from prevention.accounts.access import system
 from prevention.cli import main as cli
 from prevention.sources.ingest import import_file
 from prevention.sources.quarantine import list_quarantine
@@ -41,7 +42,7 @@ def test_1_an_unclosed_quote_in_a_big_table_costs_one_row(engine, tmp_path):
     lines[10] = '2021-01-10,SYR,UN Security Council,security_council,"T9'  # row 11 of the file
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    r = import_file(path, "table", user="t", engine=engine)
+    r = import_file(path, "table", user=system("t"), engine=engine)
     assert r.rows_read == 200_000  # the physical rows, every one accounted for
     assert (r.accepted + r.duplicates, r.quarantined) == (199_999, 1)
     [q] = list_quarantine(engine=engine).to_dict("records")
@@ -55,14 +56,14 @@ def test_1_an_unclosed_quote_in_a_bundle_and_an_sp_export(engine, tmp_path):
     text = (folder / "signals.csv").read_text(encoding="utf-8").replace('"""open"', '"open')
     (folder / "signals.csv").write_text(text + "s-after,2011-02-24,LBY,ohchr-hc,true,after,,,,\n",
                                         encoding="utf-8")
-    r = import_file(folder, "bundle", user="t", engine=engine)
+    r = import_file(folder, "bundle", user=system("t"), engine=engine)
     assert r.quarantined == 1 and "s-after" in set(load_bundle(engine).signals["signal_id"])
     sp = tmp_path / "sp.csv"
     rows = [sp_row(1), sp_row(2), sp_row(3)]
     rows[1][9] = '"1'
     write_csv(sp, SP_HEADER, rows)
     sp.write_text(sp.read_text(encoding="utf-8").replace('"""1"', '"1'), encoding="utf-8")
-    r = import_file(sp, "ohchr-sp", user="t", engine=engine)
+    r = import_file(sp, "ohchr-sp", user=system("t"), engine=engine)
     assert (r.rows_read, r.accepted, r.quarantined) == (3, 2, 1)
 
 
@@ -84,7 +85,7 @@ def test_2_every_parser_refuses_days_out_of_range(engine, tmp_path, day):
     bundle = write_bundle(tmp_path / "b", [SIGNALS[0][:1] + [day] + SIGNALS[0][2:]])
     for path, kind in [(table, "table"), (sp, "ohchr-sp"), (outcomes, "outcomes"),
                        (nhri, "nhri"), (bundle, "bundle")]:
-        r = import_file(path, kind, user="t", engine=engine)
+        r = import_file(path, kind, user=system("t"), engine=engine)
         assert r.quarantined == 1, kind
     reasons = list_quarantine(engine=engine)["reason"]
     assert all("outside the days the product accepts" in r for r in reasons), list(reasons)
@@ -96,12 +97,12 @@ def test_2_a_membership_before_the_un_is_fine_before_1800_is_not(engine, tmp_pat
     path = tmp_path / "m.csv"
     write_csv(path, ["org_id", "country", "since", "until"],
               [["las", "SYR", "1945-03-22", ""], ["las", "EGY", "1700-01-01", ""]])
-    r = import_file(path, "memberships", user="t", engine=engine)
+    r = import_file(path, "memberships", user=system("t"), engine=engine)
     assert (r.accepted, r.quarantined) == (1, 1)
 
 
 def test_2_the_loader_never_crashes_on_a_stored_row(engine, tmp_path):
-    import_file(write_bundle(tmp_path / "b"), "bundle", user="t", engine=engine)
+    import_file(write_bundle(tmp_path / "b"), "bundle", user=system("t"), engine=engine)
     with engine.begin() as conn:  # as written before days were checked
         conn.execute(sa.text("UPDATE signals SET date = '9999-12-31' WHERE signal_id = 'libya-2011-hc'"))
         conn.execute(sa.text("UPDATE data_version SET version = version + 1"))
@@ -163,7 +164,7 @@ def test_4_a_misspelt_bundle_column_is_reported_not_dropped_silently(engine, tmp
     folder = write_bundle(tmp_path / "b")
     text = (folder / "signals.csv").read_text(encoding="utf-8").replace("summary", "sumary", 1)
     (folder / "signals.csv").write_text(text, encoding="utf-8")
-    r = import_file(folder, "bundle", user="t", engine=engine)
+    r = import_file(folder, "bundle", user=system("t"), engine=engine)
     assert r.accepted == 6
     assert any("unknown column(s)" in p and "sumary" in p for p in r.problems), r.problems
 
@@ -175,7 +176,7 @@ def test_5_a_bundle_with_a_file_that_is_not_utf8_stores_nothing(engine, tmp_path
     (folder / "signals.csv").write_bytes((folder / "signals.csv").read_text().replace(
         "Libya", "Lïbya").encode("latin-1"))
     before = table_counts(engine)
-    r = import_file(folder, "bundle", user="t", engine=engine)
+    r = import_file(folder, "bundle", user=system("t"), engine=engine)
     assert not r.read_anything and any("not UTF-8" in p for p in r.problems)
     assert table_counts(engine) == before  # not even its issuers
     assert cli(["import", str(folder), "--kind", "bundle"]) == 2
@@ -187,7 +188,7 @@ def test_6_re_importing_the_same_bad_file_adds_no_second_quarantine_row(engine, 
     folder = write_bundle(tmp_path / "b", SIGNALS + [["bad", "22/02/2011", "LBY", "ohchr-hc", "true",
                                                        "", "", "", "", ""]])
     for _ in range(3):
-        r = import_file(folder, "bundle", user="t", engine=engine)
+        r = import_file(folder, "bundle", user=system("t"), engine=engine)
         assert r.quarantined == 1  # the report still says the row is not in
     assert len(list_quarantine(engine=engine)) == 1
 

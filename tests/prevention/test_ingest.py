@@ -5,6 +5,7 @@ import filecmp
 import pytest
 import sqlalchemy as sa
 
+from prevention.accounts.access import system
 from prevention.sources import ingest
 from prevention.sources.export import export_bundle
 from prevention.sources.ingest import IngestError, import_file
@@ -21,10 +22,10 @@ def _adds_up(r) -> bool:
 
 
 def test_sample_bundle_imports_once_and_reimport_adds_nothing(engine):
-    first = import_file(SAMPLE, "bundle", user="alice", engine=engine)
+    first = import_file(SAMPLE, "bundle", user=system("alice"), engine=engine)
     assert (first.rows_read, first.accepted, first.quarantined) == (158, 158, 0)
     before = table_counts(engine)
-    again = import_file(SAMPLE, "bundle", user="alice", engine=engine)
+    again = import_file(SAMPLE, "bundle", user=system("alice"), engine=engine)
     assert (again.accepted, again.duplicates, again.quarantined) == (0, 158, 0)
     after = table_counts(engine)
     assert after["signals"] == before["signals"] == 30
@@ -39,10 +40,10 @@ def test_sample_bundle_imports_once_and_reimport_adds_nothing(engine):
 
 
 def test_import_export_import_changes_nothing(engine, tmp_path):
-    import_file(SAMPLE, "bundle", user="t", engine=engine)
+    import_file(SAMPLE, "bundle", user=system("t"), engine=engine)
     one = export_bundle(tmp_path / "one", engine)
     before = table_counts(engine)
-    again = import_file(one, "bundle", user="t", engine=engine)
+    again = import_file(one, "bundle", user=system("t"), engine=engine)
     assert again.accepted == 0 and again.quarantined == 0 and again.duplicates == again.rows_read
     assert {k: v for k, v in table_counts(engine).items() if k not in ("imports", "version")} == \
         {k: v for k, v in before.items() if k not in ("imports", "version")}
@@ -68,7 +69,7 @@ def test_bad_rows_are_quarantined_and_good_rows_kept(engine, tmp_path):
     ]
     issuers = ISSUERS + [["broken", "Broken", "pundit", "", "", ""]]
     folder = write_bundle(tmp_path / "b", signals, issuers)
-    r = import_file(folder, "bundle", user="t", engine=engine)
+    r = import_file(folder, "bundle", user=system("t"), engine=engine)
     assert _adds_up(r)
     assert (r.rows_read, r.accepted, r.duplicates, r.quarantined) == (15, 6, 1, 8)
     stored = set(load_bundle(engine).signals["signal_id"])
@@ -90,12 +91,12 @@ def test_bad_rows_are_quarantined_and_good_rows_kept(engine, tmp_path):
 
 
 def test_same_key_with_different_content_is_quarantined_with_the_stored_value(engine, tmp_path):
-    import_file(write_bundle(tmp_path / "a"), "bundle", user="t", engine=engine)
+    import_file(write_bundle(tmp_path / "a"), "bundle", user=system("t"), engine=engine)
     changed = [SIGNALS[0], SIGNALS[1][:5] + ["Another title"] + SIGNALS[1][6:],
                ["libya-2011-new", "2011-02-24", "LBY", "las", "true", "", "", "", "", ""]]
     r = import_file(write_bundle(tmp_path / "b", changed, ISSUERS[:2] +
                                  [["unsc", "Security Council (renamed)", "security_council", "",
-                                   "", ""]]), "bundle", user="t", engine=engine)
+                                   "", ""]]), "bundle", user=system("t"), engine=engine)
     assert (r.accepted, r.duplicates, r.quarantined) == (1, 3, 2) and _adds_up(r)
     text = "\n".join(r.problems)
     assert "title: stored 'LAS on Libya', this row 'Another title'" in text
@@ -105,14 +106,14 @@ def test_same_key_with_different_content_is_quarantined_with_the_stored_value(en
 
 
 def test_signals_may_reference_issuers_already_stored(engine, tmp_path):
-    import_file(write_bundle(tmp_path / "a"), "bundle", user="t", engine=engine)
+    import_file(write_bundle(tmp_path / "a"), "bundle", user=system("t"), engine=engine)
     more = [["libya-2011-hc-2", "2011-02-25", "LBY", "ohchr-hc;las", "true", "", "", "", "", ""]]
-    r = import_file(write_bundle(tmp_path / "b", more, []), "bundle", user="t", engine=engine)
+    r = import_file(write_bundle(tmp_path / "b", more, []), "bundle", user=system("t"), engine=engine)
     assert (r.accepted, r.quarantined) == (1, 0)
 
 
 def test_a_failure_mid_import_leaves_the_database_unchanged(engine, tmp_path, monkeypatch):
-    import_file(write_bundle(tmp_path / "a"), "bundle", user="t", engine=engine)
+    import_file(write_bundle(tmp_path / "a"), "bundle", user=system("t"), engine=engine)
     before = table_counts(engine)
     monkeypatch.setenv("PREVENTION_IMPORT_BATCH_SIZE", "100")
     get_settings.cache_clear()
@@ -127,7 +128,7 @@ def test_a_failure_mid_import_leaves_the_database_unchanged(engine, tmp_path, mo
             raise OSError("disk full (injected)")
 
     with pytest.raises(OSError, match="injected"):
-        import_file(write_bundle(tmp_path / "b", rows, ISSUERS), "bundle", user="t",
+        import_file(write_bundle(tmp_path / "b", rows, ISSUERS), "bundle", user=system("t"),
                     engine=engine, progress=failing)
     assert calls and calls[0][1] > 0
     assert table_counts(engine) == before
@@ -140,7 +141,7 @@ def test_progress_is_reported_per_batch(engine, tmp_path, monkeypatch):
     rows = [[f"s{i}", "2020-01-01", "SYR", "ohchr-hc", "true", "", "", "", "", ""]
             for i in range(250)]
     seen = []
-    import_file(write_bundle(tmp_path / "b", rows, ISSUERS), "bundle", user="t", engine=engine,
+    import_file(write_bundle(tmp_path / "b", rows, ISSUERS), "bundle", user=system("t"), engine=engine,
                 progress=lambda stage, done, total: seen.append((stage, done, total)))
     done = [d for stage, d, total in seen if stage == "signals" and total == 250]
     # Every batch of at most 100 rows is reported, up to the last row.
@@ -156,16 +157,16 @@ def test_an_unreadable_bundle_records_nothing(engine, tmp_path):
                                          "côte\n".encode("latin-1"))
     (folder / "issuers.csv").write_bytes(b"")
     before = table_counts(engine)
-    r = import_file(folder, "bundle", user="t", engine=engine)
+    r = import_file(folder, "bundle", user=system("t"), engine=engine)
     assert not r.read_anything and r.rows_read == 0
     assert any("not UTF-8" in p for p in r.problems) and any("empty file" in p for p in r.problems)
     assert table_counts(engine) == before
-    r = import_file(tmp_path / "missing", "bundle", user="t", engine=engine)
+    r = import_file(tmp_path / "missing", "bundle", user=system("t"), engine=engine)
     assert not r.read_anything and "not a folder" in r.problems[0]
 
 
 def test_sources_name_the_loaded_kinds(engine):
-    import_file(SAMPLE, "bundle", user="t", engine=engine)
+    import_file(SAMPLE, "bundle", user=system("t"), engine=engine)
     cov = load_sources(engine).iloc[0]
     assert cov["source_kind"] == "bundle" and cov["signals"] == 30
     assert "high_commissioner" in cov["issuer_kinds"] and "nhri" not in cov["issuer_kinds"]
@@ -175,7 +176,7 @@ def test_a_parser_that_loses_rows_is_refused(engine):
     from prevention.sources.importers.base import ParsedImport
 
     with pytest.raises(IngestError, match="5 rows read but 0 accounted for"):
-        ingest.store(ParsedImport(kind="table", file_name="x.csv", rows_read=5), user="t",
+        ingest.store(ParsedImport(kind="table", file_name="x.csv", rows_read=5), user=system("t"),
                      engine=engine)
     assert table_counts(engine)["imports"] == 0
 
@@ -208,7 +209,7 @@ def _parsed(links: list[tuple[str, str]]):
      ("s3", "las"), ("gone", "las")],
 ])
 def test_links_are_stored_once_in_key_order_however_the_parser_orders_them(engine, links):
-    report = ingest.store(_parsed(links), user="t", engine=engine)
+    report = ingest.store(_parsed(links), user=system("t"), engine=engine)
     assert (report.accepted, report.quarantined) == (3, 0)
     with engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT signal_id, issuer_id FROM signal_issuers")).all()
@@ -229,7 +230,7 @@ def test_references_are_checked_even_when_the_classification_is_wrong(engine, tm
                         set(ids) if table == "issuers" else real(conn, table, column, ids))
     monkeypatch.setattr("prevention.sources.importers.bundle.check", _without_issuer_check(), raising=True)
     with pytest.raises(IngestError, match="(?s)refused the import.*(FOREIGN KEY|nobody)"):
-        import_file(folder, "bundle", user="t", engine=engine)
+        import_file(folder, "bundle", user=system("t"), engine=engine)
     assert table_counts(engine)["signals"] == 0 and table_counts(engine)["imports"] == 0
 
 

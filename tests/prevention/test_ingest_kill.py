@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+from prevention.accounts.access import system
 from prevention.sources.ingest import import_file
 from prevention.storage.settings import PROJECT_DIR
 from tests.prevention.bundles import ISSUERS, table_counts, write_bundle
@@ -14,16 +15,17 @@ from tests.prevention.bundles import ISSUERS, table_counts, write_bundle
 CHILD = """
 import sys, time
 from prevention.sources.ingest import import_file
+from prevention.accounts.access import system
 def progress(stage, done, total):
     if stage == "signals":
         print("writing", flush=True)
         time.sleep(60)  # the parent kills us here, inside the import's transaction
-import_file(sys.argv[1], "bundle", user="killed", progress=progress)
+import_file(sys.argv[1], "bundle", user=system("killed"), progress=progress)
 """
 
 
 def test_a_killed_import_leaves_the_database_unchanged(engine, db_url, tmp_path):
-    import_file(write_bundle(tmp_path / "a"), "bundle", user="t", engine=engine)
+    import_file(write_bundle(tmp_path / "a"), "bundle", user=system("t"), engine=engine)
     before = table_counts(engine)
     rows = [[f"k{i}", "2020-01-01", "SYR", "ohchr-hc", "true", "", "", "", "", ""]
             for i in range(500)]
@@ -40,5 +42,5 @@ def test_a_killed_import_leaves_the_database_unchanged(engine, db_url, tmp_path)
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
     assert table_counts(engine) == before
-    again = import_file(folder, "bundle", user="t", engine=engine)  # and the database works
+    again = import_file(folder, "bundle", user=system("t"), engine=engine)  # and the database works
     assert again.accepted == 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from prevention.accounts.access import system
 from prevention.sources.ingest import import_file
 from prevention.storage.frames import load_bundle, load_outcomes
 from prevention.storage.settings import PROJECT_DIR
@@ -14,9 +15,9 @@ OUTCOMES = PROJECT_DIR / "data" / "reference" / "council_outcomes.csv"
 
 
 def test_outcomes_import_once_and_conflicts_are_quarantined(engine, tmp_path):
-    first = import_file(OUTCOMES, "outcomes", user="t", engine=engine)
+    first = import_file(OUTCOMES, "outcomes", user=system("t"), engine=engine)
     assert first.accepted == first.rows_read > 39 and first.quarantined == 0
-    again = import_file(OUTCOMES, "outcomes", user="t", engine=engine)
+    again = import_file(OUTCOMES, "outcomes", user=system("t"), engine=engine)
     assert again.duplicates == again.rows_read and again.accepted == 0
     out = load_outcomes(engine)
     libya = out[(out["country"] == "LBY") & (out["kind"] == "special_session")]
@@ -27,7 +28,7 @@ def test_outcomes_import_once_and_conflicts_are_quarantined(engine, tmp_path):
         ["LBY", "2011-03-01", row["kind"], row["reference"], row["title"], row["url"]],
         ["", "2026-01-01", "urgent_debate", "A/HRC/RES/99/1", "Thematic", ""],
     ])
-    r = import_file(tmp_path / "o.csv", "outcomes", user="t", engine=engine)
+    r = import_file(tmp_path / "o.csv", "outcomes", user=system("t"), engine=engine)
     assert (r.accepted, r.quarantined) == (1, 1)
     assert "date: stored '2011-02-25', this row '2011-03-01'" in r.problems[0]
 
@@ -38,12 +39,12 @@ def test_memberships_keep_dates_and_reimport_adds_nothing(engine, tmp_path):
             ["oas", "Organization of American States", "NIC", "", "2023-11-19", ""]]
     path = tmp_path / "m.csv"
     write_csv(path, ["org_id", "org_name", "country", "since", "until", "note"], rows)
-    r = import_file(path, "memberships", user="t", engine=engine)
+    r = import_file(path, "memberships", user=system("t"), engine=engine)
     assert (r.accepted, r.duplicates, r.quarantined) == (2, 1, 0)
     mem = load_bundle(engine).memberships.set_index(["org_id", "country"])
     assert mem.loc[("coe", "RUS"), "until"] == pd.Timestamp("2022-03-16")
     assert pd.isna(mem.loc[("oas", "NIC"), "since"])
-    assert import_file(path, "memberships", user="t", engine=engine).accepted == 0
+    assert import_file(path, "memberships", user=system("t"), engine=engine).accepted == 0
 
 
 def test_nhri_reviews_build_a_history_and_update_the_current_status(engine, tmp_path):
@@ -54,8 +55,8 @@ def test_nhri_reviews_build_a_history_and_update_the_current_status(engine, tmp_
                                             "B", "2024-10-01"],
                                            ["KEN", "Kenya National Commission on Human Rights",
                                             "A", "2019-10-01"]])
-    assert import_file(tmp_path / "a.csv", "nhri", user="t", engine=engine).accepted == 1
-    r = import_file(tmp_path / "b.csv", "nhri", user="t", engine=engine)
+    assert import_file(tmp_path / "a.csv", "nhri", user=system("t"), engine=engine).accepted == 1
+    r = import_file(tmp_path / "b.csv", "nhri", user=system("t"), engine=engine)
     assert (r.accepted, r.duplicates) == (1, 1)
     with engine.connect() as conn:
         history = conn.execute(sa.text(

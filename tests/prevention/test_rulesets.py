@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from prevention.accounts.access import system
 from prevention.cases.rulesets import (
     RuleSetNotFound,
     get_rule_set,
@@ -23,7 +24,7 @@ def test_editing_creates_a_new_version_and_keeps_the_old(engine):
     original = get_rule_set("glion-iii-2016", engine=engine)
     before = data_version(engine)
     edited = original.model_copy(update={"window_days": 180})
-    saved = save_rule_set_version(edited, author="alice", note="shorter window", engine=engine)
+    saved = save_rule_set_version(edited, author=system("alice"), note="shorter window", engine=engine)
     assert saved.version == original.version + 1 and saved.window_days == 180
     assert get_rule_set("glion-iii-2016", engine=engine) == saved
     assert get_rule_set("glion-iii-2016", original.version, engine=engine) == original
@@ -52,7 +53,7 @@ def test_a_new_shipped_version_is_added_beside_the_stored_ones(engine):
 
 def test_a_new_id_starts_at_version_one(engine):
     base = get_rule_set("hrc20-2012", engine=engine)
-    saved = save_rule_set_version(base.model_copy(update={"id": "my-lab"}), "bob", engine=engine)
+    saved = save_rule_set_version(base.model_copy(update={"id": "my-lab"}), system("bob"), engine=engine)
     assert saved.version == 1 and get_rule_set("my-lab", engine=engine).id == "my-lab"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,10 +14,15 @@ from prevention.accounts.access import (
     PAGES,
     ROLES,
     PermissionDenied,
+    system,
 )
 from prevention.cases import review, rulesets
+from prevention.sources.ingest import import_file
+from prevention.sources.quarantine import list_quarantine, resubmit
 from prevention.storage.db import session_scope
 from prevention.watch import watchlists
+from tests.prevention.bundles import ISSUERS, SIGNALS, table_counts, write_bundle
+from triggers.rules import load_rule_set
 
 # Written down by hand from issue 5, so that a change to the matrix in access.py has to be made
 # twice on purpose. Roles are not a ladder: researchers do not see confidential reviews.
@@ -117,7 +123,25 @@ def _calls():
             s, u, source="hc-2024", issuer_kind="high_commissioner", start="2024-01-01",
             end="2024-12-31"),
         "source.fetch": lambda s, u, c: _fetch_from_nowhere(u, c["engine"]),
+        "import.run": lambda s, u, c: import_file(
+            write_bundle(c["tmp"] / "import", SIGNALS[:1], ISSUERS), "bundle", user=u,
+            engine=c["engine"]),
+        "quarantine.fix": lambda s, u, c: resubmit(
+            c["quarantined"], c["fixed_raw"], user=u, engine=c["engine"]),
+        "scenario.save": lambda s, u, c: rulesets.save_rule_set_version(
+            load_rule_set("glion-iii-2016").model_copy(update={"id": "my-scenario"}), u,
+            session=s),
     }
+
+
+def _quarantined_row(engine, tmp_path) -> tuple[int, dict]:
+    """An admin's import with one bad date: the row's id, and its raw values with the date
+    fixed."""
+    bad = ["late", "2011-02-31", "LBY", "ohchr-hc", "true", "HC again", "", "", "", "en"]
+    import_file(write_bundle(tmp_path / "bad", SIGNALS + [bad], ISSUERS), "bundle",
+                user=system("setup"), engine=engine)
+    row = list_quarantine(engine=engine).iloc[0]
+    return int(row["id"]), dict(row["raw"]) | {"date": "2011-02-28"}
 
 
 def _fetch_from_nowhere(user, engine):
@@ -144,18 +168,21 @@ SERVER_ACTIONS = sorted(_calls())
 
 
 @pytest.mark.parametrize("role", (ANONYMOUS,) + ROLES)
-def test_every_role_against_every_server_side_action(engine, users, evaluation, sample_bundle, role):
+def test_every_role_against_every_server_side_action(engine, users, evaluation, sample_bundle,
+                                                     tmp_path, role):
     """One database per role: each action is run by the role; denied ones must change nothing."""
     user = None if role == ANONYMOUS else users[role]
     admin = users["admin"]
+    quarantined, fixed_raw = _quarantined_row(engine, tmp_path)
     with session_scope(engine) as s:
         rulesets.seed_shipped(s)
         ctx = {"case": _case_id(s, admin, evaluation), "admin": admin, "evaluation": evaluation,
-               "engine": engine,
-               "bundle": sample_bundle}
+               "engine": engine, "bundle": sample_bundle, "tmp": tmp_path,
+               "quarantined": quarantined, "fixed_raw": fixed_raw}
     for action, call in _calls().items():
         with session_scope(engine) as s:
             before = len(audit.query(s, admin, audit.AuditFilter(limit=10_000)))
+        tables = table_counts(engine)
         allowed = action in EXPECTED_ACTIONS[role]
         try:
             with session_scope(engine) as s:
@@ -165,12 +192,53 @@ def test_every_role_against_every_server_side_action(engine, users, evaluation, 
             with session_scope(engine) as s:
                 after = len(audit.query(s, admin, audit.AuditFilter(limit=10_000)))
             assert after == before, f"a refused {action} by {role} still wrote to the audit log"
+            assert table_counts(engine) == tables, f"a refused {action} by {role} wrote data"
         else:
             assert allowed, f"{role} could {action} on the server side"
 
 
-def test_every_action_has_a_server_side_call_or_is_owned_elsewhere():
-    # These are checked where they are done (the lab, back-test and data pages call
-    # access.require before the write; their services take a plain author name).
-    elsewhere = {"scenario.save", "backtest.run", "import.run", "quarantine.fix"}
-    assert set(SERVER_ACTIONS) | elsewhere == set(ACTIONS)
+def test_every_action_has_a_server_side_call():
+    # A back-test stores nothing: running one is the back-test page's own gate.
+    reads_only = {"backtest.run"}
+    assert set(SERVER_ACTIONS) | reads_only == set(ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(set(ACTIONS) - EXPECTED_ACTIONS["viewer"]))
+def test_the_stored_role_decides_not_the_callers_object(engine, users, action):
+    """An object that claims admin (a session from before a demotion, or made up) is held to
+    the role the database stores now; a disabled account to nothing."""
+    vic = users["viewer"]
+    stale = SimpleNamespace(id=vic.id, username=vic.username, role="admin")
+    with pytest.raises(PermissionDenied, match="viewer"):
+        access.require(stale, action, engine)
+    with session_scope(engine) as s:
+        auth.disable(s, users["admin"], "vic")
+    with pytest.raises(PermissionDenied, match="anonymous"):
+        access.require(stale, action, engine)
+    ghost = SimpleNamespace(id=999_999, username="ghost", role="admin")
+    with pytest.raises(PermissionDenied):
+        access.require(ghost, action, engine)
+
+
+def test_a_demoted_admin_cannot_import(engine, users, tmp_path):
+    """The page's account object still says admin; the import checks the database."""
+    admin, other = users["admin"], users["researcher"]
+    with session_scope(engine) as s:
+        auth.set_role(s, admin, "ralf", "admin")
+    stale = SimpleNamespace(id=other.id, username=other.username, role="admin")
+    import_file(write_bundle(tmp_path / "a", SIGNALS[:1], ISSUERS), "bundle", user=stale,
+                engine=engine)
+    with session_scope(engine) as s:
+        auth.set_role(s, admin, "ralf", "researcher")
+    before = table_counts(engine)
+    with pytest.raises(PermissionDenied, match="researcher"):
+        import_file(write_bundle(tmp_path / "b", SIGNALS, ISSUERS), "bundle", user=stale,
+                    engine=engine)
+    assert table_counts(engine) == before
+
+
+def test_a_name_is_not_an_account():
+    with pytest.raises(TypeError, match="system"):
+        access.require("ada", "import.run")
+    with pytest.raises(KeyError):
+        access.require(access.system("cli"), "case.delete")

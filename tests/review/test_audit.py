@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from prevention.accounts import audit
-from prevention.accounts.access import PermissionDenied
+from prevention.accounts.access import PermissionDenied, system
 from prevention.storage.db import session_scope
 from prevention.storage.models.review import AuditEntry
 
@@ -126,9 +126,9 @@ def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
     from prevention.sources.ingest import import_file
     from triggers.rules import load_rule_set
 
-    import_file("data/sample", "bundle", user="seed-script", engine=engine)
+    import_file("data/sample", "bundle", user=system("seed-script"), engine=engine)
     scenario = load_rule_set("glion-iii-2016").model_copy(update={"window_days": 180})
-    saved = rulesets.save_rule_set_version(scenario, "ralf", "half-year window", engine=engine)
+    saved = rulesets.save_rule_set_version(scenario, users["researcher"], "half-year window", engine=engine)
     with session_scope(engine) as s:
         review.publish(s, users["admin"], saved.id, saved.version, "adopted by the Bureau")
     with session_scope(engine) as s:
@@ -149,11 +149,11 @@ def test_quarantine_fixes_and_edits_are_audited(engine, users, tmp_path):
     from tests.prevention.bundles import ISSUERS, SIGNALS, write_bundle
 
     bad = ["late", "2011-02-31", "LBY", "ohchr-hc", "true", "HC again", "", "", "", "en"]
-    import_file(write_bundle(tmp_path / "b", SIGNALS + [bad], ISSUERS), "bundle", user="t",
+    import_file(write_bundle(tmp_path / "b", SIGNALS + [bad], ISSUERS), "bundle", user=system("t"),
                 engine=engine)
     row = list_quarantine(engine=engine).iloc[0]
-    resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-30"}, user="fixer", engine=engine)
-    resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-28"}, user="fixer", engine=engine)
+    resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-30"}, user=system("fixer"), engine=engine)
+    resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-28"}, user=system("fixer"), engine=engine)
     with session_scope(engine) as s:
         entries = audit.query(s, users["admin"], audit.AuditFilter(entity_type="quarantine"))
     assert [(e.action, e.actor) for e in entries] == [("quarantine.fix", "fixer"),

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from prevention.accounts import access, audit, auth
+from prevention.accounts.access import system
 from prevention.sources.ingest import import_file
 from prevention.storage.db import session_scope
 from prevention.web.registry import listed as listed_pages
@@ -26,7 +27,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def seeded(engine, users):
-    import_file("data/sample", "bundle", user="seed", engine=engine)
+    import_file("data/sample", "bundle", user=system("seed"), engine=engine)
     return users
 
 

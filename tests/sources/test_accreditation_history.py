@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from prevention.accounts.access import system
 from prevention.sources import sdg
 from prevention.sources.export import export_bundle
 from prevention.sources.http import HttpClient
@@ -27,7 +28,7 @@ def test_sdg_reviews_are_the_bundles_history_and_survive_an_export(engine, https
     chart = tmp_path / "nhri.csv"
     chart.write_text("country,institution,status\nAFG,Afghanistan Independent Human Rights "
                      "Commission,C\n", encoding="utf-8")
-    import_file(chart, "nhri", user="t", engine=engine)
+    import_file(chart, "nhri", user=system("t"), engine=engine)
     for series, year in (("SG_NHR_IMPLN", 2018), ("SG_NHR_INTEXSTN", 2021)):
         httpserver.expect_request("/sdg/Series/Data", query_string={
             "seriesCode": series, "pageSize": "1000", "page": "1"}).respond_with_json(
@@ -55,7 +56,7 @@ def test_sdg_reviews_are_the_bundles_history_and_survive_an_export(engine, https
         {"issuer_id": issuer, "status": "A", "since": "2018-01-01", "until": "2021-01-01"},
         {"issuer_id": issuer, "status": "B", "since": "2021-01-01", "until": ""}]
     before = table_counts(engine)
-    again = import_file(folder, "bundle", user="t", engine=engine)
+    again = import_file(folder, "bundle", user=system("t"), engine=engine)
     assert again.accepted == 0
     after = table_counts(engine)
     assert {k: v for k, v in after.items() if k not in ("imports", "version")} == \

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug import Response as WResponse
 
+from prevention.accounts.access import system
 from prevention.sources import classify, reliefweb, run
 from prevention.sources.http import HttpClient
 from prevention.sources.run import SourceBusy, SourceNotReady, fetch, reparse
@@ -92,7 +93,7 @@ def run_state(engine) -> dict | None:
 
 def test_fetch_stores_pages_archive_links_coverage_and_cursor(engine, httpserver, provider,
                                                             clock):
-    report = fetch(SOURCE, since="2011-01-01", actor="ops", engine=engine,
+    report = fetch(SOURCE, since="2011-01-01", actor=system("ops"), engine=engine,
                    **tools(httpserver, clock))
     assert report.outcome == "done" and report.exit_code == 0 and report.pages == 3
     assert (report.accepted, report.quarantined, report.skipped) == (4, 2, 2)
@@ -302,7 +303,7 @@ def test_reparse_rebuilds_from_the_archive_without_the_network(engine, httpserve
     before = counts(engine)
     monkeypatch.setattr(classify, "is_concern", real)  # the fix
     httpserver.clear()  # no server answers any more
-    report = reparse(SOURCE, actor="ops", engine=engine)
+    report = reparse(SOURCE, actor=system("ops"), engine=engine)
     assert not httpserver.log
     assert report.responses == 3 and report.unreadable == 0
     assert report.removed == 4 and report.accepted == 4 and report.quarantined == 2
@@ -343,7 +344,7 @@ def test_a_fetched_row_in_quarantine_points_to_reparse(engine, httpserver, provi
     assert len(rows) == 2
     qid = int(rows["id"].iloc[0])
     before = counts(engine)
-    result = resubmit(qid, dict(rows["raw"].iloc[0]), user="ops", engine=engine)
+    result = resubmit(qid, dict(rows["raw"].iloc[0]), user=system("ops"), engine=engine)
     assert not result.fixed
     assert "fetched from reliefweb-ohchr" in result.reason
     assert "python -m prevention reparse reliefweb-ohchr" in result.reason

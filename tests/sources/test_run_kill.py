@@ -21,6 +21,7 @@ import sys, time
 from prevention.storage.settings import Settings
 from prevention.sources import reliefweb, run
 from prevention.sources.http import HttpClient
+from prevention.accounts.access import system
 
 url, where = sys.argv[1], sys.argv[2]
 store_in, pages = run.store_in, []
@@ -41,7 +42,7 @@ def after_page_1(stored, expected, message):
 if where == "inside":
     run.store_in = inside_page_2
 connector = reliefweb.ReliefWebOhchr(url, "test-app", page_size=3)
-run.fetch(reliefweb.SOURCE, since="2011-01-01", actor="killed",
+run.fetch(reliefweb.SOURCE, since="2011-01-01", actor=system("killed"),
           connectors={reliefweb.SOURCE: connector}, settings=Settings(reliefweb_appname="x"),
           client=HttpClient("ua", min_delay=0.0, attempts=1),
           progress=after_page_1 if where == "between" else None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from prevention.accounts.access import system
 from prevention.sources import regional, sdg, spcomm_listing, undl
 from prevention.sources.http import HttpClient
 from prevention.sources.ingest import import_file
@@ -40,7 +41,7 @@ def test_sdg_status_becomes_the_accreditation_history_of_the_stored_nhri(
     chart = tmp_path / "nhri.csv"
     chart.write_text("country,institution,status\nAFG,Afghanistan Independent Human Rights "
                      "Commission,B\n", encoding="utf-8")
-    import_file(chart, "nhri", user="t", engine=engine)
+    import_file(chart, "nhri", user=system("t"), engine=engine)
     for series, page, name in [("SG_NHR_IMPLN", 1, "sdg_16a1_p1.json"),
                                ("SG_NHR_IMPLN", 2, "sdg_16a1_p2.json"),
                                ("SG_NHR_INTEXSTN", 1, "sdg_16a1_b.json")]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, insert
 
+from prevention.accounts.access import system
 from prevention.sources.importers import ParserUnavailable
 from prevention.sources.ingest import import_file
 from prevention.sources.seed import seed as seed_reference
@@ -71,14 +72,14 @@ def seed_real(engine: Engine, tmp: Path | None = None) -> None:
     tmp = Path(tmp or tempfile.mkdtemp(prefix="seed-"))
     data = _data_dir(tmp)
     seed_reference(engine, data, say=lambda _m: None)
-    import_file(SAMPLE, "bundle", user="seed", engine=engine)
+    import_file(SAMPLE, "bundle", user=system("seed"), engine=engine)
     if (data / "reference" / "council_outcomes.csv").exists():
         return  # seeded above from the project's own outcomes table
     outcomes = special_sessions()
     path = tmp / "council_outcomes.csv"
     outcomes.to_csv(path, index=False)
     try:
-        import_file(path, "outcomes", user="seed", engine=engine)
+        import_file(path, "outcomes", user=system("seed"), engine=engine)
     except ParserUnavailable:
         _outcomes(engine, outcomes)  # the outcomes importer is not there yet
 
@@ -87,7 +88,7 @@ def seed_synthetic(engine: Engine, bundle: Bundle, tmp: Path | None = None) -> N
     tmp = Path(tmp or tempfile.mkdtemp(prefix="seed-"))
     seed_reference(engine, _data_dir(tmp), say=lambda _m: None)
     write_bundle(bundle, tmp / "synthetic")
-    import_file(tmp / "synthetic", "bundle", user="benchmark", engine=engine)
+    import_file(tmp / "synthetic", "bundle", user=system("benchmark"), engine=engine)
 
 
 PASSWORD = "correct horse battery staple"

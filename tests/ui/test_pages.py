@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from prevention.accounts.access import system
 from prevention.accounts.auth import User
 from prevention.watch import watchlists
 from tests.ui.conftest import account_id
@@ -187,7 +188,7 @@ def test_signal_text_with_markup_stays_inert(ui_db, tmp_path):
     links = sample.links.assign(signal_id=sample.links["signal_id"] + "-x")
     write_bundle(type(sample)(signals=signals, issuers=sample.issuers, links=links,
                               memberships=sample.memberships), tmp_path / "b")
-    import_file(tmp_path / "b", "bundle", user="test")
+    import_file(tmp_path / "b", "bundle", user=system("test"))
     at = page("country", country="LBY", as_of="2011-03-01")
     no_exception(at)
     shown = pd.concat([df.value for df in at.dataframe if "Title" in df.value.columns])
@@ -246,7 +247,7 @@ def test_data_page_lists_the_quarantine_and_resubmits_a_fix(ui_db, tmp_path):
     (bad / "issuers.csv").write_text("issuer_id,name,kind\nohchr-hc,UN High Commissioner for Human Rights,high_commissioner\n")
     (bad / "signals.csv").write_text("signal_id,date,country,issuers,title\n"
                                      "t-1,2026-02-30,LBY,ohchr-hc,Statement on Libya\n")
-    report = import_file(bad, "bundle", user="ada")
+    report = import_file(bad, "bundle", user=system("ada"))
     assert report.quarantined == 1
     at = page("data")
     no_exception(at)
@@ -257,7 +258,7 @@ def test_data_page_lists_the_quarantine_and_resubmits_a_fix(ui_db, tmp_path):
 
     row = q.list_quarantine("open")
     row = row[row["field"] == "date"].iloc[0]
-    fixed = q.resubmit(int(row["id"]), dict(row["raw"], date="2026-02-28"), user="ada")
+    fixed = q.resubmit(int(row["id"]), dict(row["raw"], date="2026-02-28"), user=system("ada"))
     assert fixed.fixed
     at.run()
     assert not [df.value for df in at.dataframe if "Reason" in df.value.columns and

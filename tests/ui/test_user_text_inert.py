@@ -50,7 +50,9 @@ def evil(ui_db):
     shared watchlist named EVIL."""
     base = load_rule_set("glion-iii-2016")
     scenario = views.rules_with(base, {}, {}, rule_id=views.scenario_id(base.id, "evil"), title=EVIL)
-    saved = rulesets.save_rule_set_version(scenario, author=ACCOUNTS["researcher"], note=EVIL)
+    with session_scope() as s:
+        researcher = auth.to_user(auth.get_account(s, ACCOUNTS["researcher"]))
+    saved = rulesets.save_rule_set_version(scenario, author=researcher, note=EVIL)
     with session_scope() as s:
         admin = auth.get_account(s, ACCOUNTS["admin"])
         admin_user = auth.to_user(admin)

@@ -14,6 +14,18 @@ AMINA = User(1, "amina", "viewer")
 BOB = User(2, "bob", "viewer")
 
 
+@pytest.fixture
+def empty_db(empty_db):
+    """The accounts the tests act as: watchlists check the role stored, not the object's."""
+    from prevention.storage.db import session_scope
+    from prevention.storage.models.review import Account
+
+    with session_scope() as s:
+        s.add_all([Account(id=1, username="amina", role="viewer"),
+                   Account(id=2, username="bob", role="viewer")])
+    return empty_db
+
+
 def test_create_rename_share_delete(empty_db):
     a = wl.create(AMINA, "Sahel", ["mli", "NER", "NER"])
     assert a.countries == ("MLI", "NER") and not a.shared

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from prevention.accounts import audit
+from prevention.accounts.access import Principal, require
 from prevention.sources.importers.base import ParsedImport, Rejected
 from prevention.sources.ingest.cells import clean_text, clipped, jsonable
 from prevention.sources.ingest.coverage import declared, store_coverage
@@ -80,7 +81,7 @@ AUDITED_COUNTS = ("kind", "file_name", "sha256", "rows_read", "accepted", "dupli
                   "quarantined", "skipped", "problem_count", "coverage")
 
 
-def store(parsed: ParsedImport, *, user: str, sha256: str = "", options: dict | None = None,
+def store(parsed: ParsedImport, *, user: Principal, sha256: str = "", options: dict | None = None,
           engine: Engine | None = None, progress: Progress | None = None) -> ImportReport:
     """Store one parsed file in one transaction and return its report."""
     report = new_report(parsed, sha256)
@@ -122,7 +123,7 @@ def nothing_read(parsed: ParsedImport) -> bool:
     return parsed.rows_read == 0 and any(rejected_key(r) is None for r in parsed.rejected)
 
 
-def import_file(path: str | Path, kind: str, *, user: str, engine: Engine | None = None,
+def import_file(path: str | Path, kind: str, *, user: Principal, engine: Engine | None = None,
                 progress: Progress | None = None, **options) -> ImportReport:
     """Parse `path` with the parser registered for `kind` and store it (see `store`)."""
     from prevention.sources.importers import get_parser
@@ -137,7 +138,7 @@ def import_file(path: str | Path, kind: str, *, user: str, engine: Engine | None
                  progress=progress)
 
 
-def declare_coverage(path: str | Path, kind: str, import_id: int, *, user: str,
+def declare_coverage(path: str | Path, kind: str, import_id: int, *, user: Principal,
                      engine: Engine | None = None, **options) -> int:
     """Store the coverage a file declares, for an import made before coverage existed (the
     seed's files in an older database). Its signals are not read again: they are stored.
@@ -150,9 +151,10 @@ def declare_coverage(path: str | Path, kind: str, import_id: int, *, user: str,
         parser_options["known_issuers"] = stored_issuer_ids(engine)
     parsed = get_parser(kind)(Path(path), **parser_options)
     with engine.begin() as conn:
+        require(user, "import.run", conn)
         frame = declared(conn, parsed, {rejected_key(r) for r in parsed.rejected} - {None})
         frame["key"] = ""  # the file's rows were accounted by the import that stored them
-        added = store_coverage(conn, frame, RowOutcomes(), import_id, user,
+        added = store_coverage(conn, frame, RowOutcomes(), import_id, user.username,
                                datetime.now(timezone.utc))
         if len(added):
             audit.record(conn, user, "coverage.declare", "import", import_id,
@@ -162,11 +164,15 @@ def declare_coverage(path: str | Path, kind: str, import_id: int, *, user: str,
     return len(added)
 
 
-def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, user: str,
-             options: dict | None = None, progress: Progress | None = None) -> set[str]:
+def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, user: Principal,
+             options: dict | None = None, progress: Progress | None = None,
+             action: str = "import.run") -> set[str]:
     """Store inside the caller's transaction (the quarantine's re-submission uses this).
     Returns the keys of the source rows that stored nothing (rejected or quarantined), so a
-    caller can tell which of the parser's records are in the database as given."""
+    caller can tell which of the parser's records are in the database as given. `user`: the
+    acting account, whose stored role must allow `action` (checked here, in the transaction,
+    whatever the caller checked)."""
+    require(user, action, conn)
     options = options or {}
     if conn.dialect.name == "sqlite":
         # A bigger page cache for this connection keeps the indexes of a big import in memory
@@ -174,7 +180,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
         conn.exec_driver_sql("PRAGMA cache_size = -262144")
     imports = Import.__table__
     import_id = conn.execute(sa.insert(imports).values(
-        user_name=user[:120], created_at=datetime.now(timezone.utc),
+        user_name=user.username[:120], created_at=datetime.now(timezone.utc),
         file_name=parsed.file_name[:500], sha256=report.sha256, source_kind=parsed.kind,
         options=json.loads(json.dumps(options, default=str)), rows_read=0, accepted=0,
         duplicates=0, quarantined=0, skipped=0, problems={}).returning(imports.c.id)).scalar_one()
@@ -198,7 +204,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
         store_history(conn, parsed, rows, w)
 
     coverage = store_coverage(conn, declared(conn, parsed, rejected_keys), rows, import_id,
-                              user, datetime.now(timezone.utc))
+                              user.username, datetime.now(timezone.utc))
     report.coverage = len(coverage)
 
     states = rows.states()
@@ -233,7 +239,8 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
     for write in w.pending:
         write()
 
-    problems = quarantine_rows(w, parsed.kind, parsed.rejected, rows.conflicts, w.blocked)
+    problems, report.already_quarantined = quarantine_rows(
+        w, parsed.kind, parsed.rejected, rows.conflicts, w.blocked)
     report.problem_count = len(problems)
     report.problems = problems[:SHOWN_PROBLEMS]
     conn.execute(sa.update(imports).where(imports.c.id == import_id).values(
@@ -246,8 +253,10 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
 
 
 def quarantine_rows(w: Writer, kind: str, rejected: list[Rejected], conflicts: dict[str, Conflict],
-                    blocked: set[str]) -> list[str]:
-    """Every rejected row and every conflicting row into quarantine; returns problem texts."""
+                    blocked: set[str]) -> tuple[list[str], int]:
+    """Every rejected row and every conflicting row into quarantine; returns the problem texts
+    and how many of the rows were waiting there already (from an earlier import of the same
+    rows: not stored twice)."""
     records, problems = [], []
     for r in sorted(rejected, key=lambda r: (r.row is not None, rejected_key(r) or "")):
         file = r.raw.get("_file") if isinstance(r.raw, dict) and r.row is not None else None
@@ -281,4 +290,4 @@ def quarantine_rows(w: Writer, kind: str, rejected: list[Rejected], conflicts: d
         seen.add(r["key"])
         fresh.append(r)
     w.insert("quarantine", QuarantinedRow.__table__, fresh)
-    return problems
+    return problems, len(records) - len(fresh)

@@ -33,6 +33,9 @@ class ImportReport:
     problem_count: int = 0
     notes: list[str] = field(default_factory=list)  # things stored differently than given
     coverage: int = 0  # coverage rows this import added (docs/coverage.md)
+    # Quarantined rows that were waiting in the quarantine already (an earlier import of the
+    # same rows): counted in `quarantined`, not stored a second time.
+    already_quarantined: int = 0
 
     @property
     def read_anything(self) -> bool:
@@ -46,7 +49,10 @@ class ImportReport:
         skipped = "".join(f"\n    {n} {reason}" for reason, n in self.skipped_by_reason.items())
         lines = [f"{self.file_name} ({self.kind}): {self.rows_read} rows read",
                  f"  accepted    {self.accepted}", f"  duplicates  {self.duplicates}",
-                 f"  quarantined {self.quarantined}", f"  skipped     {self.skipped}{skipped}"]
+                 f"  quarantined {self.quarantined}" + (
+                     f" ({self.already_quarantined} waiting there already)"
+                     if self.already_quarantined else ""),
+                 f"  skipped     {self.skipped}{skipped}"]
         if self.import_id is not None:
             lines.insert(1, f"  import #{self.import_id}, sha256 {self.sha256[:12]}")
             lines.append(f"  coverage    {self.coverage} row(s) declared")

@@ -10,7 +10,7 @@ from prevention.web import backtest_views as bv
 from prevention.web import common, views
 from triggers.backtest import CONSISTENCY_CATEGORIES, window_text
 from triggers.outcomes import OUTCOME_KINDS, OUTCOME_LABELS
-from triggers.rules import DEFAULT_RULE_SET_ID, rule_set_to_yaml
+from triggers.rules import rule_set_to_yaml
 
 HORIZON = 365
 
@@ -29,7 +29,7 @@ d = common.header("Consistency", "Did the Council treat alike the situations tha
                                  "with no Council action next to States it acted on.")
 choices = common.rule_set_choices()
 with st.sidebar:
-    param = common.url_selectbox("Rule set", list(choices), "rules", DEFAULT_RULE_SET_ID,
+    param = common.url_selectbox("Rule set", list(choices), "rules", common.default_rule_set(),
                                  format_func=lambda k: choices.get(k, k))
 rules = common.rule_set(param)
 today = date.today()

@@ -32,7 +32,6 @@ KIND_HELP = {
 
 d = common.header("Data", "Import the evidence, see what every import did, fix rejected rows.")
 actor = common.guard("data")
-user = actor.username if actor else ""
 
 st.subheader("Import")
 kinds = available_kinds()
@@ -51,7 +50,7 @@ else:
         with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
             try:
                 path = data_admin.stage_upload([(u.name, u.getvalue()) for u in uploads], kind, Path(tmp))
-                report = import_file(path, kind, user=user, progress=progress)
+                report = import_file(path, kind, user=actor, progress=progress)
             except (data_admin.UploadError, IngestError) as exc:
                 bar.empty()
                 st.error(views.md_text(exc))
@@ -90,7 +89,7 @@ else:
                             hide_index=True, width="stretch", key=f"fix_{qid}")
     if st.button("Re-submit", disabled=not can(actor, "quarantine.fix"), key=f"resubmit_{qid}"):
         require(actor, "quarantine.fix")
-        result = quarantine.resubmit(int(qid), edited.iloc[0].to_dict(), user=user)
+        result = quarantine.resubmit(int(qid), edited.iloc[0].to_dict(), user=actor)
         if result.fixed:
             st.success(f"Row #{qid} stored.")
             st.rerun()

@@ -146,7 +146,7 @@ def workbench() -> None:
                 require(actor, "scenario.save")
                 sid = views.scenario_id(official_id, name)
                 saved = rulesets.save_rule_set_version(
-                    views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=user, note=note)
+                    views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=actor, note=note)
                 st.success(f"Saved {views.md_text(saved.label)}. Load it with the rule-set selector in the sidebar; "
                            "its link carries it.")
             except (ValueError, rulesets.RuleSetConflict, PermissionDenied) as exc:

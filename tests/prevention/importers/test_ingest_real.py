@@ -3,6 +3,7 @@ nothing (the natural keys are stable)."""
 
 import pytest
 
+from prevention.accounts.access import system
 from prevention.sources.ingest import import_file
 from tests.prevention.importers.helpers import REFERENCE, RESOLUTIONS, SP_SAMPLE
 
@@ -16,9 +17,9 @@ FILES = [
 
 @pytest.mark.parametrize("kind,path,options,counts", FILES, ids=[f[0] for f in FILES])
 def test_bundled_file_imports_once(engine, kind, path, options, counts):
-    first = import_file(path, kind, user="test", engine=engine, **options)
+    first = import_file(path, kind, user=system("test"), engine=engine, **options)
     assert (first.rows_read, first.accepted, first.quarantined, first.skipped) == counts, \
         first.summary()
-    again = import_file(path, kind, user="test", engine=engine, **options)
+    again = import_file(path, kind, user=system("test"), engine=engine, **options)
     assert again.accepted == 0 and again.quarantined == 0
     assert again.duplicates == counts[1]
