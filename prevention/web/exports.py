@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -65,7 +67,12 @@ class ImageExportUnavailable(RuntimeError):
 
 def figure_image(fig: go.Figure, fmt: str = "png", synthetic: bool = False) -> bytes:
     """The figure as PNG or SVG, rendered by kaleido with the system Chromium (a few seconds:
-    kaleido starts a browser per call, so call this only when the user asks)."""
+    kaleido starts a browser per call, so call this only when the user asks).
+
+    Nothing is fetched: kaleido's page loads plotly.js from the plotly package, no MathJax
+    (its default comes from a CDN), and the map's outlines from geo.offline_assets_js (plotly
+    would otherwise ask cdn.plot.ly for them, and a closed network would get an error text
+    instead of a picture)."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"format must be png or svg, not {fmt!r}")
     browser = chromium_path()
@@ -74,9 +81,55 @@ def figure_image(fig: go.Figure, fmt: str = "png", synthetic: bool = False) -> b
                                      "BROWSER_PATH; download the HTML instead")
     os.environ.setdefault("BROWSER_PATH", browser)
     try:
-        return _mark_figure(fig, synthetic).to_image(format=fmt, width=1200, height=600)
+        import kaleido
+
+        out = kaleido.calc_fig_sync(
+            _mark_figure(fig, synthetic).to_dict(),
+            opts=dict(format=fmt, width=1200, height=600, scale=1),
+            kopts={"page_generator": offline_page()})
     except Exception as exc:  # kaleido reports missing pieces with several exception types
         raise ImageExportUnavailable(f"image export failed ({exc}); download the HTML instead") from exc
+    if isinstance(out, str):
+        out = out.encode("utf-8")
+    if not _looks_like(out, fmt):
+        raise ImageExportUnavailable(f"image export gave no {fmt.upper()} ({out[:80]!r}); "
+                                     "download the HTML instead")
+    return out
+
+
+def _looks_like(data: bytes, fmt: str) -> bool:
+    if fmt == "png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    return b"<svg" in data[:400]
+
+
+def offline_page():
+    """kaleido's page: the plotly package's own plotly.js, no MathJax, the vendored outlines."""
+    from kaleido import PageGenerator
+
+    return PageGenerator(plotly=_plotly_js(), mathjax=False, others=[_geo_assets()])
+
+
+def _plotly_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+_ASSETS: Path | None = None
+
+
+def _geo_assets() -> Path:
+    """The outlines as a script file, written once per process."""
+    global _ASSETS
+    if _ASSETS is None or not _ASSETS.exists():
+        from prevention.web import geo
+
+        folder = Path(tempfile.mkdtemp(prefix="prevention-geo-"))
+        path = folder / "plotly-geo-assets.js"
+        path.write_text(geo.offline_assets_js(), encoding="utf-8")
+        _ASSETS = path
+    return _ASSETS
 
 
 def figure_html(fig: go.Figure, synthetic: bool = False) -> bytes:

@@ -202,14 +202,16 @@ def test_map_has_a_class_per_status_with_undetermined_grey_and_outlined():
     table = pd.DataFrame({"State": ["Libya", "France"], "ISO3": ["LBY", "FRA"],
                           "Status": ["▲ triggered", "? undetermined"], "Criteria met": [3, 0]})
     fig = charts.status_map(table, outlines="/static/world.json")
-    legend = [t for t in fig.data if t.showlegend]
+    legend = sorted((t for t in fig.data if t.showlegend), key=lambda t: t.legendrank)
     assert [t.name for t in legend] == ["▲ triggered (1)", "◆ watch (0)", "? undetermined (1)",
-                                        "○ clear (0)"]
-    undetermined = legend[2]
+                                        "○ clear (0)", charts.NOT_ASSESSED]
+    fills = {t.legendgroup: t for t in fig.data if t.type == "choropleth" and t.legendgroup}
+    undetermined = fills["? undetermined"]
     assert list(undetermined.locations) == ["FRA"]
     assert undetermined.colorscale[0][1] == views.STATUS_COLOURS["undetermined"]
-    assert undetermined.marker.line.width > legend[0].marker.line.width
+    assert undetermined.marker.line.width > fills["▲ triggered"].marker.line.width
     assert "cannot judge" in undetermined.hovertemplate
+    assert legend[2].marker.color == views.STATUS_COLOURS["undetermined"]  # its marker too
 
 
 def test_category_options_and_labels():

@@ -44,7 +44,9 @@ if not view.has_signals:
     st.info(f"No signals about {names[iso3]} are loaded: the coverage under each criterion "
             "and the strips under the timeline show what was searched.", icon="ℹ️")
 
-link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open source ↗")}
+# The signal's id stays in the downloads (for tracing it in the data), not on the screen.
+link_col = {"Source": st.column_config.LinkColumn("Source", display_text="open source ↗"),
+            "Signal id": None}
 st.subheader("Criteria")
 for row, ev, ev_arrow, links in view.criteria:
     mark = views.RESULT_MARKS[row.result]

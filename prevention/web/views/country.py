@@ -10,6 +10,7 @@ from prevention.display.coverage import (
     criterion_result,
     kind_title,
 )
+from prevention.display.names import organisation_name
 from prevention.display.status import iso
 from prevention.display.text import link_column
 from prevention.web.views.countries import country_groups
@@ -115,9 +116,10 @@ def country_profile(bundle: Bundle, countries: pd.DataFrame, iso3: str, as_of) -
     day = pd.Timestamp(as_of)
     mem = bundle.memberships[bundle.memberships["country"] == iso3]
     current = mem[(mem["since"].isna() | (mem["since"] <= day)) & (mem["until"].isna() | (day < mem["until"]))]
-    org_names = dict(zip(bundle.issuers["issuer_id"], bundle.issuers["name"]))
+    issuer_names = dict(zip(bundle.issuers["issuer_id"], bundle.issuers["name"]))
     memberships = pd.DataFrame({
-        "Organisation": [org_names.get(o, o) for o in current["org_id"]],
+        # By name, never by code ('osce', 'un'): prevention/display/names.py.
+        "Organisation": [organisation_name(o, issuer_names) for o in current["org_id"]],
         "Since": [iso(d) for d in current["since"]],
         "Until": [iso(d) for d in current["until"]],
     })
