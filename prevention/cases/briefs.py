@@ -263,6 +263,18 @@ def timeline_svg(days: pd.DataFrame, signal_days: list[date], width: int = 680) 
     return "".join(parts)
 
 
+def evidence_row(r: dict) -> dict:
+    """One frozen signal as the template shows it. `link` is set only for a web address
+    (display.text.web_url): the template's only href; anything else is shown as text."""
+    url = r.get("url")
+    link = web_url(url)
+    return {"date": _day(r.get("date")), "issuers": _text(r.get("issuers")),
+            "reference": _text(r.get("reference")),
+            "category": category_label(r.get("category") or ""),
+            "title": _text(r.get("title")) or _text(r.get("reference")) or "(untitled)",
+            "link": link, "url_text": "" if link else _text(url).strip()}
+
+
 HISTORY_WORDS = {"opened": "opened", "reopened": "reopened with a new frozen record",
                  "updated": "updated", "decision": "decision recorded"}
 
@@ -274,16 +286,7 @@ def context(brief: Brief) -> dict:
     case, snap = brief.case, brief.case.snapshot
     status = snap["status"]
     titles = brief.criterion_titles
-    evidence = []
-    for r in brief.evidence.to_dict("records"):
-        url = r.get("url")
-        link = web_url(url)
-        evidence.append({
-            "date": _day(r.get("date")), "issuers": _text(r.get("issuers")),
-            "reference": _text(r.get("reference")),
-            "category": category_label(r.get("category") or ""),
-            "title": _text(r.get("title")) or _text(r.get("reference")) or "(untitled)",
-            "link": link, "url_text": "" if link else _text(url).strip()})
+    evidence = [evidence_row(r) for r in brief.evidence.to_dict("records")]
     new = None
     if brief.new_since is not None:
         new = [{"date": _day(r.get("date")), "change": _text(r.get("change")),
