@@ -184,8 +184,12 @@ def test_admin_page_adds_an_account_and_filters_the_log(seeded, engine):
         assert auth.authenticate(s, "newbie", PASSWORD + " new").role == "viewer"
     next(t for t in at.text_input if t.label == "Who (username)").input("ada").run()
     frames = [df.value for df in at.dataframe]
-    log = next(f for f in frames if "action" in f.columns and "entity_type" in f.columns)
-    assert set(log["actor"]) == {"ada"} and "account.add" in set(log["action"])
+    log = next(f for f in frames if "What" in f.columns and "When (UTC)" in f.columns)
+    assert set(log["Who"]) == {"ada"}
+    assert "ada added the account newbie (viewer)." in set(log["What"])
+    # Sentences and minutes, no raw JSON or microseconds on the screen.
+    assert not log["What"].str.contains("{", regex=False).any()
+    assert log["When (UTC)"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
 
 
 def test_two_reviewers_saving_the_same_case_in_the_page(seeded, engine):

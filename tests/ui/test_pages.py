@@ -142,6 +142,22 @@ def test_lab_saves_a_scenario_as_a_new_rule_set_version(ui_db):
 
     saved = get_rule_set("glion-iii-2016.two-mandates")
     assert saved.criteria[1].min_issuers == 2 and saved.title == "Two mandates"
+    # Selectable at once: the sidebar's rule-set selector lists it without a reload.
+    rules_box = next(s for s in at.selectbox if s.label == "Rule set")
+    assert any("two-mandates" in o for o in rules_box.options)
+    next(b for b in at.button if b.label.startswith("Open ")).click().run()
+    no_exception(at)
+    assert at.query_params["rules"] in ("glion-iii-2016.two-mandates", ["glion-iii-2016.two-mandates"])
+
+
+def test_lab_counts_add_up_to_who_changes(ui_db):
+    at = page("lab", as_of="2026-03-01")
+    at.number_input(key="lab_glion-iii-2016_min").set_value(2).run()
+    no_exception(at)
+    m = metrics(at)
+    moved = int(m["Enter the list"]) + int(m["Leave the list"]) + int(m["Move below the threshold"])
+    heading = next(h.value for h in at.subheader if h.value.startswith("Who changes"))
+    assert f": {moved} State" in heading
 
 
 def test_watchlist_crud(ui_db):

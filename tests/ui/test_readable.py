@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from prevention.display.names import organisation_name, organisation_names
 from prevention.web import charts
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _outcomes(dates, refs):
@@ -59,3 +63,81 @@ def test_organisations_by_name_never_by_code():
     assert organisation_name("xyz", {"xyz": "Some Forum"}) == "Some Forum"
     assert organisation_name("xyz") == "XYZ"
     assert organisation_names(["un", "au", "un"]) == ["African Union", "United Nations"]
+
+
+def test_audit_entries_read_as_sentences_with_their_values_apart():
+    from prevention.display.audit import audit_sentence, audit_table, recorded_values
+
+    rows = [
+        {"id": 3, "at": "2026-12-01T13:08:21.123456+00:00", "actor": "rey", "action": "case.update",
+         "entity_type": "case", "entity_id": "1",
+         "before": '{"status": "new", "assessments": {"access": null}}',
+         "after": '{"status": "in_review", "assessments": {"access": {"rating": "negative", "note": "x"}}}',
+         "detail": "LBY v2"},
+        {"id": 2, "at": "2026-12-01T13:00:00+00:00", "actor": "system", "action": "case.open",
+         "entity_type": "case", "entity_id": "1", "before": None,
+         "after": '{"country": "LBY", "as_of": "2011-02-25", "rule_set": "glion-iii-2016 v2", '
+                  '"evidence": ["a", "b"]}', "detail": ""},
+        {"id": 1, "at": "2026-12-01T12:00:00+00:00", "actor": "ada", "action": "import.run",
+         "entity_type": "import", "entity_id": "7", "before": None,
+         "after": '{"accepted": 12, "duplicates": 0, "quarantined": 1, "skipped": 0}',
+         "detail": "/tmp/upload-abc123/bundle"},
+    ]
+    table = audit_table(rows)
+    assert list(table.columns) == ["Entry", "When (UTC)", "Who", "What"]
+    assert table["When (UTC)"].tolist() == ["2026-12-01 13:08", "2026-12-01 13:00", "2026-12-01 12:00"]
+    what = table["What"].tolist()
+    assert what[0] == "rey updated case 1: status new → in review, access assessed negative."
+    assert what[1] == ("The system opened case 1 for LBY: triggered as of 2011-02-25 under "
+                       "glion-iii-2016 v2.")
+    assert what[2] == "ada imported bundle (import #7) (12 accepted, 0 duplicates, 1 quarantined, 0 skipped)."
+    assert not any("{" in w or "/tmp/" in w for w in what)
+    assert recorded_values(rows[1])["after"]["evidence"] == ["a", "b"]  # behind the disclosure
+    # An action nobody wrote words for still reads as a line, not as JSON.
+    assert audit_sentence({"actor": "ada", "action": "thing.do", "entity_type": "x",
+                           "entity_id": "1", "detail": "why"}) == "ada: thing.do x 1: “why”."
+
+
+def test_a_file_is_shown_by_its_name_not_the_server_folder():
+    from prevention.display.audit import shown_name
+
+    assert shown_name("/tmp/upload-k2j3/signals.csv") == "signals.csv"
+    assert shown_name("/tmp/upload-k2j3/bundle/") == "bundle"
+    assert shown_name("C:\\\\Temp\\\\x.csv") == "x.csv"
+    assert shown_name("https://example.org/a/b?page=2") == "https://example.org/a/b?page=2"
+
+
+def test_an_import_report_names_no_server_folder(tmp_path):
+    from prevention.display.audit import without_folder
+
+    folder = tmp_path / "upload-x7"
+    report = f"{folder}/bundle ({'bundle'}): 3 rows read\n  {folder}/bundle/signals.csv, row 2: bad date"
+    shown = without_folder(report, folder)
+    assert str(tmp_path) not in shown and "upload-x7" not in shown
+    assert shown.startswith("bundle (bundle): 3 rows read") and "bundle/signals.csv, row 2" in shown
+
+
+def test_the_data_page_shows_no_server_folder(ui_db, tmp_path):
+    """An import made from a temporary folder (as the upload form does) is listed by its
+    name in the history and the quarantine."""
+    from streamlit.testing.v1 import AppTest
+
+    from prevention.accounts.access import system
+    from prevention.sources.ingest import import_file
+    from tests.ui.conftest import account_id
+
+    bad = tmp_path / "upload-k2j3" / "bundle"
+    bad.mkdir(parents=True)
+    (bad / "issuers.csv").write_text("issuer_id,name,kind\nohchr-hc,UN High Commissioner for "
+                                     "Human Rights,high_commissioner\n")
+    (bad / "signals.csv").write_text("signal_id,date,country,issuers,title\n"
+                                     "t-1,2026-02-30,LBY,ohchr-hc,Statement on Libya\n")
+    import_file(bad, "bundle", user=system("ada"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["account_id"] = account_id("admin")
+    at.switch_page("prevention/web/pages/data.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = " ".join(df.value.astype(str).to_csv() for df in at.dataframe)
+    assert "upload-k2j3" not in shown and str(tmp_path) not in shown
+    assert "bundle" in shown

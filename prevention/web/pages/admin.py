@@ -41,7 +41,7 @@ accounts_tab, rules_tab, audit_tab = st.tabs(["Accounts", "Published rule set", 
 with accounts_tab:
     with session_scope() as s:
         accounts = pd.DataFrame(auth.list_accounts(s, user))
-    st.dataframe(accounts.drop(columns=["id"]), hide_index=True, width="stretch")
+    st.dataframe(views.accounts_table(accounts), hide_index=True, width="stretch")
     names = list(accounts["username"])
     c1, c2 = st.columns(2)
     with c1.form("add_account", clear_on_submit=True):
@@ -101,8 +101,17 @@ with audit_tab:
                             since=since, until=until, text=text or None)
     with session_scope() as s:
         entries = audit.rows(audit.query(s, user, flt))
-    st.caption(f"{len(entries)} entries (at most {flt.limit}), newest first. The log is append-only.")
-    st.dataframe(pd.DataFrame(entries, columns=audit.EXPORT_COLUMNS), hide_index=True, width="stretch")
+    st.caption(f"{len(entries)} entries (at most {flt.limit}), newest first. The log is append-only. "
+               "Select an entry to see the values it recorded.")
+    picked = st.dataframe(views.audit_table(entries), hide_index=True, width="stretch",
+                          key="audit_entries", on_select="rerun", selection_mode="single-row",
+                          column_config={"What": st.column_config.TextColumn(width="large")})
+    chosen = picked.selection.rows if picked else []
+    if chosen:
+        entry = entries[chosen[0]]
+        with st.expander(f"Recorded values of entry {entry['id']} (JSON)", expanded=True):
+            st.write(views.md_text(views.audit_sentence(entry)))
+            st.json(views.recorded_values(entry))
     key = f"_audit_export_{hash(flt)}"
     if key not in st.session_state:
         if st.button("Prepare CSV export", help="The export itself is recorded in the audit log."):

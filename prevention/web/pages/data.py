@@ -53,17 +53,19 @@ else:
                 report = import_file(path, kind, user=actor, progress=progress)
             except (data_admin.UploadError, IngestError) as exc:
                 bar.empty()
-                st.error(views.md_text(exc))
+                # The server's temporary folder means nothing to the reader: names only.
+                st.error(views.md_text(views.without_folder(str(exc), tmp)))
             else:
                 bar.progress(1.0, text="Done")
                 frames.invalidate()
-                st.session_state["_last_import"] = report.summary()
+                st.session_state["_last_import"] = views.without_folder(report.summary(), tmp)
                 st.rerun()
 if "_last_import" in st.session_state:
     st.text(st.session_state["_last_import"])
 
 st.subheader("Import history")
 history = data_admin.import_history()
+history["File"] = [views.shown_name(f) for f in history["File"]]  # no server folders
 if history.empty:
     st.info("Nothing imported yet: import a signal bundle above.")
 else:

@@ -29,6 +29,13 @@ official_id = base.id.split(".")[0]
 official = common.rule_set(official_id)
 k = f"lab_{param}"  # widget keys per base rule set: loading another one resets the widgets
 
+def _open_saved(rule_param: str) -> None:
+    """Before the widgets of the next run: the sidebar's selector takes the saved scenario."""
+    st.session_state.pop("_lab_saved", None)
+    st.session_state["rules"] = rule_param
+    st.query_params["rules"] = rule_param
+
+
 # A fragment: changing a parameter reruns only the workbench (parameters, results, save),
 # not the page's header, rule-set loading or the comparison below.
 @st.fragment
@@ -107,17 +114,27 @@ def workbench() -> None:
         diff = views.status_changes(official_eval, scenario_eval, d["countries"])
         counts_o = views.status_counts(official_eval.table)
         counts_s = views.status_counts(scenario_eval.table)
-        m = st.columns(4)
+        enter = int((diff["Change"] == "enters").sum())
+        leave = int((diff["Change"] == "leaves").sum())
+        move = len(diff) - enter - leave
+        m = st.columns(5)
         m[0].metric(f"▲ triggered (official {official.label})", counts_o["triggered"])
         m[1].metric("▲ triggered (this scenario)", counts_s["triggered"],
                     delta=counts_s["triggered"] - counts_o["triggered"], delta_color="off")
-        m[2].metric("Enter the list", int((diff["Change"] == "enters").sum()))
-        m[3].metric("Leave the list", int((diff["Change"] == "leaves").sum()))
+        m[2].metric("Enter the list", enter, help="Become triggered under this scenario.")
+        m[3].metric("Leave the list", leave, help="Triggered officially, not under this scenario.")
+        # The rest of the States that change: the three counts add up to the table's rows.
+        m[4].metric("Move below the threshold", move,
+                    help="Change between watch, undetermined and clear, on neither side of the list.")
 
         st.caption("Under this scenario: " + " · ".join(
             f"{views.status_label(s)} {n} (official {counts_o[s]})" for s, n in counts_s.items()))
 
-        st.subheader(f"Who changes against the official rule set ({len(diff)})")
+        st.subheader(f"Who changes against the official rule set: {len(diff)} "
+                     f"State{'s' if len(diff) != 1 else ''}")
+        if len(diff):
+            st.caption(f"{enter} enter the list, {leave} leave it, {move} move between watch, "
+                       "undetermined and clear.")
         if diff.empty:
             st.caption("No State changes status: this scenario gives the same list as the official rule set.")
         else:
@@ -147,10 +164,18 @@ def workbench() -> None:
                 sid = views.scenario_id(official_id, name)
                 saved = rulesets.save_rule_set_version(
                     views.rules_with(scenario, {}, {}, rule_id=sid, title=name.strip()), author=actor, note=note)
-                st.success(f"Saved {views.md_text(saved.label)}. Load it with the rule-set selector in the sidebar; "
-                           "its link carries it.")
+                # The whole page again, not only this fragment: the sidebar's rule-set
+                # selector then lists the scenario at once.
+                st.session_state["_lab_saved"] = (saved.id, saved.label)
+                st.rerun(scope="app")
             except (ValueError, rulesets.RuleSetConflict, PermissionDenied) as exc:
                 st.error(views.md_text(exc))
+    if "_lab_saved" in st.session_state:
+        saved_id, saved_label = st.session_state["_lab_saved"]
+        st.success(f"Saved {views.md_text(saved_label)}: it is in the rule-set selector in the "
+                   "sidebar now, and its link carries it.")
+        st.button(f"Open {saved_label} now", key="lab_open_saved", on_click=_open_saved,
+                  args=(saved_id,))
     if not user:
         st.caption("Saving scenarios needs a researcher or admin account.")
 

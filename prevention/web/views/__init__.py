@@ -8,6 +8,7 @@ it carries the product's wording (prevention.display) with it.
 
 from __future__ import annotations
 
+from prevention.display.audit import shown_name, without_folder
 from prevention.display.coverage import (
     NOT_RECORDED,
     PARTIAL_NOT_MET,
@@ -40,6 +41,12 @@ from prevention.display.text import (
     safe_url,
     source_links,
     web_url,
+)
+from prevention.web.views.admin import (
+    accounts_table,
+    audit_sentence,
+    audit_table,
+    recorded_values,
 )
 from prevention.web.views.changes import (
     archive_table,
@@ -124,5 +131,6 @@ __all__ = [
     "met_over_time", "country_episodes", "rules_with", "scenario_id", "status_changes",
     "rule_set_diff", "status_since", "whats_new_table", "quarantine_table", "criteria_summary",
     "watch_table", "archive_table", "change_rows", "digest_sections", "review_queue_table",
-    "frozen_evidence_table", "new_evidence_table", "minute"
+    "frozen_evidence_table", "new_evidence_table", "minute", "accounts_table", "audit_table",
+    "audit_sentence", "recorded_values", "shown_name", "without_folder"
 ]

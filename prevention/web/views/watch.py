@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from prevention.display.audit import shown_name
 from prevention.display.coverage import PARTIAL_NOT_MET, criterion_result
 from prevention.display.status import NO_DATA, STATUS_RANK, iso, status_label
 from prevention.display.text import link_column
@@ -48,7 +49,7 @@ def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Row id": rows["id"].to_numpy(),
         "Import": rows["import_id"].to_numpy(),
-        "File": rows["file_name"].to_numpy(),
+        "File": [shown_name(f) for f in rows["file_name"]],  # no server folders
         "Kind": rows["kind"].to_numpy(),
         "Line": rows["row"].astype("Int64").to_numpy(),
         "Field": rows["field"].fillna("").to_numpy(),
