@@ -1,100 +1,28 @@
-"""Rule sets as data: pydantic models, YAML loading, and the shipped rule sets by id."""
+"""Rule sets as data: pydantic models, YAML loading, and the shipped rule sets by id.
+
+The criterion models live with their types in triggers.criteria; StatementBy, JointGroup and
+NhriWithNgos are imported here too, where rule-set code has always found them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from triggers.vocabulary import IssuerKind, NgoScope, NgoStatus, NhriStatus
+from triggers.criteria import MODELS, JointGroup, NhriWithNgos, StatementBy  # noqa: F401 (re-exported)
+from triggers.criteria.base import CriterionModel, StrictModel
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "data" / "rules"
 DEFAULT_RULE_SET_ID = "glion-iii-2016"
 
-
-class _Model(BaseModel):
-    # Unknown keys are almost always typos ("min_isuers"); rejecting them keeps a
-    # mistyped threshold from silently falling back to its default.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# The discriminated union on `type`, in the registry's order: one member per criterion type.
+Criterion = Annotated[Union[MODELS], Field(discriminator="type")]
 
 
-class _Criterion(_Model):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id, used in column names.")
-    title: str = ""
-    enabled: bool = True
-    window_days: int | None = Field(default=None, ge=1, le=36500)
-
-
-class StatementBy(_Criterion):
-    """Concern expressed by issuers of given kinds; value = number of qualifying signals."""
-
-    type: Literal["statement_by"] = "statement_by"
-    issuer_kinds: list[IssuerKind] = Field(min_length=1)
-    min_signals: int = Field(default=1, ge=1)
-    members_only: bool = Field(
-        default=False,
-        description="Count a regional organisation's signal only if the State is a member on its date.",
-    )
-    categories: list[str] | None = Field(
-        default=None, min_length=1,
-        description="Count a signal only if its category is listed (absent: every category).",
-    )
-
-    @property
-    def threshold(self) -> int:
-        return self.min_signals
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """The issuer kinds whose signals (and coverage) this criterion reads."""
-        return tuple(self.issuer_kinds)
-
-
-class JointGroup(_Criterion):
-    """A group of distinct issuers (e.g. Special Procedures mandates) expressing concern."""
-
-    type: Literal["joint_group"] = "joint_group"
-    issuer_kinds: list[IssuerKind] = Field(min_length=1)
-    min_issuers: int = Field(ge=1)
-    mode: Literal["joint", "cumulative"] = "joint"
-
-    @property
-    def threshold(self) -> int:
-        return self.min_issuers
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        return tuple(self.issuer_kinds)
-
-
-class NhriWithNgos(_Criterion):
-    """The State's own NHRI together with a number of eligible national NGOs."""
-
-    type: Literal["nhri_with_ngos"] = "nhri_with_ngos"
-    min_ngos: int = Field(ge=1)
-    nhri_status: list[NhriStatus] = Field(default_factory=lambda: ["A", "B"], min_length=1)
-    ngo_status: list[NgoStatus] = Field(
-        default_factory=lambda: ["general", "special", "roster"], min_length=1
-    )
-    ngo_scope: NgoScope | None = "national"
-    mode: Literal["joint", "window"] = "joint"
-
-    @property
-    def threshold(self) -> int:
-        return self.min_ngos
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        # Both must be covered: "no NGO statement" means nothing if NGOs were never searched.
-        return ("nhri", "ngo")
-
-
-Criterion = Annotated[Union[StatementBy, JointGroup, NhriWithNgos], Field(discriminator="type")]
-
-
-class ReviewerJudgement(_Model):
+class ReviewerJudgement(StrictModel):
     """A factor a rule set names that is a human judgement, not a count (never computed)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -102,7 +30,7 @@ class ReviewerJudgement(_Model):
     description: str = ""
 
 
-class RuleSet(_Model):
+class RuleSet(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     version: int = Field(default=1, ge=1)
     title: str
@@ -127,7 +55,7 @@ class RuleSet(_Model):
             )
         return self
 
-    def window_of(self, criterion: _Criterion) -> int:
+    def window_of(self, criterion: CriterionModel) -> int:
         return criterion.window_days or self.window_days
 
     @property

@@ -40,11 +40,12 @@ from triggers.backtest.context import (
                                          assessed_states,
                                          build_context,
 )
-from triggers.backtest.coverage import MIN_YEAR_DAYS_FOR_GAP, criterion_kinds
+from triggers.backtest.coverage import MIN_YEAR_DAYS_FOR_GAP
 from triggers.backtest.engine import backtest
 from triggers.backtest.result import BASELINES, METHOD_LABELS, BacktestResult, Score
 from triggers.backtest.scoring import SEVERITY_BANDS
-from triggers.backtest.sweep import THRESHOLD_FIELDS, set_parameter, sweep
+from triggers.backtest.sweep import set_parameter, sweep
+from triggers.criteria import THRESHOLD_FIELDS, criterion_kinds
 
 __all__ = [
     "BASELINES", "CONSISTENCY_CATEGORIES", "DEFAULT_HORIZON_DAYS", "DEFAULT_LOOKBACK_DAYS",

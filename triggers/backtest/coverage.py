@@ -15,7 +15,7 @@ import pandas as pd
 
 from triggers.backtest.context import Context, prep_rows
 from triggers.coverage import full_grid
-from triggers.criteria import group_label
+from triggers.criteria import bind
 from triggers.prepared import EPOCH, from_day
 from triggers.rules import RuleSet
 from triggers.vocabulary import ISSUER_KINDS, KIND_LABELS
@@ -24,11 +24,6 @@ from triggers.vocabulary import ISSUER_KINDS, KIND_LABELS
 MIN_YEAR_DAYS_FOR_GAP = 60
 # Stretches of days a warning names before "and N more".
 SHOWN_STRETCHES = 3
-
-
-def criterion_kinds(criterion) -> list[str]:
-    """The issuer kinds whose signals (and coverage) a criterion reads."""
-    return list(criterion.kinds)
 
 
 def covered_days(ctx: Context, kinds, cache: dict | None = None) -> np.ndarray | None:
@@ -180,7 +175,7 @@ def criteria_coverage(ctx: Context, rules: RuleSet, cache: dict | None = None
     rows, warnings = [], []
     for crit in rules.enabled_criteria:
         kinds = list(crit.kinds)
-        labels = group_label(kinds) if crit.type != "nhri_with_ngos" else "the NHRI and NGOs"
+        labels = bind(crit, rules.window_of(crit)).who_briefly()
         signals = int(np.logical_or.reduce([by_kind[k] for k in kinds]).sum())
         covered = covered_days(ctx, kinds, cache)
         if covered is None:

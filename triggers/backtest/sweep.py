@@ -24,12 +24,9 @@ from triggers.backtest.coverage import (
 )
 from triggers.backtest.scoring import score
 from triggers.bundle import Bundle
-from triggers.criteria import bind
+from triggers.criteria import THRESHOLD_FIELDS, bind
 from triggers.prepared import Prepared, from_day
 from triggers.rules import RuleSet, parse_rule_set
-
-THRESHOLD_FIELDS = {"statement_by": "min_signals", "joint_group": "min_issuers",
-                    "nhri_with_ngos": "min_ngos"}
 
 
 def set_parameter(rules: RuleSet, path: str, value) -> RuleSet:

@@ -6,20 +6,9 @@ import streamlit as st
 from prevention.accounts.access import PermissionDenied, can, require
 from prevention.cases import rulesets
 from prevention.web import common, views
-from triggers.rules import (
-    JointGroup,
-    NhriWithNgos,
-    RuleSetError,
-    StatementBy,
-    rule_set_to_yaml,
-)
-from triggers.vocabulary import (
-    ISSUER_KINDS,
-    KIND_LABELS,
-    NGO_SCOPES,
-    NGO_STATUSES,
-    NHRI_STATUSES,
-)
+from triggers.criteria import parameters_of
+from triggers.criteria.base import COUNT, FLAG, MODE, OPTION, SUBSET, Parameter
+from triggers.rules import RuleSetError, rule_set_to_yaml
 
 d = common.header("Threshold lab", "Change any parameter and see at once which States enter or "
                                    "leave the list. Nothing is saved until you save a scenario.")
@@ -28,6 +17,36 @@ param, base, as_of = common.context()
 official_id = base.id.split(".")[0]
 official = common.rule_set(official_id)
 k = f"lab_{param}"  # widget keys per base rule set: loading another one resets the widgets
+
+def _widget(knob: Parameter, crit, ck: str):
+    """The widget of one parameter of a criterion's type (triggers/criteria), read back as the
+    criterion field's value. The key is the criterion's and the parameter's, stable across
+    label changes."""
+    shown = knob.to_shown(getattr(crit, knob.field))
+    key, helps = f"{ck}_{knob.key}", {"help": knob.help} if knob.help else {}
+    if knob.shape == COUNT:
+        value = st.number_input(knob.label, knob.low, knob.high, shown, key=key, **helps)
+    elif knob.shape == FLAG:
+        value = st.checkbox(knob.label, shown, key=key, **helps)
+    elif knob.shape == MODE:
+        options = list(knob.options)
+        value = st.radio(knob.label, options, options.index(shown), horizontal=True, key=key, **helps)
+    elif knob.shape == OPTION:
+        options = [knob.null_label, *knob.options]
+        value = st.selectbox(knob.label, options, options.index(shown), key=key, **helps)
+    else:
+        assert knob.shape == SUBSET, knob.shape  # Parameter allows no other shape
+        if knob.options_from == "category":
+            options, label = views.category_options(d["bundle"].signals, shown), views.category_label
+        elif knob.options_from:
+            options, label = sorted(set(d["bundle"].signals[knob.options_from]) | set(shown)), str
+        else:
+            names = knob.option_labels or {}
+            options, label = list(knob.options), lambda x: names.get(x, x)
+        value = st.multiselect(knob.label, options, shown, format_func=label, key=key,
+                               placeholder=knob.null_label or "Choose options", **helps)
+    return knob.to_field(value)
+
 
 def _open_saved(rule_param: str) -> None:
     """Before the widgets of the next run: the sidebar's selector takes the saved scenario."""
@@ -64,42 +83,8 @@ def workbench() -> None:
             own = st.number_input("Own window (days; 0 = the rule set's)", 0, 36500,
                                   crit.window_days or 0, key=f"{ck}_win")
             c["window_days"] = own or None
-            if isinstance(crit, (StatementBy, JointGroup)):
-                c["issuer_kinds"] = st.multiselect("Issuer kinds", ISSUER_KINDS, crit.issuer_kinds,
-                                                   format_func=lambda x: KIND_LABELS.get(x, x), key=f"{ck}_kinds")
-            if isinstance(crit, StatementBy):
-                c["min_signals"] = st.number_input("Statements needed", 1, 1000, crit.min_signals, key=f"{ck}_n")
-                c["members_only"] = st.checkbox("Only organisations the State belongs to", crit.members_only,
-                                                key=f"{ck}_members")
-                # Issue 13: which kinds of statement count. Ticking none is the rule without
-                # `categories`: every signal counts, whatever its category.
-                picked = st.multiselect("Only these categories (none ticked: every category)",
-                                        views.category_options(d["bundle"].signals, crit.categories),
-                                        crit.categories or [], format_func=views.category_label,
-                                        key=f"{ck}_cats", placeholder="Every category",
-                                        help="What kind of statement each signal is in its source's "
-                                             "reading (the GA/SC resolutions importer gives each "
-                                             "resolution one); 'uncategorised' is every signal "
-                                             "without one.")
-                c["categories"] = picked or None
-            elif isinstance(crit, JointGroup):
-                c["min_issuers"] = st.number_input("Distinct issuers needed", 1, 100, crit.min_issuers,
-                                                   key=f"{ck}_n")
-                c["mode"] = st.radio("Mode", ["joint", "cumulative"], ["joint", "cumulative"].index(crit.mode),
-                                     horizontal=True, key=f"{ck}_mode",
-                                     help="joint: in one statement; cumulative: across the window")
-            elif isinstance(crit, NhriWithNgos):
-                c["min_ngos"] = st.number_input("National NGOs needed with the NHRI", 1, 100, crit.min_ngos,
-                                                key=f"{ck}_n")
-                c["mode"] = st.radio("Mode", ["joint", "window"], ["joint", "window"].index(crit.mode),
-                                     horizontal=True, key=f"{ck}_mode")
-                c["nhri_status"] = st.multiselect("Eligible NHRI accreditation", NHRI_STATUSES, crit.nhri_status,
-                                                  key=f"{ck}_nhri")
-                c["ngo_status"] = st.multiselect("Eligible NGO ECOSOC status", NGO_STATUSES, crit.ngo_status,
-                                                 key=f"{ck}_ngo")
-                scopes = ["any", *NGO_SCOPES]
-                scope = st.selectbox("NGO scope", scopes, scopes.index(crit.ngo_scope or "any"), key=f"{ck}_scope")
-                c["ngo_scope"] = None if scope == "any" else scope
+            for knob in parameters_of(crit):
+                c[knob.field] = _widget(knob, crit, ck)
             changes[crit.id] = c
 
     try:
