@@ -5,7 +5,7 @@ that accounts (issue 5) can filter this list by role without touching any page.
 
 This one file is both halves of the app. `streamlit run app.py` (Streamlit 1.67) sees the
 `app = st.App(...)` below and serves it with uvicorn, which imports this file as the module
-`app`: that builds the server with the session-cookie routes of prevention/web/routes.py. Streamlit
+`app`: that builds the server with the routes of prevention/web/server.py (session cookie, feeds, API). Streamlit
 then runs the same file as the script (under the name __main__) for every browser session,
 which is the navigation.
 """
@@ -16,10 +16,10 @@ if __name__ != "__main__":
     from starlette.middleware import Middleware
 
     from prevention.web import middleware
-    from prevention.web import routes as web
+    from prevention.web import server
 
     # Static files compressed once per process, and the shared caches warmed at start (issue 17).
-    app = st.App("app.py", routes=web.server_routes(),
+    app = st.App("app.py", routes=server.server_routes(),
                  middleware=[Middleware(middleware.CompressedStatic)], lifespan=middleware.lifespan)
 else:
     from sqlalchemy.exc import OperationalError

@@ -78,3 +78,79 @@ def test_every_package_is_in_the_table():
     packages = {p.name for p in (ROOT / "prevention").iterdir()
                 if p.is_dir() and (p / "__init__.py").exists()}
     assert packages == set(ALLOWED)
+
+
+def _module_file(module: str) -> Path | None:
+    base = ROOT.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
+
+
+def _import_graph(tops: tuple[str, ...]) -> dict[Path, set[Path]]:
+    """Module file -> the module files of this tree it imports (a name imported from a package
+    that is one of its modules counts as that module, not the package)."""
+    graph: dict[Path, set[Path]] = {}
+    for top in tops:
+        for path in _modules(top):
+            targets = set()
+            for name in _imports(path):
+                if name.split(".")[0] not in tops:
+                    continue
+                target = _module_file(name)
+                parent = _module_file(name.rsplit(".", 1)[0]) if "." in name else None
+                if target is not None:
+                    # `from a.b import c` names both a.b and a.b.c: when c is a module, the
+                    # arrow is to c alone.
+                    targets.add(target)
+                elif parent is not None:
+                    targets.add(parent)
+            sub = {t for t in targets if t.name != "__init__.py"}
+            inits = {t for t in targets if t.name == "__init__.py"
+                     and not any(s.parent == t.parent for s in sub)}
+            graph[path] = (sub | inits) - {path}
+    return graph
+
+
+def _circles(graph: dict[Path, set[Path]]) -> list[list[Path]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index: dict[Path, int] = {}
+    low: dict[Path, int] = {}
+    stack: list[Path] = []
+    on_stack: set[Path] = set()
+    found: list[list[Path]] = []
+
+    def visit(v: Path) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_modules_import_each_other_in_a_circle():
+    # A circle of modules is one idea cut into files: none of them can be read, tested or
+    # moved alone (docs/architecture.md).
+    circles = _circles(_import_graph(("prevention", "triggers")))
+    assert not circles, "\n".join(
+        "circle: " + " -> ".join(str(p.relative_to(ROOT)) for p in c) for c in circles)

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from prevention.cases import rulesets
 from prevention.storage.db import session_scope
 from prevention.watch import changes as ch
 from prevention.watch import severity as sev

@@ -57,11 +57,14 @@ def title_of(page_id: str) -> str:
 
 
 def _prompt(page_id: str, title: str):
-    """The stand-in for a page this user may not open: the sign-in prompt."""
+    """The stand-in for a page this user may not open: the sign-in prompt (an old share link,
+    watchlists?list=..., opened signed out goes to the shared list's own page, which reads it)."""
 
     def page() -> None:
         from prevention.web.signin import prompt
 
+        if page_id == "watchlists" and st.query_params.get("list"):
+            st.switch_page(page_path("shared"), query_params={"list": st.query_params["list"]})
         prompt(page_id, title)
 
     page.__name__ = page.__qualname__ = f"sign_in_for_{page_id}"

@@ -1,5 +1,5 @@
-"""The HTTP routes beside the Streamlit app: the session cookie is set and cleared here; the
-live feeds and the JSON API are added to them (routes()).
+"""The session cookie's HTTP routes beside the Streamlit app: it is set and cleared here
+(prevention/web/server.py adds these, the live feeds and the JSON API to the server).
 
 Streamlit has no API that sets a cookie from a script, and a cookie that a script writes can be
 read by any script on the page. So `app.py` builds an `st.App` (Streamlit's Starlette server)
@@ -32,7 +32,7 @@ COOKIE = "prevention_session"
 BEGIN = "/session/begin"
 END = "/session/end"
 
-# True once app.py built the st.App with these routes in this process. The Streamlit script
+# True once app.py built the st.App with these routes in this process (server.server_routes). The Streamlit script
 # runs in the same process, so the Account page knows whether it can hand a sign-in to the
 # cookie route (AppTest, which runs the script without a server, cannot).
 ROUTES_ACTIVE = False
@@ -113,19 +113,7 @@ def end(request: Request) -> Response:
     return _no_store(response)
 
 
-def routes() -> list[Route]:
-    """The session routes, the live feeds (prevention/web/feed_routes.py) and the JSON API
-    (prevention/web/api.py)."""
-    from prevention.web import api, feed_routes
-
-    base = base_path()
+def session_routes(base: str) -> list[Route]:
+    """The two session-cookie routes under the server's base path."""
     return [Route(f"{base}{BEGIN}", begin, methods=["GET"]),
-            Route(f"{base}{END}", end, methods=["GET"]),
-            *feed_routes.routes(base), *api.routes(base)]
-
-
-def server_routes() -> list[Route]:
-    """The routes for app.py's st.App, which also tells the Account page they are served."""
-    global ROUTES_ACTIVE
-    ROUTES_ACTIVE = True
-    return routes()
+            Route(f"{base}{END}", end, methods=["GET"])]

@@ -77,11 +77,6 @@ def here(page_id: str) -> str:
 def prompt(page_id: str, title: str) -> None:
     """Stand in for a page this visitor may not open."""
     user = current_user()
-    if page_id == "watchlists" and user is None and st.query_params.get("list"):
-        # An old share link (watchlists?list=...): the shared list's own page reads it.
-        from prevention.web.registry import page_path
-
-        st.switch_page(page_path("shared"), query_params={"list": st.query_params["list"]})
     roles = ", ".join(roles_for(page_id))
     if user is None:
         st.title("Sign in")

@@ -1,4 +1,4 @@
-"""The live routes of app.py's st.App (prevention.web.routes.routes()) in process, through
+"""The live routes of app.py's st.App (prevention.web.server.routes()) in process, through
 Starlette's test client (httpx), on a copy of the seeded database."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from tests.ui.conftest import account_id, seeded_template, ui_db  # noqa: F401
 
 @pytest.fixture
 def client(ui_db):
-    from prevention.web import routes
+    from prevention.web import server
 
-    with TestClient(Starlette(routes=routes.routes()), base_url="http://testserver") as c:
+    with TestClient(Starlette(routes=server.routes()), base_url="http://testserver") as c:
         yield c
 
 

@@ -24,7 +24,7 @@ from prevention.web import routes as web
 @pytest.fixture
 def client(engine):
     # trusted_hosts="*" stands for FORWARDED_ALLOW_IPS listing the proxy in front.
-    app = ProxyHeadersMiddleware(Starlette(routes=web.routes()), trusted_hosts="*")
+    app = ProxyHeadersMiddleware(Starlette(routes=web.session_routes(web.base_path())), trusted_hosts="*")
     with TestClient(app, base_url="http://dashboard.test") as c:
         yield c
 
