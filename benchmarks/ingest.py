@@ -1,6 +1,6 @@
 """Speed of storage (issue 3): importing a million rows, and loading the engine's frames back.
 
-    python -m benchmarks.ingest [--signals 1000000] [--kind both|bundle|table]
+    python -m benchmarks.ingest [--signals 1000000] [--kind both|bundle|table|undl]
 
 1. A seeded synthetic bundle (benchmarks/synth.py) is written as CSV files to a temp folder,
    and the same signals as one generic spreadsheet (`write_generic_table`: its own column
@@ -12,9 +12,13 @@
      ISO3), into a database that already holds the issuers.
    Baseline in the same run, per kind: `pandas.read_csv` of the same file(s) +
    `DataFrame.to_sql` into another fresh SQLite file (no validation, no keys, no links).
-   Target: import <= 3x baseline.
+   Target: import <= 2.5x baseline.
 3. Load: `prevention.storage.frames.load_bundle` of those signals from the database (cache cleared)
    vs `pandas.read_csv` of the same bundle's CSV files. Target: load <= 3x read_csv.
+
+4. undl: parsing the bundled UN Digital Library export of GA/SC resolutions (categories,
+   countries, votes) vs `pandas.read_csv` of the same file; figures only, no target (it was
+   a timed test, which a shared machine cannot hold).
 
 Prints one JSON object with the figures and ratios; exits 1 if a target is missed.
 """
@@ -35,7 +39,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synth import TABLE_MAPPING, make_bundle, write_generic_table  # noqa: E402
-from prevention.accounts.access import system
+from prevention.accounts.access import system  # noqa: E402
 from prevention.sources.ingest import import_file  # noqa: E402
 from prevention.storage.db import get_engine  # noqa: E402
 from prevention.storage.frames import invalidate, load_bundle  # noqa: E402
@@ -127,7 +131,26 @@ def run_table(bundle, folder: Path, workdir: Path) -> dict:
     }
 
 
+def run_undl() -> dict:
+    from prevention.sources.importers import undl
+    from prevention.storage.settings import PROJECT_DIR
+
+    path = PROJECT_DIR / "data" / "seed" / "un_sc_ga_resolutions_1946_2025.csv"
+    c0 = time.process_time()
+    t_read, frame = _timed(lambda: pd.read_csv(path, dtype=str, keep_default_na=False))
+    c1 = time.process_time()
+    t_parse, parsed = _timed(lambda: undl.parse(path))
+    c2 = time.process_time()
+    # CPU seconds too: on a shared machine the wall clock mostly measures the neighbours.
+    return {"rows": len(frame), "signals": len(parsed.signals), "read_csv_s": round(t_read, 2),
+            "parse_s": round(t_parse, 2), "parse_ratio": round(t_parse / t_read, 2),
+            "read_csv_cpu_s": round(c1 - c0, 2), "parse_cpu_s": round(c2 - c1, 2),
+            "parse_cpu_ratio": round((c2 - c1) / (c1 - c0), 1)}
+
+
 def run(n_signals: int, workdir: Path, kinds: list[str]) -> dict:
+    if kinds == ["undl"]:
+        return {"undl": run_undl()}
     folder = workdir / "bundle"
     t_make, bundle = _timed(lambda: make_bundle(n_signals))
     write_bundle(bundle, folder)
@@ -143,7 +166,7 @@ def run(n_signals: int, workdir: Path, kinds: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--signals", type=int, default=1_000_000)
-    parser.add_argument("--kind", choices=["both", "bundle", "table"], default="both")
+    parser.add_argument("--kind", choices=["both", "bundle", "table", "undl"], default="both")
     args = parser.parse_args(argv)
     kinds = ["bundle", "table"] if args.kind == "both" else [args.kind]
     workdir = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
@@ -152,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     met = []
-    for kind in kinds:
+    for kind in (k for k in kinds if k != "undl"):
         part = result[kind]
-        part["import_target_met"] = part["import_ratio"] <= 3
+        part["import_target_met"] = part["import_ratio"] <= 2.5
         met.append(part["import_target_met"])
         if "load_ratio" in part:
             part["load_target_met"] = part["load_ratio"] <= 3

@@ -194,27 +194,50 @@ def _names_containing(key: str) -> list[str]:
     return sorted({c for k, codes in names.items() if pattern.search(k) for c in codes})
 
 
+def _starts(phrases: dict[str, str]) -> dict[str, int]:
+    """First word -> the most words of a phrase starting with it: most words of a text start
+    no country's name, and are passed over without building a single candidate phrase."""
+    starts: dict[str, int] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        starts[words[0]] = max(starts.get(words[0], 0), len(words))
+    return starts
+
+
 @cache
-def _lexicon() -> tuple[dict[str, str], int]:
+def _lexicon() -> tuple[dict[str, str], dict[str, int]]:
     """Names usable inside running text: unambiguous, at least four characters (so that
-    "car" or "uk" in a sentence is not taken for a country). -> (phrase -> code, max words)."""
+    "car" or "uk" in a sentence is not taken for a country). -> (phrase -> code, first word ->
+    most words)."""
     names, _, _ = _index()
     phrases = {k: next(iter(v)) for k, v in names.items() if len(v) == 1 and len(k) >= 4}
-    return phrases, max(len(k.split()) for k in phrases)
+    return phrases, _starts(phrases)
+
+
+_MERGED: dict[int, tuple[dict, dict[str, str], dict[str, int]]] = {}
+
+
+def _lexicon_with(extra: dict[str, str]) -> tuple[dict[str, str], dict[str, int]]:
+    """The lexicon with a caller's phrases added, merged once per extra table: callers pass the
+    same constant table (a module's PLACES) for every text of a file."""
+    held = _MERGED.get(id(extra))
+    if held is None or held[0] is not extra:
+        phrases = {**_lexicon()[0], **extra}
+        held = (extra, phrases, _starts(phrases))
+        _MERGED[id(extra)] = held
+    return held[1], held[2]
 
 
 def find_in_text(text: str, extra: dict[str, str] | None = None) -> list[str]:
     """Every country named in a text, in order of first mention, longest name first at each
-    word ("South Sudan" is not also "Sudan"). `extra`: more normalised phrase -> code."""
-    phrases, longest = _lexicon()
-    if extra:
-        phrases = {**phrases, **extra}
-        longest = max(longest, *(len(k.split()) for k in extra))
+    word ("South Sudan" is not also "Sudan"). `extra`: more normalised phrase -> code, a
+    constant table (it is merged with the names once and kept)."""
+    phrases, starts = _lexicon_with(extra) if extra else _lexicon()
     words = normalise(text).split()
     found: list[str] = []
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
+        for n in range(min(starts.get(words[i], 0), len(words) - i), 0, -1):
             code = phrases.get(" ".join(words[i:i + n]))
             if code:
                 if code not in found:

@@ -116,6 +116,9 @@ TERRITORIES = [
     _territory("Kosovo", r"\bkosovo\b", ("XKX",)),
     _territory("Chagos Archipelago", r"\bchagos\b", ("MUS",)),
 ]
+# Most titles name no territory: one pass of all the patterns tells, before each is tried.
+_ANY_TERRITORY = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TERRITORIES),
+                            re.IGNORECASE)
 
 # Skip reasons (shared by GA and SC). A resolution is skipped only when it names no State
 # (or, for decolonization, no State but a Non-Self-Governing Territory); the reasons say what
@@ -311,6 +314,8 @@ def bilateral_states(subjects: str) -> list[tuple[str, str]]:
 
 
 def territories_in(text: str) -> list[Territory]:
+    if not _ANY_TERRITORY.search(text):
+        return []
     return [t for t in TERRITORIES if t.pattern.search(text)]
 
 
