@@ -48,7 +48,7 @@ serve: deps system-deps
 # its own when missing and we are root; otherwise the tests that need it skip with a message.
 test: test-deps
 	@for f in .ci/install-*.sh; do [ -e "$$f" ] && bash "$$f"; done; true
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4
 
 bench: test-deps
 	$(BIN)/python benchmarks/engine.py

@@ -108,8 +108,23 @@ def arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+_yaml: OrderedDict[int, tuple[RuleSet, str]] = OrderedDict()
+_yaml_lock = threading.Lock()
+
+
 def _rules_key(rules: RuleSet) -> str:
-    return rule_set_to_yaml(rules)
+    """The rules' YAML (the key of everything computed under them), written once per rules
+    object: the stored rule sets are cached objects, and a dump costs milliseconds."""
+    with _yaml_lock:
+        hit = _yaml.get(id(rules))
+        if hit is not None and hit[0] is rules:
+            return hit[1]
+    text = rule_set_to_yaml(rules)
+    with _yaml_lock:
+        _yaml[id(rules)] = (rules, text)  # the object is kept, so its id is not reused
+        while len(_yaml) > 64:
+            _yaml.popitem(last=False)
+    return text
 
 
 # ---------------------------------------------------------------- overview

@@ -1,5 +1,5 @@
 """What the app's server adds to Streamlit's (issue 17): its frontend files sent compressed,
-and the caches warmed when a process starts.
+and the caches warmed before a process starts answering.
 
 Streamlit serves its frontend bundle (about 130 files, 9.8 MB on a first visit) from
 /static/ uncompressed, content-hashed and "immutable, max-age=1 year". `CompressedStatic`
@@ -118,18 +118,27 @@ def _accepts_gzip(scope) -> bool:
     return b"gzip" in (_request_header(scope, b"accept-encoding") or b"")
 
 
+WARM_UP_SECONDS = 120
+
+
 @asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
-    """Warm the shared caches in the background when the server starts: the first visitor
-    then finds today's Overview and the default Country pages ready."""
-    threading.Thread(target=_warm, name="prevention-warm-up", daemon=True).start()
+    """Warm the shared caches before the server answers (its health check included, so a
+    proxy sends no browser to a cold process): the first visitor then finds today's Overview
+    and the Country pages' evaluation ready. At most WARM_UP_SECONDS; the warm-up goes on in the
+    background past that, and a failure is only logged (the pages compute what they need)."""
+    done = threading.Event()
+    threading.Thread(target=_warm, args=(done,), name="prevention-warm-up", daemon=True).start()
+    await anyio.to_thread.run_sync(done.wait, WARM_UP_SECONDS)
     yield
 
 
-def _warm() -> None:
+def _warm(done: threading.Event) -> None:
     try:
         from prevention.web import cached
 
         cached.warm()
     except Exception:  # a warm-up is an optimisation: a failure is logged, the app serves on
         log.exception("cache warm-up failed")
+    finally:
+        done.set()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -56,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     ports = [args.port + 1 + i for i in range(args.workers)]
     cfg = Path(tempfile.mkdtemp(prefix="prevention-serve-")) / "haproxy.cfg"
     cfg.write_text(proxy_config(args.port, ports, "127.0.0.1" if args.host == "localhost" else args.host))
-    apps = {port: subprocess.Popen(app_command(port), cwd=ROOT) for port in ports}
+    # One cookie secret for every process: Streamlit signs its XSRF and session cookies with
+    # it, and a browser moved to another process (its own died) must still be believed there.
+    env = dict(os.environ)
+    env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
+    apps = {port: subprocess.Popen(app_command(port), cwd=ROOT, env=env) for port in ports}
     proxy = subprocess.Popen([haproxy, "-W", "-f", str(cfg)])
     print(f"{args.workers} app processes on ports {ports[0]}-{ports[-1]}, HAProxy on "
           f"http://{args.host}:{args.port}", flush=True)
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                 if proc.poll() is not None:
                     print(f"app process on port {port} exited with {proc.returncode}: starting it "
                           "again", file=sys.stderr, flush=True)
-                    apps[port] = subprocess.Popen(app_command(port), cwd=ROOT)
+                    apps[port] = subprocess.Popen(app_command(port), cwd=ROOT, env=env)
             if proxy.poll() is not None:
                 print(f"haproxy exited with {proxy.returncode}", file=sys.stderr)
                 return 1

@@ -20,7 +20,8 @@ def test_overview_legend_shows_the_undetermined_class(page, server):
     expect(legend.first).to_be_attached(timeout=15_000)
     names = [t.strip() for t in legend.all_text_contents()]
     assert [re.sub(r" \(\d+\)$", "", n) for n in names] == [
-        "▲ triggered", "◆ watch", "? undetermined", "○ clear"], names
+        "▲ triggered", "◆ watch", "? undetermined", "○ clear",
+        "not assessed (territories without signals)"], names
     undetermined = int(re.search(r"\((\d+)\)", names[2]).group(1))
     assert undetermined > 150  # nothing but the worked examples was searched
     assert names[3] == "○ clear (0)"

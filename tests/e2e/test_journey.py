@@ -89,7 +89,7 @@ def test_newcomer_journey(page, server):
     expect(page.locator('[data-testid="stMetric"]').filter(has_text="Leave the list")
            .locator('[data-testid="stMetricValue"]')).not_to_have_text("0")
     assert int(metric(page, "Leave the list")) >= 5
-    expect(page.get_by_text(re.compile(r"Who changes against the official rule set \(\d+\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Who changes against the official rule set: \d+ States?"))).to_be_visible()
     shot(page, "lab")
 
 

@@ -50,8 +50,9 @@ EVIL = "![x](http://127.0.0.1:9/x.png) [click](javascript:alert(1))"
 
 
 def test_a_rule_set_title_with_markdown_is_shown_as_typed(page, server):
-    """A researcher names a scenario with markdown; an anonymous visitor opening it sees the
-    characters, and the browser neither fetches the image nor gets a javascript: link."""
+    """A researcher names a scenario with markdown; another researcher opening it sees the
+    characters, and the browser neither fetches the image nor gets a javascript: link. (An
+    unpublished scenario is shown to research roles only: tests/ui/test_public_rule_sets.py.)"""
     from prevention.accounts.access import system
     from prevention.cases import rulesets
     from prevention.storage.db import dispose_engine, get_engine
@@ -64,6 +65,7 @@ def test_a_rule_set_title_with_markdown_is_shown_as_typed(page, server):
                                 title=EVIL)
     saved = rulesets.save_rule_set_version(scenario, author=system("rosa"), note="", engine=get_engine(url))
     dispose_engine(url)
+    sign_in(page, server, "researcher")
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "127.0.0.1:9/" in r.url else None)
     for path in (f"/?rules={saved.id}&as_of=2011-03-01", "/about"):

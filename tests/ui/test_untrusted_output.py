@@ -42,8 +42,9 @@ def test_xlsx_download_neutralises_the_same_cells():
     table = pd.DataFrame({"Title": FORMULAS})
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(table)))
     values = [c.value for c in book["data"]["A"][1:]]
-    # XML stores a carriage return as a line feed; the prefix is what matters.
-    assert values == ["'" + f.replace("\r", "\n") for f in FORMULAS]
+    # Whether a carriage return reads back as one or as a line feed depends on the XML
+    # writer and reader installed (XML normalises a bare one); the prefix is what matters.
+    assert [v.replace("\r", "\n") for v in values] == ["'" + f.replace("\r", "\n") for f in FORMULAS]
     assert all(c.data_type == "s" for c in book["data"]["A"][1:])
 
 

@@ -10,7 +10,6 @@ from prevention.storage.models import (
     security,  # noqa: F401
     sources,  # noqa: F401
     statuses,  # noqa: F401
-    statuses,  # noqa: F401
     watch,  # noqa: F401
 )
 from prevention.storage.models.base import Base
