@@ -232,6 +232,14 @@ class CountryView:
     figure: Any  # the timeline
 
 
+def _without_empty(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The table without those of `columns` that hold nothing in any row: a column of empty
+    cells says nothing on screen (a link column would show 'None' in each); the downloads keep
+    every column."""
+    empty = [c for c in columns if c in table and not table[c].fillna("").astype(str).str.len().any()]
+    return table.drop(columns=empty)
+
+
 def country_view(rules: RuleSet, as_of, iso3: str) -> CountryView:
     def build() -> CountryView:
         d = common.data()
@@ -245,7 +253,8 @@ def country_view(rules: RuleSet, as_of, iso3: str) -> CountryView:
         for record in crit.to_dict("records"):
             row = SimpleNamespace(**record)
             ev = all_ev[all_ev["criterion_id"] == row.criterion_id]
-            shown = ev.drop(columns=["Criterion", "criterion_id"])
+            shown = _without_empty(ev.drop(columns=["Criterion", "criterion_id"]),
+                                   ("Category", "Source"))
             rows.append((row, shown, None if ev.empty else arrow(shown),
                          views.source_links(ev) if not ev.empty else ""))
         return CountryView(
