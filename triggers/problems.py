@@ -36,14 +36,16 @@ class Problem:
         return self.message
 
     def where(self) -> str:
-        out = self.file + (f", row {self.row}" if self.row is not None else "")
-        return out + (f", field {self.field!r}" if self.field else "")
+        parts = [self.file] if self.file else []
+        parts += [f"row {self.row}"] if self.row is not None else []
+        parts += [f"field {self.field!r}"] if self.field else []
+        return ", ".join(parts)
 
     def __str__(self) -> str:
         shown = "" if self.value is None else f" {clip(self.value)!r}"
         hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
         where = self.where()
-        return f"{where}:{shown} {self.message}{hint}" if where else f"{self.message}{hint}"
+        return f"{where}:{shown} {self.message}{hint}" if where else f"{shown} {self.message}{hint}".lstrip()
 
 
 def clip(value: str, limit: int = 80) -> str:
@@ -81,6 +83,22 @@ class Problems:
         values = frame.loc[mask, fld] if fld in frame.columns else pd.Series([None] * int(mask.sum()))
         for line, value in zip(frame.index[mask], values):
             self.items.append(Problem(file, int(line), fld, value, message, **more))
+
+
+class Invalid(ValueError):
+    """One value that cannot be read, raised where a cell is parsed (a reference, a date, a
+    mandate's name); the caller knows the file and the row and records it as a Problem there."""
+
+    def __init__(self, field: str, value: str | None, reason: str,
+                 suggestions: tuple[str, ...] = ()):
+        super().__init__(reason)
+        self.field, self.value, self.reason, self.suggestions = field, value, reason, tuple(suggestions)
+
+    def at(self, row: int | None, raw: dict, field: str | None = None, file: str = "") -> Problem:
+        """The Problem of this value in row `row` (its cells `raw`), under the file's name for
+        the field when it differs from the parser's."""
+        return Problem(file=file, row=row, field=field or self.field, value=self.value,
+                       message=self.reason, raw=raw, suggestions=self.suggestions)
 
 
 class ProblemError(Exception):

@@ -26,8 +26,8 @@ from prevention.sources.importers.base import (
     LINK_RECORD_COLUMNS,
     SIGNAL_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
+from triggers.problems import Problem
 
 # Connector signals carry two columns more than file imports: the archived response each came
 # from, and the other States an item names (the first State is the one concerned).
@@ -155,7 +155,7 @@ def coverage_row(source: str, issuer_kind: str, start: str, end: str, completene
 
 def parsed_import(kind: str, response: Response, rows_read: int, *, signals=(), links=(),
                   issuers=(), coverage=(), records: pd.DataFrame | None = None,
-                  rejected: list[Rejected] | None = None,
+                  rejected: list[Problem] | None = None,
                   skipped: dict[str, int] | None = None) -> ParsedImport:
     links = frame(links, LINK_RECORD_COLUMNS).drop_duplicates().reset_index(drop=True)
     issuers = frame(issuers, ISSUER_RECORD_COLUMNS).drop_duplicates("issuer_id")
@@ -168,11 +168,11 @@ def parsed_import(kind: str, response: Response, rows_read: int, *, signals=(), 
 
 
 def file_rejected(kind: str, response: Response, reason: str) -> ParsedImport:
-    """A response that cannot be read at all: one Rejected with row None, nothing else."""
+    """A response that cannot be read at all: one Problem with row None, nothing else."""
     raw = {"url": response.url, "sha256": response.sha256,
            "body_start": response.body[:500].decode("utf-8", "replace")}
-    return parsed_import(kind, response, 0, rejected=[Rejected(row=None, field=None, value=None,
-                                                               reason=reason, raw=raw)])
+    return parsed_import(kind, response, 0, rejected=[Problem(row=None, field=None, value=None,
+                                                               message=reason, raw=raw)])
 
 
 def bump(skipped: dict[str, int], reason: str) -> None:

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from prevention.sources import countries
 from prevention.sources.connector import frame
-from prevention.sources.importers.base import ParsedImport, Rejected
-from prevention.sources.importers.reference import RowProblem, _nhri
+from prevention.sources.importers.base import ParsedImport
+from prevention.sources.importers.reference import _nhri
 from prevention.sources.importers.rows import read_csv
+from triggers.problems import Invalid, Problem
 
 KIND = "ganhri-chart"
 SOURCE = "ganhri-chart"
@@ -45,7 +46,7 @@ def parse(path: Path, **options) -> ParsedImport:
     if options:
         raise TypeError(f"the {KIND} importer takes no options {sorted(options)}")
     path = Path(path)
-    rejected: list[Rejected] = []
+    rejected: list[Problem] = []
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)
     table = read_csv(path, [], [], rejected)
     if table is None:
@@ -54,7 +55,7 @@ def parse(path: Path, **options) -> ParsedImport:
     missing = [f for f in ("country", "name", "status") if where[f] is None]
     if missing:
         wanted = "; ".join(f"{f} ({' or '.join(COLUMNS[f])})" for f in missing)
-        rejected.append(Rejected(row=None, field=None, value=None, raw={}, reason=(
+        rejected.append(Problem(row=None, field=None, value=None, raw={}, message=(
             f"{path.name}: missing column(s) {wanted}")))
         return parsed
     parsed.rows_read = table.rows_read
@@ -65,10 +66,9 @@ def parse(path: Path, **options) -> ParsedImport:
         year = re.fullmatch(r"(19|20)\d\d", review)
         try:
             record = _nhri({**row, "reviewed_on": "" if year else review})
-        except RowProblem as p:
+        except Invalid as p:
             fld = where.get(p.field if p.field != "reviewed_on" else "review") or p.field
-            rejected.append(Rejected(row=line, field=fld, value=p.value, reason=p.reason, raw=raw,
-                                     suggestions=p.suggestions))
+            rejected.append(p.at(line, raw, field=fld))
             continue
         review_year = review if year else record["reviewed_on"][:4]
         records.append({**record, "review_year": review_year, "source_row": line})

@@ -51,9 +51,9 @@ from prevention.sources.http import Request, Response
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
 from prevention.sources.importers.dates import DateProblem, parse_day
+from triggers.problems import Problem
 
 FEEDS = Path(__file__).resolve().parents[2] / "data" / "reference" / "regional_feeds.csv"
 KIND = "regional-feed"
@@ -232,12 +232,12 @@ def parse_feed(response: Response, config: FeedConfig) -> ParsedImport:
     signals, rejected, skipped = [], [], {}
     for number, item in enumerate(items, 1):
         if not item.title:
-            rejected.append(Rejected(number, "title", "", "no title", item.raw))
+            rejected.append(Problem(row=number, field="title", value="", message="no title", raw=item.raw))
             continue
         if item.day is None:
-            rejected.append(Rejected(number, "date", item.raw.get("date", ""),
-                                     "no readable date (RFC 822, ISO 8601 or a written day)",
-                                     item.raw))
+            rejected.append(Problem(row=number, field="date", value=item.raw.get("date", ""),
+                                     message="no readable date (RFC 822, ISO 8601 or a written day)",
+                                     raw=item.raw))
             continue
         codes = countries.find_in_text(item.title) or countries.find_in_text(item.summary)
         if not codes:

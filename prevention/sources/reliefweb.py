@@ -43,9 +43,9 @@ from prevention.sources.importers import ohchr_sp
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
 from triggers import days
+from triggers.problems import Problem
 
 KIND = "reliefweb"
 SOURCE = "reliefweb-ohchr"
@@ -193,10 +193,10 @@ def _raw(item) -> dict[str, str]:
             "item": json.dumps(item, ensure_ascii=False)[:20000]}
 
 
-def _item(item, number: int, response: Response, rejected: list[Rejected],
+def _item(item, number: int, response: Response, rejected: list[Problem],
           skipped: dict[str, int]):
     def reject(fld, value, reason, suggestions=()):
-        rejected.append(Rejected(row=number, field=fld, value=value, reason=reason,
+        rejected.append(Problem(row=number, field=fld, value=value, message=reason,
                                  raw=_raw(item), suggestions=tuple(suggestions)))
 
     fields = item.get("fields") if isinstance(item, dict) else None

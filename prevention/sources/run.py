@@ -432,7 +432,9 @@ def fetch(source: str, *, since: str | None = None, until: str | None = None,
         if own_client:
             client.close()
         invalidate()
-        from prevention.cases import statuses  # the stored status table, after the pages committed
+        from prevention.cases import (
+            statuses,  # the stored status table, after the pages committed
+        )
 
         statuses.after_write(engine)
 

@@ -45,8 +45,8 @@ from prevention.sources.http import Request, Response
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
+from triggers.problems import Problem
 
 KIND = "sdg-16a1"
 SOURCE = "unsd-sdg-16a1"
@@ -170,7 +170,7 @@ def parse_response(response: Response) -> ParsedImport:
                else {"item": str(item)})
 
         def reject(fld, value, reason):
-            rejected.append(Rejected(row=number, field=fld, value=value, reason=reason, raw=raw))
+            rejected.append(Problem(row=number, field=fld, value=value, message=reason, raw=raw))
 
         if not isinstance(item, dict):
             reject(None, None, "not an object")

@@ -20,10 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from prevention.sources.connector import SIGNAL_COLUMNS, bump, coverage_row, frame
-from prevention.sources.importers.base import ParsedImport, Rejected
+from prevention.sources.importers.base import ParsedImport
 from prevention.sources.importers.ohchr_sp import issuers as mandate_issuers
 from prevention.sources.importers.rows import read_csv
-from prevention.sources.spcomm import Problem, Skip, letter
+from prevention.sources.spcomm import Skip, letter
+from triggers.problems import Invalid, Problem
 
 KIND = "spcomm-export"
 SOURCE = "ohchr-spcomm"
@@ -47,18 +48,18 @@ def parse_covers(covers: str) -> tuple[str, str]:
     return start, end
 
 
-def _rows(path: Path, rejected: list[Rejected]) -> tuple[list[dict], list[int], int] | None:
+def _rows(path: Path, rejected: list[Problem]) -> tuple[list[dict], list[int], int] | None:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             table = pd.read_excel(path, dtype=str).fillna("")
         except Exception as exc:  # openpyxl raises many types for a bad workbook
-            rejected.append(Rejected(row=None, field=None, value=None, raw={},
-                                     reason=f"{path.name}: not a readable Excel file ({exc})"))
+            rejected.append(Problem(row=None, field=None, value=None, raw={},
+                                     message=f"{path.name}: not a readable Excel file ({exc})"))
             return None
         table.columns = [str(c).strip() for c in table.columns]
         missing = [c for c in REQUIRED if c not in table.columns]
         if missing:
-            rejected.append(Rejected(row=None, field=None, value=None, raw={}, reason=(
+            rejected.append(Problem(row=None, field=None, value=None, raw={}, message=(
                 f"{path.name}: missing column(s) {', '.join(missing)}; the export has "
                 f"{', '.join(REQUIRED + OPTIONAL)}")))
             return None
@@ -76,7 +77,7 @@ def parse(path: Path, covers: str = "", **options) -> ParsedImport:
                          "(the span of the search, ISO days)")
     start, end = parse_covers(covers)
     path = Path(path)
-    rejected: list[Rejected] = []
+    rejected: list[Problem] = []
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)
     read = _rows(path, rejected)
     if read is None:
@@ -91,15 +92,13 @@ def parse(path: Path, covers: str = "", **options) -> ParsedImport:
         except Skip as skip:
             bump(parsed.skipped, skip.reason)
             continue
-        except Problem as p:
+        except Invalid as p:
             fld = {"reference": "Ref. no.", "type": "Type", "date": "Date",
                    "mandates": "Mandates"}.get(p.field, p.field)
-            rejected.append(Rejected(row=line, field=fld, value=p.value, reason=p.reason,
-                                     raw={k: str(v) for k, v in raw.items()},
-                                     suggestions=p.suggestions))
+            rejected.append(p.at(line, {k: str(v) for k, v in raw.items()}, field=fld))
             continue
         if not start <= signal["date"] <= end:
-            rejected.append(Rejected(row=line, field="Date", value=row["Date"], reason=(
+            rejected.append(Problem(row=line, field="Date", value=row["Date"], message=(
                 f"dated outside the searched span {start}:{end}; give the span of the search "
                 "that produced this export (option covers)"),
                 raw={k: str(v) for k, v in raw.items()}))

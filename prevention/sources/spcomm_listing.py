@@ -34,10 +34,10 @@ from prevention.sources.http import Request, Response
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
 from prevention.sources.importers.ohchr_sp import issuers as mandate_issuers
-from prevention.sources.spcomm import Problem, Skip, letter
+from prevention.sources.spcomm import Skip, letter
+from triggers.problems import Invalid
 
 KIND = "spcomm-listing"
 SOURCE = "ohchr-spcomm-latest"
@@ -136,9 +136,8 @@ def parse_listing(response: Response) -> ParsedImport:
         except Skip as skip:
             bump(skipped, skip.reason)
             continue
-        except Problem as p:
-            rejected.append(Rejected(row=number, field=p.field, value=p.value, reason=p.reason,
-                                     raw=raw, suggestions=p.suggestions))
+        except Invalid as p:
+            rejected.append(p.at(number, raw))
             continue
         signals.append({**signal, "source_row": number, "response_sha256": response.sha256})
         links += [{"signal_id": signal["signal_id"], "issuer_id": i} for i in ids]

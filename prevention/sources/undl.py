@@ -45,9 +45,9 @@ from prevention.sources.importers import undl as rules
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
 from prevention.sources.importers.dates import DateProblem, parse_day
+from triggers.problems import Problem
 
 KIND = "undl-dataset"
 DATASETS = {"SC": "4055387", "GA": "4060887"}
@@ -89,8 +89,8 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
         rows_read += 1
         undl_id = (row.get(where["undl_id"]) or "").strip()
         if not undl_id.isdigit():
-            rejected.append(Rejected(line, where["undl_id"], undl_id, "not a UN Digital Library "
-                                     "record number (digits)", dict(row)))
+            rejected.append(Problem(row=line, field=where["undl_id"], value=undl_id, message="not a UN Digital Library "
+                                     "record number (digits)", raw=dict(row)))
             continue
         if undl_id in resolutions:
             # One row per Member State's vote: the resolution was read from its first row.
@@ -103,12 +103,12 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
         try:
             day = parse_day(row.get(where["date"]) or "")
         except DateProblem as exc:
-            rejected.append(Rejected(line, where["date"], row.get(where["date"]), str(exc),
-                                     dict(row)))
+            rejected.append(Problem(row=line, field=where["date"], value=row.get(where["date"]), message=str(exc),
+                                     raw=dict(row)))
             continue
         if not symbol or not title:
-            rejected.append(Rejected(line, where["resolution"] if not symbol else where["title"],
-                                     "", "the symbol and the title are required", dict(row)))
+            rejected.append(Problem(row=line, field=where["resolution"] if not symbol else where["title"],
+                                     value="", message="the symbol and the title are required", raw=dict(row)))
             continue
         subjects = (row.get(where["subjects"] or "") or "").replace(";", "|")
         if body == "SC" and not title.lower().startswith("security council"):
@@ -240,15 +240,15 @@ def parse_marcxml(response: Response) -> ParsedImport:
         raw = {"id": rid, "symbol": symbol, "title": title,
                "date": next(iter(_subfield(rec, "269")), "")}
         if not rid.isdigit() or not symbol or not title:
-            rejected.append(Rejected(number, "001/191/245", rid or symbol,
-                                     "a record needs its id (001), symbol (191$a) and title "
+            rejected.append(Problem(row=number, field="001/191/245", value=rid or symbol,
+                                     message="a record needs its id (001), symbol (191$a) and title "
                                      "(245$a)",
-                                     raw))
+                                     raw=raw))
             continue
         try:
             day = _marc_day(raw["date"])
         except DateProblem as exc:
-            rejected.append(Rejected(number, "269", raw["date"], str(exc), raw))
+            rejected.append(Problem(row=number, field="269", value=raw["date"], message=str(exc), raw=raw))
             continue
         if not symbol.upper().startswith("A/HRC/RES/"):
             bump(skipped, "not a Human Rights Council resolution (symbol)")

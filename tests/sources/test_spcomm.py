@@ -12,7 +12,8 @@ from prevention.sources import spcomm_export, spcomm_listing
 from prevention.sources.connector import Cursor, fetch_pages, merge
 from prevention.sources.http import Response
 from prevention.sources.importers import ohchr_sp
-from prevention.sources.spcomm import Problem, full_reference
+from prevention.sources.spcomm import full_reference
+from triggers.problems import Invalid
 
 from .conftest import FIXTURES, fixture_bytes
 
@@ -84,7 +85,7 @@ def test_export_reads_xlsx(tmp_path):
 def test_full_reference_forms():
     assert full_reference("RUS 2/2026", "JAL") == ("JAL RUS 2/2026", "RUS")
     assert full_reference("UA IRN 21/2025") == ("UA IRN 21/2025", "IRN")
-    with pytest.raises(Problem):
+    with pytest.raises(Invalid):
         full_reference("RUS-2-2026", "AL")
 
 

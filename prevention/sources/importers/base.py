@@ -16,31 +16,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from triggers.problems import Problem
+
 SOURCE_KINDS = ("bundle", "table", "ohchr-sp", "undl", "memberships", "nhri", "ngos", "outcomes")
 
 # Council outcome kinds (special sessions, inquiries, missions, urgent debates, regular-session
 # country resolutions); the same list as triggers.outcomes.OUTCOME_KINDS.
 OUTCOME_KINDS = ("special_session", "commission_of_inquiry", "fact_finding_mission",
                  "urgent_debate", "country_resolution", "other")
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """One bad row: where, what was wrong and what is allowed, and the row as it was read."""
-
-    row: int | None  # line number in the file (header = 1), or record number for JSON
-    field: str | None
-    value: str | None
-    reason: str
-    raw: dict[str, str]
-    suggestions: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
-        where += f", field {self.field!r}" if self.field else ""
-        value = f" {self.value!r}" if self.value is not None else ""
-        hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
-        return f"{where}:{value} {self.reason}{hint}"
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -91,7 +74,8 @@ class ParsedImport:
                              for k in kinds], columns=COVERAGE_RECORD_COLUMNS)
         self.coverage = rows if self.coverage.empty else pd.concat([self.coverage, rows],
                                                                    ignore_index=True)
-    rejected: list[Rejected] = field(default_factory=list)
+    # Bad rows, each a Problem with its row, field, value, reason and raw row (to quarantine).
+    rejected: list[Problem] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
 
     @property

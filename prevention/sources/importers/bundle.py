@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from prevention.sources.importers.base import ParsedImport, Rejected
+from prevention.sources.importers.base import ParsedImport
 from triggers.bundle import check, read_files
-from triggers.problems import Problems
+from triggers.problems import Problem, Problems
 from triggers.schema import ACCREDITATIONS, COVERAGE, ISSUERS, MEMBERSHIPS, SIGNALS
 
 KIND = "bundle"
@@ -35,9 +35,9 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
     folder = Path(path)
     parsed = ParsedImport(kind=KIND, file_name=str(folder), rows_read=0)
     if not folder.is_dir():
-        parsed.rejected.append(Rejected(
+        parsed.rejected.append(Problem(
             row=None, field=None, value=None, raw={"_file": folder.name},
-            reason=f"{folder.name}: not a folder; a bundle is a folder with signals.csv, "
+            message=f"{folder.name}: not a folder; a bundle is a folder with signals.csv, "
                    "issuers.csv and optionally memberships.csv and coverage.csv"))
         return parsed
     problems = Problems()
@@ -89,7 +89,7 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
     return parsed
 
 
-def _by_row(problems, frames: dict, lines: dict) -> list[Rejected]:
+def _by_row(problems, frames: dict, lines: dict) -> list[Problem]:
     """One rejected row per source row, its problems joined (a row is fixed as a whole)."""
     grouped: dict[tuple, list] = {}
     for p in problems:
@@ -101,13 +101,13 @@ def _by_row(problems, frames: dict, lines: dict) -> list[Rejected]:
         if len(plist) > 1:
             reason = "; ".join(f"{p.field}: {p.message}" if p.field and p.field != first.field
                                else p.message for p in plist)
-            first = Rejected(row=first.row, field=first.field, value=first.value, reason=reason,
+            first = Problem(row=first.row, field=first.field, value=first.value, message=reason,
                              raw=first.raw, suggestions=first.suggestions)
         out.append(first)
     return out
 
 
-def _rejected(p, frame: pd.DataFrame | None = None, lines: np.ndarray | None = None) -> Rejected:
+def _rejected(p, frame: pd.DataFrame | None = None, lines: np.ndarray | None = None) -> Problem:
     """The engine's problem as the import's rejected row, with the row as it was read."""
     raw = dict(p.raw) if p.raw else {}
     if not raw and frame is not None and p.row is not None and p.row > 1:
@@ -116,8 +116,8 @@ def _rejected(p, frame: pd.DataFrame | None = None, lines: np.ndarray | None = N
             raw = {str(k): v for k, v in frame.iloc[int(pos[0])].items()}
     raw.setdefault("_file", p.file)
     reason = p.message if p.row is not None else f"{p.file}: {p.message}"
-    return Rejected(row=p.row if (p.row or 0) > 1 else None, field=p.field, value=p.value,
-                    reason=reason, raw=raw, suggestions=p.suggestions)
+    return Problem(row=p.row if (p.row or 0) > 1 else None, field=p.field, value=p.value,
+                    message=reason, raw=raw, suggestions=p.suggestions)
 
 
 def _source_rows(name: str, lines: np.ndarray) -> pd.Series:

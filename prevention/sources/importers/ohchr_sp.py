@@ -25,10 +25,10 @@ from prevention.sources import countries
 from prevention.sources.importers.base import (
     ISSUER_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
 from prevention.sources.importers.rows import read_csv
 from triggers import days
+from triggers.problems import Problem
 from triggers.vocabulary import COUNTRY_CODES
 
 KIND = "ohchr-sp"
@@ -71,9 +71,9 @@ def _suggest(name: str) -> tuple[str, ...]:
     return tuple(by_key[k] for k in close)
 
 
-def _reject(rejected: list[Rejected], line: int, raw: dict, fld: str, value: str, reason: str,
+def _reject(rejected: list[Problem], line: int, raw: dict, fld: str, value: str, reason: str,
             suggestions: tuple[str, ...] = ()) -> None:
-    rejected.append(Rejected(row=line, field=fld, value=value, reason=reason, raw=raw,
+    rejected.append(Problem(row=line, field=fld, value=value, message=reason, raw=raw,
                              suggestions=suggestions))
 
 
@@ -119,7 +119,7 @@ def parse(path: Path, complete: bool = False, covers: str | None = None,
                         f"not {sorted(options)}")
     span = parse_covers(covers)
     path = Path(path)
-    rejected: list[Rejected] = []
+    rejected: list[Problem] = []
     table = read_csv(path, REQUIRED, OPTIONAL, rejected)
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)
     if table is None:
@@ -154,7 +154,7 @@ def parse(path: Path, complete: bool = False, covers: str | None = None,
     return parsed
 
 
-def _signal(row: dict, code: str, line: int, raw: dict, rejected: list[Rejected]) -> dict | None:
+def _signal(row: dict, code: str, line: int, raw: dict, rejected: list[Problem]) -> dict | None:
     if code not in COUNTRY_CODES:
         match = countries.to_iso3(row.get("addressee", ""))
         _reject(rejected, line, raw, "addressee_code", row["addressee_code"],
@@ -182,7 +182,7 @@ def _signal(row: dict, code: str, line: int, raw: dict, rejected: list[Rejected]
             "language": "en", "source_row": line}
 
 
-def _mandates(row: dict, line: int, raw: dict, rejected: list[Rejected]) -> list[str] | None:
+def _mandates(row: dict, line: int, raw: dict, rejected: list[Problem]) -> list[str] | None:
     names = [n.strip() for n in row["mandates"].split("|") if n.strip()]
     if not names:
         _reject(rejected, line, raw, "mandates", row["mandates"],

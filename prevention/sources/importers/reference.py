@@ -16,17 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from prevention.sources import countries
-from prevention.sources.importers.base import OUTCOME_KINDS, ParsedImport, Rejected
+from prevention.sources.importers.base import OUTCOME_KINDS, ParsedImport
 from prevention.sources.importers.dates import DateProblem, parse_day
 from prevention.sources.importers.rows import read_csv
 from triggers import days
+from triggers.problems import Invalid, Problem
 from triggers.vocabulary import NGO_SCOPES, NGO_STATUSES, NHRI_STATUSES
-
-
-class RowProblem(ValueError):
-    def __init__(self, fld: str, value: str, reason: str, suggestions: tuple[str, ...] = ()):
-        super().__init__(reason)
-        self.field, self.value, self.reason, self.suggestions = fld, value, reason, suggestions
 
 
 def slug(text: str) -> str:
@@ -39,7 +34,7 @@ def _country(row: dict, fld: str, required: bool = True) -> str:
         return ""
     match = countries.to_iso3(value)
     if not match.ok:
-        raise RowProblem(fld, value, match.reason or "unknown country", match.suggestions)
+        raise Invalid(fld, value, match.reason or "unknown country", match.suggestions)
     return match.iso3
 
 
@@ -50,7 +45,7 @@ def _day(row: dict, fld: str, required: bool, earliest=days.EARLIEST) -> str:
     try:
         return parse_day(value, earliest)
     except DateProblem as exc:
-        raise RowProblem(fld, value, str(exc)) from None
+        raise Invalid(fld, value, str(exc)) from None
 
 
 def _choice(row: dict, fld: str, allowed: tuple[str, ...], aliases: dict[str, str] | None = None,
@@ -62,7 +57,7 @@ def _choice(row: dict, fld: str, allowed: tuple[str, ...], aliases: dict[str, st
     key = (aliases or {}).get(key, key)
     found = next((a for a in allowed if a.lower() == key), None)
     if found is None:
-        raise RowProblem(fld, value, f"not allowed; use one of {', '.join(allowed)}")
+        raise Invalid(fld, value, f"not allowed; use one of {', '.join(allowed)}")
     return found
 
 
@@ -77,7 +72,7 @@ def _parse(path: Path, kind: str, columns: dict[str, tuple[str, ...]], required:
     """Read a CSV whose header names each field by one of its accepted names, build one
     record per row, collect rejected rows. `columns`: field -> accepted header names."""
     path = Path(path)
-    rejected: list[Rejected] = []
+    rejected: list[Problem] = []
     parsed = ParsedImport(kind=kind, file_name=str(path), rows_read=0, rejected=rejected)
     probe = read_csv(path, [], [], rejected)
     if probe is None:
@@ -86,7 +81,7 @@ def _parse(path: Path, kind: str, columns: dict[str, tuple[str, ...]], required:
     missing = [f for f in required if where[f] is None]
     if missing:
         wanted = "; ".join(f"{f} ({' or '.join(columns[f])})" for f in missing)
-        rejected.append(Rejected(row=None, field=None, value=None, raw={}, reason=(
+        rejected.append(Problem(row=None, field=None, value=None, raw={}, message=(
             f"{path.name}: missing column(s) {wanted}; columns: "
             f"{', '.join(f'{f}' for f in columns)}")))
         return parsed
@@ -96,10 +91,8 @@ def _parse(path: Path, kind: str, columns: dict[str, tuple[str, ...]], required:
         row = {f: (raw.get(h) or "").strip() if h else "" for f, h in where.items()}
         try:
             record = build(row)
-        except RowProblem as p:
-            rejected.append(Rejected(row=line, field=where.get(p.field) or p.field,
-                                     value=p.value, reason=p.reason, raw=raw,
-                                     suggestions=p.suggestions))
+        except Invalid as p:
+            rejected.append(p.at(line, raw, field=where.get(p.field)))
             continue
         records.append({**record, "source_row": line})
     parsed.records = pd.DataFrame(records) if records else pd.DataFrame(
@@ -120,16 +113,16 @@ _COLUMNS = {
 def _membership(row: dict) -> dict:
     org = row["org_id"].strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", org):
-        raise RowProblem("org_id", row["org_id"], "an organisation id is required: letters, "
+        raise Invalid("org_id", row["org_id"], "an organisation id is required: letters, "
                          "digits, '-', '_' or '.', e.g. au, ecowas, coe (the regional "
                          "organisation's issuer_id)")
     since = _day(row, "since", False, days.EARLIEST_MEMBERSHIP)
     until = _day(row, "until", False, days.EARLIEST_MEMBERSHIP)
     if row["status"].lower() == "withdrawn" and not until:
-        raise RowProblem("status", row["status"], "a withdrawn State needs the until date (the "
+        raise Invalid("status", row["status"], "a withdrawn State needs the until date (the "
                          "first day it is no longer a member); add an until column")
     if since and until and until <= since:
-        raise RowProblem("until", row["until"], f"must be after since ({since}); until is the "
+        raise Invalid("until", row["until"], f"must be after since ({since}); until is the "
                          "first day the State is no longer a member")
     return {"org_id": org, "org_name": row["org_name"], "country": _country(row, "country"),
             "since": since, "until": until, "note": row["note"]}
@@ -150,7 +143,7 @@ def parse_memberships(path: Path, **options) -> ParsedImport:
 
 def _nhri(row: dict) -> dict:
     if not row["name"]:
-        raise RowProblem("name", "", "the institution's name is required")
+        raise Invalid("name", "", "the institution's name is required")
     code = _country(row, "country")
     status = _choice(row, "status", NHRI_STATUSES,
                      {"a status": "a", "b status": "b", "c status": "c", "": "none",
@@ -174,7 +167,7 @@ def parse_nhri(path: Path, **options) -> ParsedImport:
 
 def _ngo(row: dict) -> dict:
     if not row["name"]:
-        raise RowProblem("name", "", "the NGO's name is required")
+        raise Invalid("name", "", "the NGO's name is required")
     status = _choice(row, "status", NGO_STATUSES,
                      {"general consultative status": "general",
                       "special consultative status": "special", "": "none"}, default="none")
@@ -202,7 +195,7 @@ def parse_ngos(path: Path, **options) -> ParsedImport:
 def _outcome(row: dict) -> dict:
     kind = _choice(row, "kind", OUTCOME_KINDS, {k.replace("_", " "): k for k in OUTCOME_KINDS})
     if not row["reference"]:
-        raise RowProblem("reference", "", "a reference (the outcome's symbol, e.g. "
+        raise Invalid("reference", "", "a reference (the outcome's symbol, e.g. "
                          "A/HRC/RES/S-15/1) is required: it identifies the outcome")
     return {"country": _country(row, "country", required=False),
             "date": _day(row, "date", True), "kind": kind, "reference": row["reference"],

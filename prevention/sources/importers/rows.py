@@ -4,7 +4,7 @@
 A row that cannot be read as a row (wrong number of cells, an unclosed quote, an oversized
 cell) is rejected with its line and its text kept; blank lines and rows of empty cells are not
 rows. Problems with the whole file (missing, not UTF-8, no header, a repeated or missing
-column) are file-level `Rejected` entries (row None) and nothing is read.
+column) are file-level `Problem` entries (row None) and nothing is read.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from prevention.sources.importers.base import Rejected
 from triggers import csvfile
+from triggers.problems import Problem
 
 
 @dataclass
@@ -28,12 +28,12 @@ class Rows:
     rows_read: int = 0  # every record, including rows rejected while reading
 
 
-def file_problem(path: Path | str, message: str) -> Rejected:
-    return Rejected(row=None, field=None, value=None, reason=f"{Path(path).name}: {message}",
+def file_problem(path: Path | str, message: str) -> Problem:
+    return Problem(row=None, field=None, value=None, message=f"{Path(path).name}: {message}",
                     raw={})
 
 
-def read_bytes(path: Path, rejected: list[Rejected]) -> bytes | None:
+def read_bytes(path: Path, rejected: list[Problem]) -> bytes | None:
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -45,7 +45,7 @@ def read_bytes(path: Path, rejected: list[Rejected]) -> bytes | None:
     return None
 
 
-def decode(path: Path, rejected: list[Rejected]) -> str | None:
+def decode(path: Path, rejected: list[Problem]) -> str | None:
     """The file as text, or None with a file-level problem (missing, a folder, not UTF-8)."""
     data = read_bytes(path, rejected)
     if data is None:
@@ -56,14 +56,14 @@ def decode(path: Path, rejected: list[Rejected]) -> str | None:
     return text
 
 
-def rejected_row(p) -> Rejected:
+def rejected_row(p) -> Problem:
     """A reader's row problem as a parser's rejected row (the raw cells, or the line's text)."""
     raw = {k: v for k, v in (p.raw or {}).items() if k != "_file"}
-    return Rejected(row=p.row, field=p.field, value=p.value, reason=p.message, raw=raw,
+    return Problem(row=p.row, field=p.field, value=p.value, message=p.message, raw=raw,
                     suggestions=p.suggestions)
 
 
-def read_table(path: Path, rejected: list[Rejected]) -> csvfile.CsvRead | None:
+def read_table(path: Path, rejected: list[Problem]) -> csvfile.CsvRead | None:
     """The file through the one reader: row problems go to `rejected`; None when the file
     itself cannot be read (its problem is in `rejected`)."""
     data = read_bytes(path, rejected)
@@ -84,7 +84,7 @@ def read_table(path: Path, rejected: list[Rejected]) -> csvfile.CsvRead | None:
 
 
 def read_csv(path: Path, required: list[str], optional: list[str],
-             rejected: list[Rejected]) -> Rows | None:
+             rejected: list[Problem]) -> Rows | None:
     """Rows of a UTF-8 CSV whose header has `required` columns (others are kept as read)."""
     read = read_table(path, rejected)
     if read is None:

@@ -31,13 +31,14 @@ import numpy as np
 import pandas as pd
 
 from prevention.sources import countries
-from prevention.sources.importers.base import ParsedImport, Rejected
+from prevention.sources.importers.base import ParsedImport
 from prevention.sources.importers.dates import DateProblem, to_day
 from prevention.sources.importers.reference import slug
 from prevention.sources.importers.rows import decode, file_problem, read_table
 from triggers import days
 from triggers.bundle import split_ids
 from triggers.csvfile import MAX_FIELD
+from triggers.problems import Problem
 from triggers.vocabulary import ISSUER_KINDS
 
 KIND = "table"
@@ -104,7 +105,7 @@ def _default_mapping(header: list[str]) -> dict[str, str]:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _read(path: Path, sheet: str | None, rejected: list[Rejected]) \
+def _read(path: Path, sheet: str | None, rejected: list[Problem]) \
         -> tuple[pd.DataFrame, np.ndarray, int] | None:
     """(cells as strings or objects, row numbers, rows read) or None when unreadable."""
     suffix = path.suffix.lower()
@@ -115,7 +116,7 @@ def _read(path: Path, sheet: str | None, rejected: list[Rejected]) \
     return _read_csv(path, rejected)
 
 
-def _read_csv(path: Path, rejected: list[Rejected]):
+def _read_csv(path: Path, rejected: list[Problem]):
     read = read_table(path, rejected)
     if read is None:
         return None
@@ -124,7 +125,7 @@ def _read_csv(path: Path, rejected: list[Rejected]):
     return frame, read.lines, read.rows_read
 
 
-def _read_xlsx(path: Path, sheet: str | None, rejected: list[Rejected]):
+def _read_xlsx(path: Path, sheet: str | None, rejected: list[Problem]):
     import openpyxl
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -164,7 +165,7 @@ def _read_xlsx(path: Path, sheet: str | None, rejected: list[Rejected]):
     return frame, np.asarray(lines, dtype=np.int64), len(rows)
 
 
-def _read_json(path: Path, rejected: list[Rejected]):
+def _read_json(path: Path, rejected: list[Problem]):
     text = decode(path, rejected)
     if text is None:
         return None
@@ -189,8 +190,8 @@ def _read_json(path: Path, rejected: list[Rejected]):
     for number, rec in enumerate(data, start=1):
         read += 1
         if not isinstance(rec, dict):
-            rejected.append(Rejected(row=number, field=None, value=None, raw={"record": str(rec)[:1000]},
-                                     reason="not a record: each item must be an object of "
+            rejected.append(Problem(row=number, field=None, value=None, raw={"record": str(rec)[:1000]},
+                                     message="not a record: each item must be an object of "
                                             "field: value"))
             continue
         for k in rec:
@@ -200,8 +201,8 @@ def _read_json(path: Path, rejected: list[Rejected]):
             rows.append({str(k): ("" if v is None else v if isinstance(v, (str, int, float, bool))
                                   else json.dumps(v)) for k, v in rec.items()})
         except RecursionError:
-            rejected.append(Rejected(row=number, field=None, value=None, raw={"record": "(nested too "
-                                     "deeply to keep)"}, reason="a value nested too deeply to read"))
+            rejected.append(Problem(row=number, field=None, value=None, raw={"record": "(nested too "
+                                     "deeply to keep)"}, message="a value nested too deeply to read"))
             continue
         lines.append(number)
     frame = pd.DataFrame(rows, columns=header, dtype=object).fillna("") if rows else \
@@ -211,23 +212,24 @@ def _read_json(path: Path, rejected: list[Rejected]):
 
 # --- checking ---------------------------------------------------------------------------------
 
-class _Problems:
-    """Problems per row position; a row with any problem is rejected whole."""
+class _RowProblems:
+    """The Problems of each row position (the file's lines are put in when the row is
+    rejected); a row with any problem is rejected whole, with all of them."""
 
     def __init__(self, n: int):
         self.bad = np.zeros(n, dtype=bool)
-        self.by_row: dict[int, list[tuple[str, str, str, tuple[str, ...]]]] = {}
+        self.by_row: dict[int, list[Problem]] = {}
 
     def add(self, mask: np.ndarray, fld: str, values: pd.Series, reason, suggest=None) -> None:
         for pos in np.flatnonzero(mask):
             value = values.iloc[pos]
             text = reason(value) if callable(reason) else reason
-            hint = suggest(value) if suggest else ()
-            self.by_row.setdefault(int(pos), []).append((fld, value, text, hint))
-        self.bad |= mask
+            hint = tuple(suggest(value)) if suggest else ()
+            self.add_one(int(pos), fld, value, text, hint)
 
-    def add_one(self, pos: int, fld: str, value: str, reason: str) -> None:
-        self.by_row.setdefault(pos, []).append((fld, value, reason, ()))
+    def add_one(self, pos: int, fld: str, value, reason: str, hint: tuple[str, ...] = ()) -> None:
+        self.by_row.setdefault(pos, []).append(
+            Problem(field=fld, value=value, message=reason, suggestions=hint))
         self.bad[pos] = True
 
 
@@ -248,7 +250,7 @@ def _as_str(series: pd.Series) -> pd.Series:
                       (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
 
 
-def _dates(values: pd.Series, problems: _Problems, text_only: bool) -> pd.Series:
+def _dates(values: pd.Series, problems: _RowProblems, text_only: bool) -> pd.Series:
     out = pd.Series([""] * len(values), index=values.index, dtype=object)
     if text_only:
         iso = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
@@ -286,7 +288,7 @@ def parse(path: Path, mapping: dict | str | Path | None = None, source: str = "t
         raise TypeError(f"the table importer takes the options mapping, source, sheet and "
                         f"complete, not {sorted(options)}")
     path = Path(path)
-    rejected: list[Rejected] = []
+    rejected: list[Problem] = []
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected,
                           span_coverage="complete" if complete else "sample")
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,60}", source or ""):
@@ -317,7 +319,7 @@ def parse(path: Path, mapping: dict | str | Path | None = None, source: str = "t
 
 def _build(parsed: ParsedImport, frame: pd.DataFrame, lines: np.ndarray, cols: dict[str, str],
            source: str, text_cells: bool) -> ParsedImport:
-    problems = _Problems(len(frame))
+    problems = _RowProblems(len(frame))
     get = {f: _text(frame, cols.get(f), text_cells) for f in FIELDS}
     if not text_cells:
         for f in FIELDS:
@@ -359,14 +361,14 @@ def _build(parsed: ParsedImport, frame: pd.DataFrame, lines: np.ndarray, cols: d
         parsed.issuers = keep.drop(columns="_pos").drop_duplicates("issuer_id") \
             .reset_index(drop=True)
     for pos, plist in sorted(problems.by_row.items()):
-        fld, value, _, _ = plist[0]
-        hint = next((h for *_, h in plist if h), ())
-        reason = "; ".join(f"{f}: {r}" for f, _, r, _ in plist)
+        fld, value = plist[0].field, plist[0].value
+        hint = next((p.suggestions for p in plist if p.suggestions), ())
+        reason = "; ".join(f"{p.field}: {p.message}" for p in plist)
         raw = {str(k): ("" if v is None else str(v)) for k, v in frame.iloc[pos].items()}
         if any(len(v) > MAX_FIELD for v in raw.values()):
             raw = {k: v[:MAX_FIELD] for k, v in raw.items()}
-        parsed.rejected.append(Rejected(row=int(lines[pos]), field=cols.get(fld, fld),
-                                        value=str(value)[:1000], reason=reason, raw=raw,
+        parsed.rejected.append(Problem(row=int(lines[pos]), field=cols.get(fld, fld),
+                                        value=str(value)[:1000], message=reason, raw=raw,
                                         suggestions=tuple(hint)))
     return parsed
 
@@ -378,7 +380,7 @@ def _split(series: pd.Series) -> pd.DataFrame:
                          "item": parts.reset_index(drop=True)})
 
 
-def _issuers(get: dict[str, pd.Series], codes: pd.Series, problems: _Problems):
+def _issuers(get: dict[str, pd.Series], codes: pd.Series, problems: _RowProblems):
     """(links as _pos, issuer_id; issuer rows made from names, with _pos, or None)."""
     by_id = _split(get["issuers"]).rename(columns={"item": "issuer_id"})
     by_name = _split(get["issuer_name"])

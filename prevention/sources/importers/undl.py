@@ -31,10 +31,10 @@ from prevention.sources import countries
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
     ParsedImport,
-    Rejected,
 )
 from prevention.sources.importers.rows import read_csv
 from triggers import days
+from triggers.problems import Problem
 
 KIND = "undl"
 REQUIRED = ["undl_id", "symbol", "body", "date", "title"]
@@ -590,7 +590,7 @@ def parse(path: Path, since: str | date | None = None, source: str | None = None
         raise ValueError("option source is empty; give a source id such as undl-2025-10, or "
                          "leave it out for the default")
     path = Path(path)
-    rejected: list[Rejected] = []
+    rejected: list[Problem] = []
     table = read_csv(path, REQUIRED, OPTIONAL, rejected)
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)
     if table is None:
@@ -602,7 +602,7 @@ def parse(path: Path, since: str | date | None = None, source: str | None = None
         problem = _problem(row)
         if problem:
             fld, reason = problem
-            rejected.append(Rejected(row=line, field=fld, value=row.get(fld, ""), reason=reason,
+            rejected.append(Problem(row=line, field=fld, value=row.get(fld, ""), message=reason,
                                      raw=raw))
             continue
         body = row["body"].upper()

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine
 
 from prevention.accounts import audit
 from prevention.accounts.access import Principal, require
-from prevention.sources.importers.base import ParsedImport, Rejected
+from prevention.sources.importers.base import ParsedImport
 from prevention.sources.ingest.cells import clean_text, clipped, jsonable
 from prevention.sources.ingest.coverage import declared, store_coverage
 from prevention.sources.ingest.fields import ISSUER_FIELDS, SIGNAL_FIELDS
@@ -53,6 +53,7 @@ from prevention.sources.ingest.writer import ACCREDITATIONS_TABLE, Progress, Wri
 from prevention.storage.db import BUSY_MESSAGE, get_engine, is_busy
 from prevention.storage.frames import bump_version, invalidate
 from prevention.storage.models.core import Import, QuarantinedRow
+from triggers.problems import Problem
 
 __all__ = ["ImportReport", "IngestError", "Progress", "declare_coverage", "file_sha256",
            "import_file", "new_report",
@@ -102,7 +103,9 @@ def store(parsed: ParsedImport, *, user: Principal, sha256: str = "", options: d
             f"{parsed.file_name}: the database refused the import ({exc.orig}); nothing was "
             "stored. If another import ran at the same time, run this one again.") from exc
     invalidate()
-    from prevention.cases import statuses  # the stored status table, once the import committed
+    from prevention.cases import (
+        statuses,  # the stored status table, once the import committed
+    )
 
     statuses.after_write(engine)
     return report
@@ -252,7 +255,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
     return w.blocked | rejected_keys
 
 
-def quarantine_rows(w: Writer, kind: str, rejected: list[Rejected], conflicts: dict[str, Conflict],
+def quarantine_rows(w: Writer, kind: str, rejected: list[Problem], conflicts: dict[str, Conflict],
                     blocked: set[str]) -> tuple[list[str], int]:
     """Every rejected row and every conflicting row into quarantine; returns the problem texts
     and how many of the rows were waiting there already (from an earlier import of the same

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-from prevention.sources.importers.base import Rejected
+from triggers.problems import Problem
 
 SHOWN_PROBLEMS = 200  # problems kept in the import row's summary; all are in quarantine
 
@@ -77,7 +77,7 @@ def row_key(source_row) -> str:
     return str(source_row)
 
 
-def rejected_key(r: Rejected) -> str | None:
+def rejected_key(r: Problem) -> str | None:
     if r.row is None:
         return None
     where = r.raw.get("_file") if isinstance(r.raw, dict) else None
