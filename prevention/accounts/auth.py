@@ -35,10 +35,12 @@ from prevention.accounts.access import (
     require,
     system,
 )
+from prevention.accounts.errors import AccountError
+from prevention.accounts.passwords import check_password_rules
+from prevention.accounts.throttle import forgive, reserve, throttle_keys
 
 log = logging.getLogger(__name__)
 
-MIN_PASSWORD_LENGTH = 12
 # argon2id with the library's current recommended parameters (RFC 9106 low-memory profile).
 PRODUCTION_HASHER = PasswordHasher()
 _hasher = PRODUCTION_HASHER
@@ -62,10 +64,6 @@ class User:
         return self.display_name or self.username
 
 
-class AccountError(ValueError):
-    """An account operation that cannot be done as asked; the message says why."""
-
-
 def cli_actor() -> System:
     """Whoever runs `python -m prevention user ...`: shell access to the database is more
     than any role (access.SYSTEM_ROLE), recorded under the login name."""
@@ -78,56 +76,6 @@ def cli_actor() -> System:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
-
-
-def password_rules_text() -> str:
-    """The rules, in the words the forms show before anyone types (and the errors repeat)."""
-    return (f"At least {MIN_PASSWORD_LENGTH} characters; not one character or a short pattern "
-            "repeated (aaaa…, abcabc…); not a common password, even with digits or symbols "
-            "added at either end (checked against the 30,000 most common leaked passwords); "
-            "not containing your username. A few unrelated words make a good one.")
-
-
-def _common_passwords() -> frozenset[str]:
-    # zxcvbn's list of the most common passwords in public leaks (lower-case), maintained with
-    # the library; loaded on first use only, the sign-in path never needs it.
-    global _COMMON
-    if _COMMON is None:
-        from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-        _COMMON = frozenset(FREQUENCY_LISTS["passwords"])
-    return _COMMON
-
-
-_COMMON: frozenset[str] | None = None
-
-
-def _letters_core(text: str) -> str:
-    """The text without the digits and symbols at either end ('Qwerty123!' -> 'qwerty')."""
-    start, end = 0, len(text)
-    while start < end and not text[start].isalpha():
-        start += 1
-    while end > start and not text[end - 1].isalpha():
-        end -= 1
-    return text[start:end]
-
-
-def check_password_rules(password: str, username: str = "") -> None:
-    """Raise AccountError naming the first rule of password_rules_text() the password breaks."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    folded = password.lower()
-    for size in range(1, len(folded) // 2 + 1):
-        if len(folded) % size == 0 and folded[:size] * (len(folded) // size) == folded:
-            raise AccountError("the password is one character or a short pattern repeated; "
-                               "choose one that is not (a few unrelated words work well)")
-    core = _letters_core(folded)
-    common = _common_passwords()
-    if folded in common or (core and core in common):
-        raise AccountError("that is a common password (one of the most used in public leaks, "
-                           "perhaps with digits or symbols added); choose another")
-    if username and username.lower() in folded:
-        raise AccountError("the password must not contain the username")
 
 
 def _account_model():
@@ -286,124 +234,6 @@ def set_password(session: Session, actor: Principal | None, username: str, passw
                  after={"other_sessions_ended": ended}, detail=account.username)
 
 
-# ---------------------------------------------------------------- sign-in throttling
-
-ACCOUNT_LOCK_AFTER = 5  # failed sign-ins in a row for one username
-# One address may be a whole office behind one proxy, or a NAT: more room, still a bound on
-# one machine trying many usernames.
-ADDRESS_LOCK_AFTER = 20
-FIRST_LOCK_SECONDS = 60  # then doubled with each further failure
-MAX_LOCK_SECONDS = 3600
-FORGET_AFTER = timedelta(hours=24)  # a count with no failure for this long starts again
-LOCAL = "local"  # st.context.ip_address is None for connections from this machine
-
-
-class SignInLocked(AccountError):
-    """Sign-in is paused for this account or address; the password was not even checked."""
-
-    def __init__(self, scope: str, until: datetime):
-        self.scope, self.until = scope, until
-        what = "this account" if scope == "account" else "your network address"
-        minutes = max(1, round((until - datetime.now(timezone.utc)).total_seconds() / 60))
-        super().__init__(f"Too many failed sign-ins for {what}: try again after "
-                         f"{until:%H:%M} UTC (about {minutes} min). Each further failure doubles "
-                         "the wait, up to an hour; an admin can reset your password meanwhile.")
-
-
-def lock_rule_text() -> str:
-    return (f"After {ACCOUNT_LOCK_AFTER} failed sign-ins in a row for one account, or "
-            f"{ADDRESS_LOCK_AFTER} from one network address, sign-in pauses for "
-            f"{FIRST_LOCK_SECONDS // 60} minute, doubling with each further failure up to "
-            f"{MAX_LOCK_SECONDS // 60} minutes. Counts are kept on the server (a reload does "
-            "not reset them) and end with a successful sign-in or after a day without failures.")
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=timezone.utc)
-
-
-def _throttle_keys(name: str, address: str | None) -> list[tuple[str, str, int]]:
-    return [("account", name[:200], ACCOUNT_LOCK_AFTER),
-            ("address", (address or LOCAL)[:200], ADDRESS_LOCK_AFTER)]
-
-
-def _lock_seconds(failures: int, limit: int) -> int:
-    return min(FIRST_LOCK_SECONDS * 2 ** max(0, failures - limit), MAX_LOCK_SECONDS)
-
-
-def _throttle_table():
-    from prevention.storage.models.security import SignInThrottle
-
-    return SignInThrottle.__table__
-
-
-def _reserve(session: Session, keys, now: datetime) -> list[tuple[str, str, int, datetime | None]]:
-    """Count this attempt as a failure for every key before the password is checked, or raise
-    SignInLocked. Counting first, in the caller's transaction (whose row locks last until it
-    commits), is what stops concurrent attempts from all passing a check made before any of
-    them failed. A success undoes its count afterwards (_forgive)."""
-    from sqlalchemy import delete, or_
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    t = _throttle_table()
-    free = or_(t.c.locked_until.is_(None), t.c.locked_until <= now)
-    session.execute(delete(t).where(t.c.last_failure_at < now - FORGET_AFTER, free))
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(dialect_insert(t).values([
-        {"scope": scope, "key": key, "failures": 0, "last_failure_at": now} for scope, key, _ in keys
-    ]).on_conflict_do_nothing(index_elements=["scope", "key"]))
-    reserved = []
-    for scope, key, limit in keys:
-        where = (t.c.scope == scope, t.c.key == key)
-        failures = session.execute(update(t).where(*where, free).values(
-            failures=t.c.failures + 1, last_failure_at=now).returning(t.c.failures)).scalar()
-        if failures is None:  # locked: refused without checking, and not counted
-            until = _aware(session.execute(select(t.c.locked_until).where(*where)).scalar())
-            raise SignInLocked(scope, until)
-        until = None
-        if failures >= limit:
-            until = now + timedelta(seconds=_lock_seconds(failures, limit))
-            session.execute(update(t).where(*where).values(locked_until=until))
-        reserved.append((scope, key, failures, until))
-    return reserved
-
-
-def _forgive(session: Session, reserved) -> None:
-    """After a success: the account's count starts again; the address keeps earlier failures
-    (another account may have been tried from it) but not this attempt."""
-    from sqlalchemy import case
-
-    t = _throttle_table()
-    for scope, key, _failures, _until in reserved:
-        where = (t.c.scope == scope, t.c.key == key)
-        if scope == "account":
-            session.execute(update(t).where(*where).values(failures=0, locked_until=None))
-        else:
-            session.execute(update(t).where(*where).values(
-                failures=case((t.c.failures > 0, t.c.failures - 1), else_=0),
-                locked_until=case((t.c.failures - 1 < ADDRESS_LOCK_AFTER, None),
-                                  else_=t.c.locked_until)))
-
-
-def locked_until(session: Session, username: str, address: str | None = None) -> datetime | None:
-    """When sign-in for this name (and address, if given) may be tried again; None if now."""
-    t = _throttle_table()
-    name = username.strip().lower()
-    keys = _throttle_keys(name, address)[: 2 if address is not None else 1]
-    now = datetime.now(timezone.utc)
-    latest = None
-    for scope, key, _ in keys:
-        until = _aware(session.execute(select(t.c.locked_until).where(
-            t.c.scope == scope, t.c.key == key)).scalar())
-        if until is not None and until > now and (latest is None or until > latest):
-            latest = until
-    return latest
-
-
 def authenticate(session: Session, username: str, password: str,
                  address: str | None = None) -> User | None:
     """The user if the name and password match an enabled account; None otherwise.
@@ -413,7 +243,7 @@ def authenticate(session: Session, username: str, password: str,
     """
     Account = _account_model()
     now = datetime.now(timezone.utc)
-    reserved = _reserve(session, _throttle_keys(username.strip().lower(), address), now)
+    reserved = reserve(session, throttle_keys(username.strip().lower(), address), now)
     try:
         name = _normal(username)
     except AccountError:
@@ -434,7 +264,7 @@ def authenticate(session: Session, username: str, password: str,
                              detail=f"{failures} failed sign-ins for {scope} {key!r}; locked "
                                     f"for {round((until - now).total_seconds() / 60)} min")
         return None
-    _forgive(session, reserved)
+    forgive(session, reserved)
     if _hasher.check_needs_rehash(stored):
         account.password_hash = hash_password(password)
     log.info("sign-in of %r", name)
@@ -602,7 +432,7 @@ def reviewers(session: Session) -> list[User]:
     return [to_user(a) for a in rows]
 
 
-__all__ = ["User", "AccountError", "SignInLocked", "PermissionDenied", "add_account",
+__all__ = ["User", "AccountError", "PermissionDenied", "add_account",
            "authenticate", "set_role",
            "disable", "enable", "set_password", "load_user", "user_for_identity", "require",
            "require_role", "oidc_configured", "count_accounts", "cli_actor"]

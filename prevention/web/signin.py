@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from prevention.accounts import access, auth
+from prevention.accounts import access, auth, throttle
 from prevention.storage.db import session_scope
 from prevention.web import views
 from prevention.web.session import current_user, oidc_enabled, sign_in
@@ -46,12 +46,12 @@ def sign_in_form(next_path: str | None = None) -> None:
             try:
                 with session_scope() as s:
                     user = auth.authenticate(s, name, pw, address=address)
-            except auth.SignInLocked as exc:
+            except throttle.SignInLocked as exc:
                 st.error(views.md_text(exc))
                 return
             if user is None:
                 with session_scope() as s:
-                    until = auth.locked_until(s, name, address or auth.LOCAL)
+                    until = throttle.locked_until(s, name, address or throttle.LOCAL)
                 st.error("Unknown username or wrong password (or the account is disabled)."
                          + (f" Sign-in is now paused until {until:%H:%M} UTC." if until else ""))
                 return
@@ -59,7 +59,7 @@ def sign_in_form(next_path: str | None = None) -> None:
                 del st.query_params["signin"]
             sign_in(user, next_path)
             st.rerun()
-    st.caption(auth.lock_rule_text())
+    st.caption(throttle.lock_rule_text())
 
 
 def roles_for(page_id: str) -> list[str]:

@@ -12,7 +12,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prevention.accounts import access, audit, auth
+from prevention.accounts import access, audit, auth, throttle
 from prevention.accounts.access import system
 from prevention.sources.ingest import import_file
 from prevention.storage.db import session_scope
@@ -114,21 +114,21 @@ def test_wrong_password_signs_nobody_in(seeded):
     assert "account_id" not in at.session_state
     # The failure is counted in the database (issue 12), where a reload cannot reset it.
     with session_scope() as s:
-        assert auth.locked_until(s, "rey") is None
+        assert throttle.locked_until(s, "rey") is None
         failures = s.execute(__import__("sqlalchemy").text(
             "SELECT failures FROM sign_in_throttle WHERE scope = 'account' AND key = 'rey'")).scalar()
     assert failures == 1
 
 
 def test_the_lockout_survives_a_new_browser_session(seeded):
-    for _ in range(auth.ACCOUNT_LOCK_AFTER):
+    for _ in range(throttle.ACCOUNT_LOCK_AFTER):
         at = _page("account")
         at.text_input[0].input("rey")
         at.text_input[1].input("not the password at all")
         at.button[0].click().run()
     assert "paused until" in _texts(at)
     fresh = _page("account")  # what a reload gives: a new session, nothing remembered in it
-    assert auth.lock_rule_text() in [c.value for c in fresh.caption]
+    assert throttle.lock_rule_text() in [c.value for c in fresh.caption]
     fresh.text_input[0].input("rey")
     fresh.text_input[1].input(PASSWORD + " rev")
     fresh.button[0].click().run()

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from prevention.accounts import audit, auth
+from prevention.accounts import audit, auth, passwords, throttle
 from prevention.storage.db import session_scope
 from tests.review.conftest import PASSWORD
 
@@ -82,13 +82,13 @@ def _fail(engine, name: str, address: str | None = None, times: int = 1) -> None
 
 
 def test_five_failures_lock_the_account_in_the_database(engine, users):
-    _fail(engine, "rey", times=auth.ACCOUNT_LOCK_AFTER)
+    _fail(engine, "rey", times=throttle.ACCOUNT_LOCK_AFTER)
     # A new browser session (a reload) and the right password change nothing while it lasts.
     with session_scope(engine) as s:
-        with pytest.raises(auth.SignInLocked) as locked:
+        with pytest.raises(throttle.SignInLocked) as locked:
             auth.authenticate(s, "rey", PASSWORD + " rev", address="198.51.100.7")
     wait = locked.value.until - datetime.now(timezone.utc)
-    assert timedelta(seconds=50) < wait <= timedelta(seconds=auth.FIRST_LOCK_SECONDS)
+    assert timedelta(seconds=50) < wait <= timedelta(seconds=throttle.FIRST_LOCK_SECONDS)
     assert "account" in str(locked.value) and "UTC" in str(locked.value)
     # Other accounts are not affected.
     with session_scope(engine) as s:
@@ -106,30 +106,30 @@ def _expire_locks(engine) -> None:
 
 
 def test_the_lock_doubles_with_each_further_failure_up_to_the_cap(engine, users):
-    _fail(engine, "rey", times=auth.ACCOUNT_LOCK_AFTER)
+    _fail(engine, "rey", times=throttle.ACCOUNT_LOCK_AFTER)
     seen = []
     for _ in range(8):
         _expire_locks(engine)
         _fail(engine, "rey")
         with session_scope(engine) as s:
-            until = auth.locked_until(s, "rey")
+            until = throttle.locked_until(s, "rey")
         seen.append(round((until - datetime.now(timezone.utc)).total_seconds() / 60))
     assert seen == [2, 4, 8, 16, 32, 60, 60, 60]
     # A success after the lock ends starts the count again.
     _expire_locks(engine)
     with session_scope(engine) as s:
         assert auth.authenticate(s, "rey", PASSWORD + " rev") is not None
-    _fail(engine, "rey", times=auth.ACCOUNT_LOCK_AFTER - 1)
+    _fail(engine, "rey", times=throttle.ACCOUNT_LOCK_AFTER - 1)
     with session_scope(engine) as s:
-        assert auth.locked_until(s, "rey") is None
+        assert throttle.locked_until(s, "rey") is None
 
 
 def test_one_address_trying_many_accounts_is_locked(engine, users):
-    names = [f"nobody{i}" for i in range(auth.ADDRESS_LOCK_AFTER)]
+    names = [f"nobody{i}" for i in range(throttle.ADDRESS_LOCK_AFTER)]
     for name in names:  # unknown names count too: a lock must not reveal who exists
         _fail(engine, name, address="203.0.113.9")
     with session_scope(engine) as s:
-        with pytest.raises(auth.SignInLocked, match="address"):
+        with pytest.raises(throttle.SignInLocked, match="address"):
             auth.authenticate(s, "rey", PASSWORD + " rev", address="203.0.113.9")
     with session_scope(engine) as s:  # another address is not locked
         assert auth.authenticate(s, "rey", PASSWORD + " rev", address="203.0.113.10") is not None
@@ -159,8 +159,8 @@ def test_concurrent_wrong_passwords_cannot_exceed_the_limit(engine, users):
     for t in threads:
         t.join(120)
     checked = [r for r in results if r is None]
-    locked = [r for r in results if isinstance(r, auth.SignInLocked)]
-    assert len(checked) == auth.ACCOUNT_LOCK_AFTER and len(locked) == n - len(checked), results
+    locked = [r for r in results if isinstance(r, throttle.SignInLocked)]
+    assert len(checked) == throttle.ACCOUNT_LOCK_AFTER and len(locked) == n - len(checked), results
 
 
 @pytest.mark.parametrize("password, reason", [
@@ -179,11 +179,11 @@ def test_weak_passwords_are_refused_with_the_reason(engine, password, reason):
 
 
 def test_the_rules_are_stated_and_good_passwords_pass():
-    text = auth.password_rules_text()
-    for words in (str(auth.MIN_PASSWORD_LENGTH), "repeated", "common", "username"):
+    text = passwords.password_rules_text()
+    for words in (str(passwords.MIN_PASSWORD_LENGTH), "repeated", "common", "username"):
         assert words in text
     for good in (PASSWORD, "Tr0ub4dor&3-horse-staple", "a brand new long password"):
-        auth.check_password_rules(good, "ada")
+        passwords.check_password_rules(good, "ada")
 
 
 # ---------------------------------------------------------------- 10. a new password ends sessions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from prevention.accounts import auth
+from prevention.accounts import auth, passwords
 from prevention.storage.db import session_scope
 from prevention.web import views
 from prevention.web.session import TOKEN, current_user, sign_in, sign_out
@@ -12,7 +12,7 @@ from prevention.web.signin import sign_in_form
 
 
 def _password_rules() -> None:
-    st.caption(f"Password rules: {auth.password_rules_text()}")
+    st.caption(f"Password rules: {passwords.password_rules_text()}")
 
 
 def _first_admin() -> None:
@@ -21,7 +21,7 @@ def _first_admin() -> None:
     _password_rules()
     with st.form("first_admin", clear_on_submit=True):
         name = st.text_input("Username")
-        pw = st.text_input("Password", type="password", help=auth.password_rules_text())
+        pw = st.text_input("Password", type="password", help=passwords.password_rules_text())
         again = st.text_input("Password again", type="password")
         if st.form_submit_button("Create the administrator", type="primary"):
             if pw != again:
