@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -36,7 +35,7 @@ from prevention.cases.review import (
 )
 from prevention.display.coverage import category_label, frozen_criteria
 from prevention.display.names import organisation_names
-from prevention.display.status import STATUS_MEANINGS, iso, status_label
+from prevention.display.status import STATUS_MEANINGS, status_label
 from prevention.display.text import web_url
 from triggers.bundle import Bundle
 from triggers.rules import RuleSet, load_rule_set

@@ -37,11 +37,10 @@ from prevention.storage.models.review import (
     CaseEvent,
     CaseSnapshot,
     ReviewCase,
-    RuleSetPublication,
     utcnow,
 )
 from triggers.evaluate import Evaluation
-from triggers.rules import DEFAULT_RULE_SET_ID, RuleSet, load_rule_set
+from triggers.rules import RuleSet
 
 # The prevention actions the Bureau can consider (Glion III policy dialogues: proposals, not
 # settled practice).
@@ -108,63 +107,11 @@ class CaseConflict(Exception):
             f"save yours again.")
 
 
-# ---------------------------------------------------------------------------- publication
-
-def published(session: Session) -> tuple[str, int]:
-    """(rule-set id, version) that cases open under: the latest publication, else the shipped
-    default. Saving a new version (e.g. a lab scenario) does not publish it; an admin does."""
-    row = session.scalar(select(RuleSetPublication).order_by(RuleSetPublication.id.desc()).limit(1))
-    if row is None:
-        return DEFAULT_RULE_SET_ID, load_rule_set(DEFAULT_RULE_SET_ID).version
-    return row.rule_set_id, row.rule_set_version
-
-
-def publish(session: Session, actor: Principal | None, rule_set_id: str, version: int,
-            note: str = "") -> None:
-    """Make a stored rule-set version the one cases open under (admins only; audited)."""
-    require(actor, "ruleset.publish", session)
-    from prevention.storage.models.core import RuleSetVersion
-
-    exists = session.scalar(select(RuleSetVersion.id).where(
-        RuleSetVersion.id == rule_set_id, RuleSetVersion.version == version))
-    if exists is None:
-        raise CaseError(f"no stored rule set {rule_set_id!r} version {version}")
-    before = dict(zip(("rule_set_id", "version"), published(session)))
-    session.add(RuleSetPublication(rule_set_id=rule_set_id, rule_set_version=version,
-                                   published_by=actor.username, published_at=utcnow(), note=note))
-    audit.record(session, actor, "ruleset.publish", "rule_set", f"{rule_set_id}@{version}",
-                 before=before, after={"rule_set_id": rule_set_id, "version": version}, detail=note)
-    session.flush()
-    # The public pages' choice of rule sets and their default follow the publication.
-    from prevention.storage.frames import bump_version
-
-    bump_version(session)
-
-
-def _stored_rule_set(rule_set_id: str, version: int) -> RuleSet:
-    from prevention.cases import rulesets
-
-    try:
-        return rulesets.get_rule_set(rule_set_id, version)
-    except rulesets.RuleSetNotFound:
-        shipped = load_rule_set(rule_set_id)
-        if shipped.version != version:
-            raise
-        return shipped
-
-
-def published_rule_set() -> RuleSet:
-    """The published rule set itself, loaded from the rule-set store."""
-    from prevention.storage.db import session_scope
-
-    with session_scope() as s:
-        rid, version = published(s)
-    return _stored_rule_set(rid, version)
-
-
 def snapshot_rule_set(snapshot: dict) -> RuleSet:
     """The exact rule-set version a frozen record was made under."""
-    return _stored_rule_set(snapshot["rule_set_id"], snapshot["rule_set_version"])
+    from prevention.cases import rulesets
+
+    return rulesets.stored_rule_set(snapshot["rule_set_id"], snapshot["rule_set_version"])
 
 
 # ---------------------------------------------------------------------------------- snapshots

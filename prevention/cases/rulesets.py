@@ -19,7 +19,15 @@ from prevention.accounts.access import Principal, require
 from prevention.storage.db import session_scope
 from prevention.storage.frames import bump_version
 from prevention.storage.models.core import RuleSetVersion
-from triggers.rules import RuleSet, parse_rule_set, rule_set_to_yaml, shipped_rule_sets
+from prevention.storage.models.review import RuleSetPublication, utcnow
+from triggers.rules import (
+    DEFAULT_RULE_SET_ID,
+    RuleSet,
+    load_rule_set,
+    parse_rule_set,
+    rule_set_to_yaml,
+    shipped_rule_sets,
+)
 
 SHIPPED_AUTHOR = "system"
 
@@ -127,3 +135,50 @@ def save_rule_set_version(rules: RuleSet, author: Principal, note: str = "", *,
                  after=saved.model_dump(mode="json"), detail=note)
     bump_version(session)
     return saved
+
+
+# ---------------------------------------------------------------- the published version
+
+def published(session: Session) -> tuple[str, int]:
+    """(rule-set id, version) that cases open under: the latest publication, else the shipped
+    default. Saving a new version (e.g. a lab scenario) does not publish it; an admin does."""
+    row = session.scalar(select(RuleSetPublication).order_by(RuleSetPublication.id.desc()).limit(1))
+    if row is None:
+        return DEFAULT_RULE_SET_ID, load_rule_set(DEFAULT_RULE_SET_ID).version
+    return row.rule_set_id, row.rule_set_version
+
+
+def publish(session: Session, actor: Principal | None, rule_set_id: str, version: int,
+            note: str = "") -> None:
+    """Make a stored rule-set version the one cases open under (admins only; audited)."""
+    require(actor, "ruleset.publish", session)
+    exists = session.scalar(select(RuleSetVersion.id).where(
+        RuleSetVersion.id == rule_set_id, RuleSetVersion.version == version))
+    if exists is None:
+        raise RuleSetNotFound(f"no stored rule set {rule_set_id!r} version {version}")
+    before = dict(zip(("rule_set_id", "version"), published(session)))
+    session.add(RuleSetPublication(rule_set_id=rule_set_id, rule_set_version=version,
+                                   published_by=actor.username, published_at=utcnow(), note=note))
+    audit.record(session, actor, "ruleset.publish", "rule_set", f"{rule_set_id}@{version}",
+                 before=before, after={"rule_set_id": rule_set_id, "version": version}, detail=note)
+    session.flush()
+    # The public pages' choice of rule sets and their default follow the publication.
+    bump_version(session)
+
+
+def stored_rule_set(rule_set_id: str, version: int) -> RuleSet:
+    """A stored version, or the shipped file when it is that version and not stored yet."""
+    try:
+        return get_rule_set(rule_set_id, version)
+    except RuleSetNotFound:
+        shipped = load_rule_set(rule_set_id)
+        if shipped.version != version:
+            raise
+        return shipped
+
+
+def published_rule_set() -> RuleSet:
+    """The published rule set itself, loaded from the rule-set store."""
+    with session_scope() as s:
+        rid, version = published(s)
+    return stored_rule_set(rid, version)

@@ -128,7 +128,7 @@ class SmtpUnreachable(RuntimeError):
 def run(send: bool = False, now: datetime | None = None, engine=None, settings=None,
         say=print) -> int:
     """Compose every due digest; with `send`, send them and record each one sent."""
-    from prevention.cases.review import published_rule_set
+    from prevention.cases.rulesets import published_rule_set
     from prevention.storage import frames
     from prevention.storage.settings import get_settings
     from triggers.evaluate import evaluate

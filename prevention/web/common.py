@@ -73,11 +73,10 @@ def status_timeline(rules: RuleSet, start, end) -> Timeline:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _rule_set_list(db: str, version: int) -> tuple[list, tuple[str, int]]:
-    from prevention.cases import review
     from prevention.storage.db import session_scope
 
     with session_scope() as s:
-        return rulesets.list_rule_sets(), review.published(s)
+        return rulesets.list_rule_sets(), rulesets.published(s)
 
 
 def sees_scenarios(user=None) -> bool:

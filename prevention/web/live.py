@@ -28,7 +28,7 @@ ARCHIVE_MONTHS = 12  # months in the What changed feed
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _published(db: str, version: int) -> tuple[str, int]:
-    from prevention.cases.review import published
+    from prevention.cases.rulesets import published
 
     with session_scope() as s:
         return published(s)

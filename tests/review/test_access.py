@@ -113,7 +113,7 @@ def _calls():
         "brief.export": lambda s, u, c: __import__("prevention.cases.briefs").cases.briefs.case_brief_html(
             s, u, c["case"], c["bundle"]),
         "account.manage": lambda s, u, c: auth.set_role(s, u, "vic", "reviewer"),
-        "ruleset.publish": lambda s, u, c: review.publish(s, u, "hrc20-2012", 1, "test"),
+        "ruleset.publish": lambda s, u, c: rulesets.publish(s, u, "hrc20-2012", 1, "test"),
         "watchlist.manage": lambda s, u, c: watchlists.create(u, "My list", ["LBY"], engine=c["engine"]),
         "api_token.manage": lambda s, u, c: __import__("prevention.accounts.api_tokens").accounts.api_tokens.create(
             s, u, "a script"),

@@ -122,7 +122,7 @@ def test_filter_and_export(engine, users):
 
 
 def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
-    from prevention.cases import review, rulesets
+    from prevention.cases import rulesets
     from prevention.sources.ingest import import_file
     from triggers.rules import load_rule_set
 
@@ -130,9 +130,9 @@ def test_imports_rule_set_saves_and_publication_are_audited(engine, users):
     scenario = load_rule_set("glion-iii-2016").model_copy(update={"window_days": 180})
     saved = rulesets.save_rule_set_version(scenario, users["researcher"], "half-year window", engine=engine)
     with session_scope(engine) as s:
-        review.publish(s, users["admin"], saved.id, saved.version, "adopted by the Bureau")
+        rulesets.publish(s, users["admin"], saved.id, saved.version, "adopted by the Bureau")
     with session_scope(engine) as s:
-        assert review.published(s) == (saved.id, saved.version)
+        assert rulesets.published(s) == (saved.id, saved.version)
         entries = {e.action: e for e in audit.query(s, users["admin"])}
     imported = entries["import.run"]
     assert imported.actor == "seed-script" and '"accepted": ' in imported.after

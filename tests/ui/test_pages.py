@@ -10,7 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from prevention.accounts.access import system
-from prevention.accounts.auth import User
 from prevention.watch import watchlists
 from tests.ui.conftest import account_id
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from prevention.accounts import auth
-from prevention.cases import review, rulesets
+from prevention.cases import rulesets
 from prevention.storage.db import session_scope
 from prevention.web import views
 from tests.ui.seeding import ACCOUNTS
@@ -57,7 +57,7 @@ def test_researchers_see_their_scenarios(scenario):
 
 def test_once_published_the_scenario_is_the_public_default(scenario):
     with session_scope() as s:
-        review.publish(s, _account("admin"), scenario.id, scenario.version, "adopted")
+        rulesets.publish(s, _account("admin"), scenario.id, scenario.version, "adopted")
     at = page("overview", role=None)
     no_exception(at)
     box = _rule_set_box(at)

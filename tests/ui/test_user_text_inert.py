@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from prevention.accounts import auth
-from prevention.cases import review, rulesets
+from prevention.cases import rulesets
 from prevention.storage.db import session_scope
 from prevention.watch import watchlists
 from prevention.web import views
@@ -56,7 +56,7 @@ def evil(ui_db):
     with session_scope() as s:
         admin = auth.get_account(s, ACCOUNTS["admin"])
         admin_user = auth.to_user(admin)
-        review.publish(s, admin_user, saved.id, saved.version, note=EVIL)
+        rulesets.publish(s, admin_user, saved.id, saved.version, note=EVIL)
         evil_user = auth.add_account(s, admin_user, EVIL_USER, "reviewer", "a long enough password")
     made = watchlists.create(evil_user, EVIL, ["LBY"])
     watchlists.set_shared(made.id, evil_user, True)

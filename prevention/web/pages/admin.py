@@ -9,7 +9,7 @@ import streamlit as st
 
 from prevention.accounts import audit, auth
 from prevention.accounts.access import ROLES, PermissionDenied, require_page
-from prevention.cases import review
+from prevention.cases import rulesets
 from prevention.storage.db import session_scope
 from prevention.web import common, views
 from prevention.web.session import current_user
@@ -29,7 +29,7 @@ def _do(fn, done: str) -> None:
     try:
         with session_scope() as s:
             fn(s)
-    except (auth.AccountError, review.CaseError, PermissionDenied) as exc:
+    except (auth.AccountError, rulesets.RuleSetNotFound, PermissionDenied) as exc:
         st.error(views.md_text(exc))
         return
     st.toast(done)
@@ -74,7 +74,7 @@ with accounts_tab:
 
 with rules_tab:
     with session_scope() as s:
-        rid, version = review.published(s)
+        rid, version = rulesets.published(s)
     st.write(f"Cases open under **{views.md_text(rid)} v{version}**. Saving a new version (for example from the "
              "threshold lab) does not change this; publishing does.")
     choices = [k for k in common.rule_set_choices()]
@@ -84,7 +84,7 @@ with rules_tab:
         note = st.text_input("Why (recorded in the audit log)")
         if st.form_submit_button("Publish"):
             chosen = common.rule_set(pick)
-            _do(lambda s: review.publish(s, user, chosen.id, chosen.version, note),
+            _do(lambda s: rulesets.publish(s, user, chosen.id, chosen.version, note),
                 f"Published {views.md_text(chosen.label)}.")
 
 with audit_tab:

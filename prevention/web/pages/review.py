@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from prevention.accounts.access import PermissionDenied, can, require_page
 from prevention.accounts.auth import reviewers
-from prevention.cases import briefs, review
+from prevention.cases import briefs, review, rulesets
 from prevention.storage.db import session_scope
 from prevention.web import common, views
 from prevention.web.session import current_user
@@ -31,7 +31,7 @@ st.title("Bureau review")
 st.caption("Confidential. A case opens when a State becomes triggered under the published rule "
            "set; it keeps a frozen record of what the Bureau looked at.")
 
-rules = review.published_rule_set()
+rules = rulesets.published_rule_set()
 d = common.data()
 
 # Cases open by themselves: once per browser session and data version, the queue is brought up
