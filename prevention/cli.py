@@ -167,7 +167,8 @@ def _fetch(args: argparse.Namespace) -> int:
 def _reparse(args: argparse.Namespace) -> int:
     from prevention.sources.archive import ArchiveDamaged
     from prevention.sources.ingest import IngestError
-    from prevention.sources.run import SourceBusy, SourceNotReady, reparse
+    from prevention.sources.reparse import reparse
+    from prevention.sources.run import SourceBusy, SourceNotReady
 
     try:
         report = reparse(args.source, actor=system(args.user))

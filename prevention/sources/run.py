@@ -19,8 +19,7 @@ Without network (the first request cannot connect) nothing is written at all. Tw
 one source do not interleave: a run records its process and a heartbeat, a second fetch is
 refused while the first is alive, and each page checks that its run still owns the source.
 
-`reparse(source)` re-reads every archived response of a source with today's parser, without
-the network, one transaction per response, replacing what the connector stored from it.
+Re-reading the archive with today's parser is reparse.py's.
 """
 
 from __future__ import annotations
@@ -40,17 +39,15 @@ from sqlalchemy import Connection, Engine
 from prevention.accounts import audit
 from prevention.accounts.access import Principal, require, system
 from prevention.sources import archive, registry
-from prevention.sources.connector import Cursor, FetchRun, Page, fetch_pages, readable
+from prevention.sources.connector import Cursor, FetchRun, Page, fetch_pages
 from prevention.sources.http import HostUnreachable, HttpClient, Request
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
-    SOURCE_KINDS,
     ParsedImport,
 )
 from prevention.sources.ingest import IngestError, new_report, store_in
 from prevention.storage.db import BUSY_MESSAGE, get_engine, is_busy
 from prevention.storage.frames import invalidate
-from prevention.storage.models.core import QuarantinedRow
 from prevention.storage.models.sources import SourceCursor
 from prevention.storage.settings import Settings, get_settings
 
@@ -157,7 +154,7 @@ def _save(conn: Connection, source: str, **values) -> None:
         conn.execute(sa.insert(CURSORS).values(source=source, **(defaults | values)))
 
 
-def _alive(run: dict, now: datetime) -> bool:
+def run_is_alive(run: dict, now: datetime) -> bool:
     """Whether the process of a stored run may still be fetching."""
     if run.get("host") == socket.gethostname() and run.get("pid"):
         if run["pid"] == os.getpid():
@@ -174,7 +171,7 @@ def _alive(run: dict, now: datetime) -> bool:
     return now - beat < STALE
 
 
-def _busy_message(source: str, run: dict) -> str:
+def busy_message(source: str, run: dict) -> str:
     return (f"another fetch of {source} is running (process {run.get('pid')} on "
             f"{run.get('host')}, started {run.get('started_at', '')[:16]} UTC, last page "
             f"{(run.get('heartbeat') or '')[:16]} UTC); wait for it to finish. A fetch that was "
@@ -185,7 +182,7 @@ def _busy_message(source: str, run: dict) -> str:
 CLI = system("cli")
 
 
-def _checked(actor: Principal | None, engine: Engine) -> Principal:
+def checked_actor(actor: Principal | None, engine: Engine) -> Principal:
     """The acting account, once its stored role allows `source.fetch` (checked before any
     request goes out; each page's transaction checks again). The command line and the timer
     pass system(name); None is an anonymous visitor of a page."""
@@ -218,7 +215,7 @@ class _Run:
         self.start, self.progress = start, progress
         self.token = uuid.uuid4().hex
         self.expected = previous.get("token") if previous else None  # the run we take over
-        self.started_at = (resume or {}).get("started_at") or _now().isoformat()
+        self.started_at = (resume or {}).get("started_at") or now_utc().isoformat()
         self.earlier_ids: list[int] = list((resume or {}).get("pages", []))
         self.page_ids: list[int] = list(self.earlier_ids)
         self.counts = dict.fromkeys(COUNTS, 0) | (resume or {}).get("counts", {})
@@ -229,7 +226,7 @@ class _Run:
     def state(self, next_request: Request | None, page_ids: list[int] | None = None,
               counts: dict | None = None) -> dict:
         return {"token": self.token, "pid": os.getpid(), "host": socket.gethostname(),
-                "started_at": self.started_at, "heartbeat": _now().isoformat(),
+                "started_at": self.started_at, "heartbeat": now_utc().isoformat(),
                 "actor": self.name, "cursor": cursor_json(self.start),
                 "pages": self.page_ids if page_ids is None else page_ids,
                 "next": archive.request_json(next_request),
@@ -334,7 +331,7 @@ class _Run:
 
     def last(self, outcome: str, error: str) -> dict:
         return {"last_started_at": datetime.fromisoformat(self.started_at),
-                "last_finished_at": _now(), "last_outcome": outcome, "last_error": error,
+                "last_finished_at": now_utc(), "last_outcome": outcome, "last_error": error,
                 "last_actor": self.name[:120], **{f"last_{k}": v for k, v in self.counts.items()}}
 
 
@@ -360,7 +357,7 @@ def _unique(pages: list[Page]) -> list[Page]:
     return out
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
@@ -388,7 +385,7 @@ def fetch(source: str, *, since: str | None = None, until: str | None = None,
     continuing it. `actor` needs the `source.fetch` action (system(name) for the command line
     and the timer, recorded under that name)."""
     engine = engine or get_engine()
-    _checked(actor, engine)
+    checked_actor(actor, engine)
     settings = settings or get_settings()
     connector = connector_for(source, settings, connectors)
     dated = getattr(connector, "takes_span", False)
@@ -406,8 +403,8 @@ def fetch(source: str, *, since: str | None = None, until: str | None = None,
     with engine.connect() as conn:
         row = cursor_row(conn, source)
     previous = (row or {}).get("run")
-    if previous and _alive(previous, _now()):
-        raise SourceBusy(_busy_message(source, previous))
+    if previous and run_is_alive(previous, now_utc()):
+        raise SourceBusy(busy_message(source, previous))
     resume = previous if previous and not (restart or since or until) else None
     if resume is not None:
         start = cursor_from(resume["cursor"])
@@ -471,121 +468,3 @@ def _drive(job: _Run, connector, client, start: Cursor, resume: dict | None,
 def _failed(job: _Run, message: str) -> FetchReport:
     job.stopped(FetchRun(job.source, problems=[message]), "failed")
     return job.report
-
-
-# -- reparse ---------------------------------------------------------------------------------
-
-@dataclass
-class ReparseReport:
-    source: str
-    responses: int = 0     # archived responses read
-    unreadable: int = 0    # not readable as a whole by today's parser: nothing changed for them
-    removed: int = 0       # signals stored from a response and no longer read from it
-    accepted: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    skipped: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        head = (f"{self.source}: {self.responses} archived response(s) parsed again "
-                f"({self.unreadable} unreadable); {self.accepted} accepted, {self.duplicates} "
-                f"unchanged, {self.quarantined} quarantined, {self.skipped} skipped; "
-                f"{self.removed} signal(s) no longer read removed")
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
-
-
-QUARANTINE = QuarantinedRow.__table__
-
-
-def reparse(source: str, *, actor: Principal | None = CLI,
-            engine: Engine | None = None,
-            progress: FetchProgress | None = None) -> ReparseReport:
-    """Rebuild what the connector stored from each archived response of `source`, with today's
-    parser and no network, one transaction per response: the signals stored from the response
-    (by a fetch, not by a file import) and its links are replaced by what it reads as now, its
-    open quarantined rows are closed and the rows still bad quarantined again with today's
-    reason. Outcomes and accreditations are natural-key records: new ones are added."""
-    engine = engine or get_engine()
-    _checked(actor, engine)
-    try:
-        parse = registry.parser(source)
-    except KeyError:
-        raise SourceNotReady(f"unknown source {source!r}; the sources are: "
-                             f"{', '.join(registry.source_ids(get_settings()))}") from None
-    with engine.connect() as conn:
-        row = cursor_row(conn, source)
-        ids = [r[0] for r in conn.execute(sa.select(archive.RAW.c.id).where(
-            archive.RAW.c.source == source).order_by(archive.RAW.c.id))]
-    if row and row["run"] and _alive(row["run"], _now()):
-        raise SourceBusy(_busy_message(source, row["run"]))
-    out = ReparseReport(source)
-    if not ids:
-        raise SourceNotReady(f"nothing of {source} is archived: fetch it first "
-                             f"(python -m prevention fetch {source})")
-    try:
-        for n, rid in enumerate(ids, 1):
-            with engine.begin() as conn:
-                _reparse_one(conn, source, rid, parse, actor, out)
-            if progress:
-                progress(n, len(ids), f"response {n} of {len(ids)} parsed again")
-    finally:
-        invalidate()
-    return out
-
-
-def _reparse_one(conn: Connection, source: str, rid: int, parse, actor: Principal,
-                 out: ReparseReport) -> None:
-    ((_, old_import, response),) = archive.load(conn, [rid])
-    out.responses += 1
-    parsed = parse(response)
-    page = Page(response, parsed)
-    if not readable(page):
-        out.unreadable += 1
-        out.problems.append(f"archived response #{rid} ({response.url}): "
-                            f"{next(r.reason for r in parsed.rejected if r.row is None)}")
-        return
-    if not archive.holds_anything(parsed):
-        return
-    closed = []
-    if old_import is not None:
-        closed = [r[0] for r in conn.execute(sa.select(QUARANTINE.c.id).where(
-            QUARANTINE.c.import_id == old_import, QUARANTINE.c.status == "open"))]
-        if closed:
-            # Closed before storing, so that rows still bad are quarantined again (an open row
-            # with the same key would hide them) with today's reason.
-            conn.execute(sa.update(QUARANTINE).where(QUARANTINE.c.id.in_(closed)).values(
-                status="fixed", fixed_at=_now(), fixed_by=f"reparse by {actor.username}"[:120]))
-    out.removed += _forget(conn, rid)
-    parsed = archive.storable(conn, parsed)
-    report = new_report(parsed, response.sha256)
-    blocked = store_in(conn, parsed, report, user=actor, action="source.fetch")
-    archive.set_import(conn, rid, report.import_id)
-    archive.link_signals(conn, rid, parsed, blocked)
-    if closed:
-        conn.execute(sa.update(QUARANTINE).where(QUARANTINE.c.id.in_(closed)).values(
-            fixed_import_id=report.import_id))
-    for k in ("accepted", "duplicates", "quarantined", "skipped"):
-        setattr(out, k, getattr(out, k) + getattr(report, k))
-    audit.record(conn, actor, "source.reparse", "source", source, detail=response.url,
-                 after={"response_id": rid, "import_id": report.import_id,
-                        "accepted": report.accepted, "quarantined": report.quarantined})
-
-
-def _forget(conn: Connection, rid: int) -> int:
-    """Remove the signals a fetch stored from response `rid` (a file import's signals stay:
-    they are only unlinked), and every link of the response. Returns the signals removed."""
-    file_kinds = sa.bindparam("kinds", list(SOURCE_KINDS), expanding=True)
-    owned = [r[0] for r in conn.execute(sa.text(
-        "SELECT l.signal_id FROM signal_responses l JOIN signals s ON s.signal_id = l.signal_id "
-        "JOIN imports i ON i.id = s.import_id WHERE l.response_id = :r "
-        "AND i.source_kind NOT IN :kinds").bindparams(file_kinds), {"r": rid})]
-    conn.execute(sa.delete(archive.LINKS).where(archive.LINKS.c.response_id == rid))
-    for start in range(0, len(owned), 900):
-        chunk = owned[start:start + 900]
-        conn.execute(sa.delete(archive.LINKS).where(archive.LINKS.c.signal_id.in_(chunk)))
-        conn.execute(sa.text("DELETE FROM signal_issuers WHERE signal_id IN :ids").bindparams(
-            sa.bindparam("ids", expanding=True)), {"ids": chunk})
-        conn.execute(sa.text("DELETE FROM signals WHERE signal_id IN :ids").bindparams(
-            sa.bindparam("ids", expanding=True)), {"ids": chunk})
-    return len(owned)

@@ -19,7 +19,8 @@ from werkzeug import Response as WResponse
 from prevention.accounts.access import system
 from prevention.sources import classify, reliefweb, run
 from prevention.sources.http import HttpClient
-from prevention.sources.run import SourceBusy, SourceNotReady, fetch, reparse
+from prevention.sources.reparse import reparse
+from prevention.sources.run import SourceBusy, SourceNotReady, fetch
 from prevention.storage.settings import Settings
 
 from .conftest import fixture_bytes
