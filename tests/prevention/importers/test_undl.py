@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from prevention.sources.importers import undl
+from prevention.sources.importers import undl, undl_holes
 from prevention.sources.importers.base import COVERAGE_RECORD_COLUMNS
 from tests.prevention.importers.helpers import RESOLUTIONS, assert_accounted, write
 
@@ -135,7 +135,7 @@ def test_renewals_are_stored_with_their_category(real):
 # --- coverage -----------------------------------------------------------------------------
 
 def test_sequence_keys_of_real_symbol_formats():
-    key = undl.sequence_key
+    key = undl_holes.sequence_key
     assert key("S/RES/2334(2016)") == ("SC", "", 2334, 0)
     assert key("A/RES/79/1") == ("GA", "79", 1, 0)
     assert key("A/RES/66/253A") == ("GA", "66", 253, 0)
@@ -167,7 +167,7 @@ def test_coverage_a_missing_number_is_a_hole_between_its_neighbours_days(tmp_pat
     # S/RES/3 may have been adopted on 5 or 10 January or any day between: all are the hole.
     assert _spans(p, "security_council") == [("2020-01-01", "2020-01-04"),
                                              ("2020-01-11", "2020-01-20")]
-    hole, = undl.coverage_holes([("SC", "S/RES/2(2020)", "2020-01-05"),
+    hole, = undl_holes.coverage_holes([("SC", "S/RES/2(2020)", "2020-01-05"),
                                  ("SC", "S/RES/4(2020)", "2020-01-10")])
     assert (hole.start, hole.end, hole.missing, hole.after, hole.before, hole.days) == (
         "2020-01-05", "2020-01-10", "S/RES/3", "S/RES/2(2020)", "S/RES/4(2020)", 6)
@@ -187,12 +187,12 @@ def test_coverage_a_ga_session_tail_is_a_hole_up_to_the_next_session(tmp_path):
     # 70/3 and later may have been adopted any day until the 71st session's first resolution.
     assert _spans(p, "general_assembly") == [("2015-09-20", "2015-11-30"),
                                              ("2016-09-16", "2016-10-01")]
-    tail, = undl.coverage_holes([("GA", "A/RES/70/2", "2015-12-01"), ("GA", "A/RES/71/3", "2016-09-15")])
+    tail, = undl_holes.coverage_holes([("GA", "A/RES/70/2", "2015-12-01"), ("GA", "A/RES/71/3", "2016-09-15")])
     assert tail.missing == "A/RES/70/3 and later, A/RES/71/1-2"
 
 
 def test_coverage_letters_special_sessions_and_decisions(tmp_path):
-    holes = undl.coverage_holes([
+    holes = undl_holes.coverage_holes([
         ("GA", "A/RES/73/267", "2018-12-22"), ("GA", "A/RES/73/268B", "2019-01-10"),
         ("GA", "A/RES/73/269", "2019-01-10"), ("GA", "A/RES/ES-10/2", "1997-04-25"),
         ("GA", "A/RES/ES-10/3", "1997-07-15"), ("GA", "A/DEC/80/506", "2025-09-12")])
@@ -211,7 +211,7 @@ def test_coverage_starts_at_since_and_names_the_source(tmp_path):
 
 
 def test_coverage_of_the_real_file(real):
-    holes = undl.coverage_holes(zip(real["body"], real.index, real["date"]))
+    holes = undl_holes.coverage_holes(zip(real["body"], real.index, real["date"]))
     sc = [h for h in holes if h.body == "SC"]
     gap = next(h for h in sc if h.missing == "S/RES/2726-2779")
     assert (gap.after, gap.before) == ("S/RES/2725(2024)", "S/RES/2780(2025)")
