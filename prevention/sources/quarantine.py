@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import tempfile
+import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +31,7 @@ from prevention.sources.ingest import (
 from prevention.storage.db import get_engine
 from prevention.storage.frames import invalidate
 from prevention.storage.models.core import Import, QuarantinedRow
+from triggers.memfiles import MemoryFile, MemoryFolder
 from triggers.schema import BUNDLE_TABLES
 
 BUNDLE_FILES = {t.file: t for t in BUNDLE_TABLES}
@@ -67,29 +68,26 @@ def list_quarantine(status: str | None = "open", import_id: int | None = None,
     return pd.DataFrame([tuple(r) for r in rows], columns=QUARANTINE_COLUMNS)
 
 
-def _write_row(folder: Path, kind: str, file_name: str, raw: dict) -> Path:
-    """The edited row as a one-row file the parser reads like the original."""
+def _row_file(kind: str, file_name: str, raw: dict) -> MemoryFile | MemoryFolder:
+    """The edited row as a one-row file the parser reads like the original (in memory: a
+    bundle row as a folder of its file and the other files' headers)."""
     fields = {k: ("" if v is None else str(v)) for k, v in raw.items() if k != "_file"}
-    if kind == "bundle":
-        target = folder / "bundle"
-        target.mkdir()
-        name = raw.get("_file", "signals.csv")
-        for other, table in BUNDLE_FILES.items():
-            if other != name and other in ("signals.csv", "issuers.csv"):
-                (target / other).write_text(",".join(table.required) + "\n", encoding="utf-8")
-        path, out = target, target / name
-    else:
-        stem = Path(file_name).stem or "row"
-        path = out = folder / f"{stem}.csv"
     if "_line" in fields:
         # A row that could not be split into cells is fixed as the text of its line.
-        out.write_text(fields.get("_header", "") + "\n" + fields["_line"] + "\n", encoding="utf-8")
-        return path
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        text = fields.get("_header", "") + "\n" + fields["_line"] + "\n"
+    else:
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
         writer.writerow(list(fields))
         writer.writerow(list(fields.values()))
-    return path
+        text = out.getvalue()
+    if kind != "bundle":
+        return MemoryFile(f"{Path(file_name).stem or 'row'}.csv", text.encode("utf-8"))
+    name = raw.get("_file", "signals.csv")
+    files = {other: (",".join(table.required) + "\n").encode("utf-8")
+             for other, table in BUNDLE_FILES.items()
+             if other != name and other in ("signals.csv", "issuers.csv")}
+    return MemoryFolder("bundle", {**files, name: text.encode("utf-8")})
 
 
 def _fetched_row_reason(engine: Engine, import_id: int) -> str:
@@ -132,11 +130,9 @@ def resubmit(quarantine_id: int, raw: dict, *, user: Principal,
         # open, unchanged; the fix is the connector's parser, then a reparse of the archive.
         return FixResult(False, _fetched_row_reason(engine, found["import_id"]), None)
     options = dict(found["options"] or {}) if kind == found["source_kind"] else {}
-    with tempfile.TemporaryDirectory(prefix="quarantine-") as tmp:
-        path = _write_row(Path(tmp), kind, found["file_name"], raw)
-        if kind == "bundle":
-            options["known_issuers"] = stored_issuer_ids(engine)
-        parsed = get_parser(kind)(path, **options)
+    if kind == "bundle":
+        options["known_issuers"] = stored_issuer_ids(engine)
+    parsed = get_parser(kind)(_row_file(kind, found["file_name"], raw), **options)
     parsed.file_name = f"quarantine #{quarantine_id} ({found['file_name']}, row {found['row']})"
     digest = hashlib.sha256(repr(sorted(raw.items())).encode("utf-8", "replace")).hexdigest()
     report = new_report(parsed, digest)

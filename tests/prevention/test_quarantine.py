@@ -86,3 +86,46 @@ def test_a_bad_row_imported_twice_waits_once_and_the_report_says_so(engine, tmp_
     assert again.quarantined == 1 and again.already_quarantined == 1
     assert "1 waiting there already" in again.summary()
     assert len(list_quarantine(engine=engine)) == 1
+
+
+def test_a_fix_is_parsed_in_memory_without_writing_a_file(engine, tmp_path, monkeypatch):
+    """Issue 11: the edited row goes to the parser as an in-memory file (a folder of them for
+    a bundle row): nothing is written to disk, and the row is read as its file's row."""
+    import builtins
+    import tempfile
+
+    row = _one_bad(engine, tmp_path)
+    real_open = builtins.open
+
+    def no_writes(file, mode="r", *args, **kwargs):
+        if any(m in mode for m in "wax+"):
+            raise AssertionError(f"a file was written: {file}")
+        return real_open(file, mode, *args, **kwargs)
+
+    def no_temp(*_a, **_k):
+        raise AssertionError("a temporary file or folder was made")
+
+    monkeypatch.setattr(builtins, "open", no_writes)
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_temp)
+    monkeypatch.setattr(tempfile, "mkdtemp", no_temp)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_temp)
+    result = resubmit(int(row["id"]), row["raw"] | {"date": "2011-02-28"}, user=system("fixer"),
+                      engine=engine)
+    assert result.fixed and result.report.accepted == 1
+    assert "late" in set(load_bundle(engine).signals["signal_id"])
+
+
+def test_the_readers_take_in_memory_files_as_they_take_paths(tmp_path):
+    from prevention.sources.importers import get_parser
+    from triggers.memfiles import MemoryFile, MemoryFolder
+
+    folder = write_bundle(tmp_path / "b", SIGNALS, ISSUERS)
+    from_disk = get_parser("bundle")(folder)
+    in_memory = get_parser("bundle")(MemoryFolder("b", {
+        f.name: f.read_bytes() for f in folder.iterdir()}))
+    assert from_disk.signals.equals(in_memory.signals) and from_disk.links.equals(in_memory.links)
+    missing = get_parser("bundle")(MemoryFolder("b", {}))
+    assert any("signals.csv" in p.message for p in missing.rejected)
+    table = get_parser("outcomes")(MemoryFile("outcomes.csv", b"not,a,header\n"))
+    assert table.rejected and table.rejected[0].row is None
+    assert table.rejected[0].message.startswith("outcomes.csv: ")

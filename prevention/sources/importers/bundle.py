@@ -16,6 +16,7 @@ import pandas as pd
 
 from prevention.sources.importers.base import ParsedImport
 from triggers.bundle import check, read_files
+from triggers.memfiles import as_path
 from triggers.problems import Problem, Problems
 from triggers.schema import ACCREDITATIONS, COVERAGE, ISSUERS, MEMBERSHIPS, SIGNALS
 
@@ -32,7 +33,7 @@ def parse(path: Path, known_issuers: set[str] | frozenset[str] | None = None,
     sources published over its span (otherwise the span is declared a sample)."""
     if options:
         raise TypeError(f"the bundle importer takes only the option complete, not {sorted(options)}")
-    folder = Path(path)
+    folder = as_path(path)
     parsed = ParsedImport(kind=KIND, file_name=str(folder), rows_read=0)
     if not folder.is_dir():
         parsed.rejected.append(Problem(

@@ -28,6 +28,7 @@ from prevention.sources.importers.base import (
 )
 from prevention.sources.importers.rows import read_csv
 from triggers import days
+from triggers.memfiles import as_path
 from triggers.problems import Problem
 from triggers.vocabulary import COUNTRY_CODES
 
@@ -118,7 +119,7 @@ def parse(path: Path, complete: bool = False, covers: str | None = None,
         raise TypeError(f"the {KIND} importer takes only the options complete and covers, "
                         f"not {sorted(options)}")
     span = parse_covers(covers)
-    path = Path(path)
+    path = as_path(path)
     rejected: list[Problem] = []
     table = read_csv(path, REQUIRED, OPTIONAL, rejected)
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)

@@ -20,6 +20,7 @@ from prevention.sources.importers.base import OUTCOME_KINDS, ParsedImport
 from prevention.sources.importers.dates import DateProblem, parse_day
 from prevention.sources.importers.rows import read_csv
 from triggers import days
+from triggers.memfiles import as_path
 from triggers.problems import Invalid, Problem
 from triggers.vocabulary import NGO_SCOPES, NGO_STATUSES, NHRI_STATUSES
 
@@ -71,7 +72,7 @@ def _parse(path: Path, kind: str, columns: dict[str, tuple[str, ...]], required:
            build: Callable[[dict], dict]) -> ParsedImport:
     """Read a CSV whose header names each field by one of its accepted names, build one
     record per row, collect rejected rows. `columns`: field -> accepted header names."""
-    path = Path(path)
+    path = as_path(path)
     rejected: list[Problem] = []
     parsed = ParsedImport(kind=kind, file_name=str(path), rows_read=0, rejected=rejected)
     probe = read_csv(path, [], [], rejected)

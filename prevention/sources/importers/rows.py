@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from triggers import csvfile
+from triggers.memfiles import as_path
 from triggers.problems import Problem
 
 
@@ -29,13 +30,13 @@ class Rows:
 
 
 def file_problem(path: Path | str, message: str) -> Problem:
-    return Problem(row=None, field=None, value=None, message=f"{Path(path).name}: {message}",
+    return Problem(row=None, field=None, value=None, message=f"{as_path(path).name}: {message}",
                     raw={})
 
 
 def read_bytes(path: Path, rejected: list[Problem]) -> bytes | None:
     try:
-        return Path(path).read_bytes()
+        return as_path(path).read_bytes()
     except FileNotFoundError:
         rejected.append(file_problem(path, f"file not found at {path}"))
     except IsADirectoryError:
@@ -50,7 +51,7 @@ def decode(path: Path, rejected: list[Problem]) -> str | None:
     data = read_bytes(path, rejected)
     if data is None:
         return None
-    text, problem = csvfile.decode(data, Path(path).name)
+    text, problem = csvfile.decode(data, as_path(path).name)
     if problem is not None:
         rejected.append(file_problem(path, problem.message))
     return text
@@ -69,7 +70,7 @@ def read_table(path: Path, rejected: list[Problem]) -> csvfile.CsvRead | None:
     data = read_bytes(path, rejected)
     if data is None:
         return None
-    read = csvfile.read_bytes(data, Path(path).name)
+    read = csvfile.read_bytes(data, as_path(path).name)
     for p in read.problems:
         rejected.append(file_problem(path, p.message) if p.row is None else rejected_row(p))
     if not read.ok:

@@ -38,6 +38,7 @@ from prevention.sources.importers.rows import decode, file_problem, read_table
 from triggers import days
 from triggers.bundle import split_ids
 from triggers.csvfile import MAX_FIELD
+from triggers.memfiles import as_path
 from triggers.problems import Problem
 from triggers.vocabulary import ISSUER_KINDS
 
@@ -287,7 +288,7 @@ def parse(path: Path, mapping: dict | str | Path | None = None, source: str = "t
     if options:
         raise TypeError(f"the table importer takes the options mapping, source, sheet and "
                         f"complete, not {sorted(options)}")
-    path = Path(path)
+    path = as_path(path)
     rejected: list[Problem] = []
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected,
                           span_coverage="complete" if complete else "sample")

@@ -35,6 +35,7 @@ from prevention.sources.importers.base import (
 from prevention.sources.importers.rows import read_csv
 from prevention.sources.importers.undl_holes import coverage_holes, covered_spans
 from triggers import days
+from triggers.memfiles import as_path
 from triggers.problems import Problem
 
 KIND = "undl"
@@ -440,7 +441,7 @@ def parse(path: Path, since: str | date | None = None, source: str | None = None
     if source is not None and not str(source).strip():
         raise ValueError("option source is empty; give a source id such as undl-2025-10, or "
                          "leave it out for the default")
-    path = Path(path)
+    path = as_path(path)
     rejected: list[Problem] = []
     table = read_csv(path, REQUIRED, OPTIONAL, rejected)
     parsed = ParsedImport(kind=KIND, file_name=str(path), rows_read=0, rejected=rejected)
