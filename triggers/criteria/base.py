@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from triggers.prepared import Prepared, from_day, group_index, group_members
-from triggers.vocabulary import KIND_LABELS
+from triggers.vocabulary import ISSUER_KINDS, KIND_LABELS
 from triggers.windows import windowed_count, windowed_distinct
 
 # ---------------------------------------------------------------------------- rule models
@@ -103,6 +103,11 @@ class Parameter:
         if self.shape == SUBSET and value is None:
             return []
         return value
+
+
+# The issuer kinds a criterion reads, as the types that let one choose them show it.
+ISSUER_KINDS_PARAMETER = Parameter("issuer_kinds", "Issuer kinds", SUBSET, "kinds",
+                                   options=ISSUER_KINDS, option_labels=KIND_LABELS)
 
 
 # ---------------------------------------------------------------------------- evaluation

@@ -13,8 +13,8 @@ from pydantic import Field
 
 from triggers.criteria.base import (
     COUNT,
+    ISSUER_KINDS_PARAMETER,
     MODE,
-    SUBSET,
     AsOf,
     CriterionModel,
     CriterionRule,
@@ -30,7 +30,7 @@ from triggers.criteria.base import (
     window_span,
 )
 from triggers.prepared import Prepared, from_day
-from triggers.vocabulary import ISSUER_KINDS, KIND_LABELS, IssuerKind
+from triggers.vocabulary import IssuerKind
 
 Mode = Literal["joint", "cumulative"]
 
@@ -51,8 +51,7 @@ class JointGroup(CriterionModel):
 
 
 PARAMETERS = (
-    Parameter("issuer_kinds", "Issuer kinds", SUBSET, "kinds", options=ISSUER_KINDS,
-              option_labels=KIND_LABELS),
+    ISSUER_KINDS_PARAMETER,
     Parameter("min_issuers", "Distinct issuers needed", COUNT, "n", low=1, high=100),
     Parameter("mode", "Mode", MODE, "mode", options=get_args(Mode),
               help="joint: in one statement; cumulative: across the window"),

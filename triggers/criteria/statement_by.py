@@ -13,6 +13,7 @@ from pydantic import Field
 from triggers.criteria.base import (
     COUNT,
     FLAG,
+    ISSUER_KINDS_PARAMETER,
     SUBSET,
     AsOf,
     CriterionModel,
@@ -30,7 +31,7 @@ from triggers.criteria.base import (
     window_span,
 )
 from triggers.prepared import Prepared
-from triggers.vocabulary import ISSUER_KINDS, KIND_LABELS, UNCATEGORISED, IssuerKind
+from triggers.vocabulary import UNCATEGORISED, IssuerKind
 from triggers.windows import windowed_count
 
 
@@ -57,8 +58,7 @@ class StatementBy(CriterionModel):
 
 
 PARAMETERS = (
-    Parameter("issuer_kinds", "Issuer kinds", SUBSET, "kinds", options=ISSUER_KINDS,
-              option_labels=KIND_LABELS),
+    ISSUER_KINDS_PARAMETER,
     Parameter("min_signals", "Statements needed", COUNT, "n", low=1, high=1000),
     Parameter("members_only", "Only organisations the State belongs to", FLAG, "members"),
     # Issue 13: which kinds of statement count. Picking none is the rule without
