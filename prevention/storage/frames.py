@@ -70,10 +70,6 @@ def _query(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
     # (2.5x faster for 100,000 signals: 0.15 s instead of 0.4 s), but that driver bundles its
     # own SQLite library, and two copies of SQLite in one process break WAL mode (db.py): a
     # read right after a write could miss it, and the next read failed with "disk I/O error".
-    return _query_dbapi(engine, sql, columns)
-
-
-def _query_dbapi(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
     # The raw DB-API cursor skips SQLAlchemy's per-row result processing, which dominates
     # the time of a million-row read.
     with engine.connect() as conn:

@@ -67,8 +67,10 @@ def _span_of_signals(conn, parsed: ParsedImport, rejected_keys: set[str]) -> pd.
         return pd.DataFrame(columns=COVERAGE_RECORD_COLUMNS)
     days = pd.to_datetime(iso_dates(sig["date"], "a signal date"), format="%Y-%m-%d",
                           errors="coerce").dropna()
-    links = parsed.links[parsed.links["signal_id"].isin(set(sig["signal_id"]))]
-    ids = set(links["issuer_id"])
+    links = parsed.links
+    if len(sig) < len(parsed.signals):
+        links = links[isin_mask(links["signal_id"], sig["signal_id"])]
+    ids = set(links["issuer_id"].unique())
     kind = dict(zip(parsed.issuers["issuer_id"], parsed.issuers["kind"])) if len(parsed.issuers) else {}
     unknown = sorted(ids - set(kind))
     if unknown:
