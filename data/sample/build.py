@@ -79,8 +79,14 @@ def main() -> None:
         for iid, (name, kind) in sorted(issuers.items()):
             w.writerow([iid, name, kind, "", "", ""])
     members = {"LAS": "las", "AU": "au", "ECOWAS": "ecowas"}
+    # A membership the project's reference table dates (Syria's suspension from the League of
+    # Arab States, 2011-2023) is left to it: an undated copy here contradicts it, and the seed,
+    # which imports both, had to quarantine the copy.
+    with open(HERE.parent / "reference" / "memberships.csv", encoding="utf-8") as fh:
+        dated = {(r["org_id"], r["country"]) for r in csv.DictReader(fh) if r["since"] or r["until"]}
     with open(SHARED / "reference" / "intergovernmental_memberships.csv", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["org_code"] in members and r["status"] == "member"]
+        rows = [r for r in csv.DictReader(fh) if r["org_code"] in members and r["status"] == "member"
+                and (members[r["org_code"]], r["iso3"]) not in dated]
     with open(HERE / "memberships.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["org_id", "country", "since", "until"])
