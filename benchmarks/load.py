@@ -505,18 +505,24 @@ async def run(args, database_url: str, folder: Path) -> list[str]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def load_arguments(description: str) -> argparse.ArgumentParser:
+    """The options both load benchmarks take (this one and load_protocol.py)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--signals", type=int, default=100_000)
     ap.add_argument("--users", type=lambda s: [int(x) for x in s.split(",") if x], default=[1, 10, 20])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--rate", type=float, default=2.0)
     ap.add_argument("--duration", type=float, default=60.0)
-    ap.add_argument("--pool", type=int, default=20, help="browser contexts the arrivals take turns in")
-    ap.add_argument("--idle", type=int, default=20)
+    ap.add_argument("--pool", type=int, default=20, help="open sessions the arrivals take turns in")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = load_arguments(__doc__.split("\n\n")[0])
+    ap.add_argument("--idle", type=int, default=20)
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test as root)")

@@ -21,7 +21,6 @@ The database is benchmarks/load.py's: the real seed and --signals synthetic sign
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import shutil
@@ -34,7 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import AS_OF, COUNTRIES, Phase, Servers, _measure, loadavg, seed  # noqa: E402
+from benchmarks.load import (  # noqa: E402
+    AS_OF,
+    COUNTRIES,
+    Phase,
+    Servers,
+    _measure,
+    load_arguments,
+    loadavg,
+    seed,
+)
 
 
 def _proto():
@@ -186,17 +194,7 @@ async def run(args, database_url: str, folder: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--signals", type=int, default=100_000)
-    ap.add_argument("--users", type=lambda s: [int(x) for x in s.split(",") if x], default=[1, 10, 20])
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--rate", type=float, default=2.0)
-    ap.add_argument("--duration", type=float, default=60.0)
-    ap.add_argument("--pool", type=int, default=20)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=60.0)
-    ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    args = ap.parse_args(argv)
+    args = load_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
     if args.workers > 1 and not shutil.which("haproxy"):
         print("HAProxy is missing: install Debian's haproxy (make test as root), or --workers 1")
         return 2
