@@ -55,7 +55,7 @@ def test_every_page_at_laptop_and_phone_width(signed_in_contexts, server, page_i
                                timeout=15_000)
     except Exception:
         pass  # a slow table is still worth a picture
-    page.wait_for_timeout(800)  # the data grid paints its canvas after mounting
+    page.wait_for_timeout(400)  # the data grid paints its canvas after mounting
     errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
     assert errors.count() == 0, f"{page_id} at {width} px shows an error: {errors.first.inner_text()}"
     if width < 500:
@@ -63,7 +63,7 @@ def test_every_page_at_laptop_and_phone_width(signed_in_contexts, server, page_i
         assert not wide, f"{page_id} at {width} px: wider than the screen: {wide}"
     height = page.evaluate(CONTENT_HEIGHT)
     page.set_viewport_size({"width": width, "height": min(max(height, 900), 12_000)})
-    page.wait_for_timeout(600)
+    page.wait_for_timeout(250)
     folder = ARTIFACTS / "screens"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{page_id}-{width}.png"), full_page=True)
