@@ -30,5 +30,5 @@ def sentence(rule: CriterionRule, prep: Prepared, f: Features, as_of: int, value
                f"for {first} to {last}.")
     else:
         gap = (f"Not met in the data loaded, which covers {days} of {rule.window} days "
-               f"({', '.join(sources)}).")
+               f"completely ({', '.join(sources)}).")
     return prefix + (gap if absent else f"{text} {gap}")

@@ -54,8 +54,8 @@ def coverage_words(record, kinds=()) -> str:
         if len(kinds) > 1:
             names = [KIND_LABELS.get(k, k) for k in kinds]
             least = f" for the least searched of {', '.join(names[:-1])} and {names[-1]}"
-        return (f"Coverage: partial, {int(record.get('covered_days') or 0)} of {days} days"
-                f"{least}{named}.")
+        return (f"Coverage: partial, {int(record.get('covered_days') or 0)} of {days} days "
+                f"searched completely{least}{named}.")
     span = ""
     if record.get("window_start") and days:
         span = f" ({iso(record['window_start'])} to {_window_end(record['window_start'], days)})"
@@ -70,7 +70,7 @@ def found_needed(value, threshold) -> str:
 def criterion_cell(met: bool, value: int, threshold: int, coverage: str = "full",
                    covered_days: int = 0, window_days: int = 0) -> str:
     """An Overview cell: 'met: 7 found, 4 needed'; 'not met: ...' only when every day was
-    searched; else 'partial: 120 of 365 days searched' or 'no data' (with what was found, if
+    searched; else 'partial: 120 of 365 days searched completely' or 'no data' (with what was found, if
     anything, in brackets)."""
     if met:
         return f"met: {found_needed(value, threshold)}"
@@ -78,7 +78,7 @@ def criterion_cell(met: bool, value: int, threshold: int, coverage: str = "full"
         return f"not met: {found_needed(value, threshold)}"
     found = f" ({found_needed(value, threshold)})" if value else ""
     if coverage == "partial":
-        return f"partial: {covered_days} of {window_days} days searched{found}"
+        return f"partial: {covered_days} of {window_days} days searched completely{found}"
     return NO_DATA + found
 
 

@@ -189,7 +189,7 @@ def test_partial_sentence_says_how_much_is_covered_and_by_which_source():
                         cover("high_commissioner", "2020-01-01", "2021-12-31", completeness="sample",
                               source="hc-news")], HC)
     assert text == ("Not met in the data loaded, which covers 7 of 10 days "
-                    "(hc-2021, hc-news (sample)).")
+                    "completely (hc-2021, hc-news (sample)).")
 
 
 def test_full_coverage_keeps_the_absence_sentence():

@@ -82,7 +82,7 @@ def test_country_words_each_criterions_coverage_and_shows_categories(real_db):
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert "Coverage: no data loaded for these days (2025-03-02 to 2026-03-01)." in captions
     assert "✓ met · The General Assembly or the Security Council" in texts
-    assert ("Coverage: partial, 9 of 365 days for the least searched of the General Assembly and "
+    assert ("Coverage: partial, 9 of 365 days searched completely for the least searched of the General Assembly and "
             "the Security Council (undl-2025-10).") in captions
     assert not any("No expression of concern" in t for t in texts)
     evidence = [df.value for df in at.dataframe if "Category" in df.value.columns]

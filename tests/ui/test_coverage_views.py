@@ -101,11 +101,11 @@ def test_coverage_banner_per_criterion_for_the_chosen_date():
     # The SC is searched for 155 days of the window, the GA for 3: covered days are the
     # smaller, for every State alike.
     ga_sc = banner["ga_sc"]
-    assert ga_sc.state == "partial for all 3 States (3 of 365 days searched)"
+    assert ga_sc.state == "partial for all 3 States (3 of 365 days searched completely)"
     assert any(s.startswith("undl-2025-10 · the Security Council: 2006-01-01 to 2025-10-30")
                and s.endswith("holes 2024-03-09 to 2025-05-28") for s in ga_sc.sources)
     sp = banner["special_procedures"]
-    assert sp.state == "partial for all 3 States (0 of 365 days searched)"
+    assert sp.state == "partial for all 3 States (0 of 365 days searched completely)"
     assert sp.sources == ("ohchr-sp-sample · Special Procedures mandates (sample: some of what it "
                           "published): 2025-12-01 to 2026-02-27",)
     assert banner["nhri_ngos"].sources == ("The NHRI: no source loaded", "NGOs: no source loaded")
@@ -118,7 +118,7 @@ def test_coverage_banner_counts_states_apart_when_their_coverage_differs():
     bundle = make_bundle([sig("s1", "2021-03-01", "FRA", "hc")], coverage=rows)
     ev = evaluate(bundle, rules, "2021-03-20", countries=["LBY", "SDN", "FRA"])
     (line,) = views.coverage_banner(ev, stored(rows))
-    assert line.state == "full for 1 State, partial for 1 State (6 of 10 days searched), none for 1 State"
+    assert line.state == "full for 1 State, partial for 1 State (6 of 10 days searched completely), none for 1 State"
     md = views.coverage_banner_markdown([line], "2021-03-20")
     assert "2021\\-03\\-20" in md and "undetermined" in md
     assert "- **hc**: full for 1 State" in md  # the title (here the id) escaped as text
@@ -248,7 +248,7 @@ def test_criteria_summary_and_watch_table_word_what_could_be_judged():
     ev = evaluate(bundle, rules, "2021-03-20", countries=["LBY", "FRA"])
     assert views.criteria_summary(ev, "FRA") == (
         "Not met (every day searched): Security Council. Not met in the data loaded: Experts "
-        "(6 of 10 days searched). No data loaded: High Commissioner.")
+        "(6 of 10 days searched completely). No data loaded: High Commissioner.")
     assert views.criteria_summary(ev, "LBY").startswith("Met: Security Council.")
     table = views.watch_table(ev, COUNTRIES, ["FRA", "SDN"], {}, {}, "test")
     assert table.set_index("ISO3")["Status"].to_dict() == {
@@ -303,7 +303,7 @@ def test_partial_coverage_of_a_criterion_reading_two_kinds_names_the_least_searc
     record = {"coverage": "partial", "covered_days": 0, "window_days": 365,
               "coverage_sources": ["undl-2025-10"]}
     assert views.coverage_words(record, ("general_assembly", "security_council")) == (
-        "Coverage: partial, 0 of 365 days for the least searched of the General Assembly and "
+        "Coverage: partial, 0 of 365 days searched completely for the least searched of the General Assembly and "
         "the Security Council (undl-2025-10).")
     assert views.coverage_words(record, ("security_council",)) == \
-        "Coverage: partial, 0 of 365 days (undl-2025-10)."
+        "Coverage: partial, 0 of 365 days searched completely (undl-2025-10)."

@@ -53,8 +53,8 @@ def test_every_status_has_its_own_shape_and_colour():
     (False, 2, "full", 365, "not met: 2 found, 4 needed"),
     (False, 0, "none", 0, "no data"),
     (False, 3, "none", 0, "no data (3 found, 4 needed)"),
-    (False, 0, "partial", 120, "partial: 120 of 365 days searched"),
-    (False, 3, "partial", 120, "partial: 120 of 365 days searched (3 found, 4 needed)"),
+    (False, 0, "partial", 120, "partial: 120 of 365 days searched completely"),
+    (False, 3, "partial", 120, "partial: 120 of 365 days searched completely (3 found, 4 needed)"),
 ])
 def test_criterion_cell_says_not_met_only_with_full_coverage(met, value, coverage, days, cell):
     threshold = 1 if value == 1 else 4
@@ -76,7 +76,7 @@ def test_criterion_result(met, enabled, coverage, result):
      "Coverage: full (undl-2025-10)."),
     ({"coverage": "partial", "covered_days": 120, "window_days": 365,
       "coverage_sources": ["undl-2025-10", "hc-news (sample)"]},
-     "Coverage: partial, 120 of 365 days (undl-2025-10, hc-news (sample))."),
+     "Coverage: partial, 120 of 365 days searched completely (undl-2025-10, hc-news (sample))."),
     ({"coverage": "none", "covered_days": 0, "window_days": 365, "coverage_sources": [],
       "window_start": "2025-03-02"},
      "Coverage: no data loaded for these days (2025-03-02 to 2026-03-01)."),
@@ -135,7 +135,7 @@ def test_exported_overview_has_a_coverage_column_per_criterion(sample, glion):
     hc = glion.criteria[0].title
     assert list(table.columns).index(f"{hc}: coverage") == list(table.columns).index(hc) + 1
     lby = table.set_index("ISO3").loc["LBY"]
-    assert lby[f"{hc}: coverage"] == "partial: 0 of 365 days"  # one sample row for Libya
+    assert lby[f"{hc}: coverage"] == "partial: 0 of 365 days searched completely"  # one sample row for Libya
     assert lby[f"{glion.criteria[-1].title}: coverage"] == "none"
 
 

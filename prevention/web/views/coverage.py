@@ -104,7 +104,7 @@ def _state_words(states: pd.Series, days: pd.Series, window: int) -> str:
         text = f"{state} for {who}"
         if state == "partial":
             lo, hi = int(days[mine].min()), int(days[mine].max())
-            text += f" ({lo if lo == hi else f'{lo} to {hi}'} of {window} days searched)"
+            text += f" ({lo if lo == hi else f'{lo} to {hi}'} of {window} days searched completely)"
         parts.append(text)
     return ", ".join(parts) if parts else "no State evaluated"
 

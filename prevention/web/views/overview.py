@@ -81,7 +81,7 @@ def coverage_columns(table: pd.DataFrame, evaluation: Evaluation) -> pd.DataFram
             continue
         state = out["ISO3"].map(t[f"{crit.id}_coverage"])
         days = out["ISO3"].map(t[f"{crit.id}_covered_days"])
-        words = [f"partial: {int(d)} of {rules.window_of(crit)} days" if s == "partial" else s
+        words = [f"partial: {int(d)} of {rules.window_of(crit)} days searched completely" if s == "partial" else s
                  for s, d in zip(state, days)]
         out.insert(out.columns.get_loc(title) + 1, f"{title}: coverage", words)
     return out

@@ -61,7 +61,7 @@ def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
 def criteria_summary(evaluation: Evaluation, code: str) -> str:
     """A State's criteria grouped by what the data lets each say, for text that travels
     without the page (feed entries): 'Met: A. Not met (every day searched): B. Not met in the
-    data loaded: C (9 of 365 days searched). No data loaded: D; E.' Enabled criteria only."""
+    data loaded: C (9 of 365 days searched completely). No data loaded: D; E.' Enabled criteria only."""
     crit = evaluation.criteria
     mine = crit[(crit["country"] == code) & crit["enabled"]]
     if mine.empty:
@@ -72,7 +72,7 @@ def criteria_summary(evaluation: Evaluation, code: str) -> str:
         title = titles.get(r["criterion_id"], r["criterion_id"])
         result = criterion_result(r["met"], r["enabled"], r["coverage"])
         if result == PARTIAL_NOT_MET:
-            title += f" ({r['covered_days']} of {r['window_days']} days searched)"
+            title += f" ({r['covered_days']} of {r['window_days']} days searched completely)"
         groups.setdefault(result, []).append(title)
     heads = {"met": "Met", "not met": "Not met (every day searched)",
              PARTIAL_NOT_MET: "Not met in the data loaded", NO_DATA: "No data loaded"}
