@@ -129,6 +129,7 @@ def run(send: bool = False, now: datetime | None = None, engine=None, settings=N
         say=print) -> int:
     """Compose every due digest; with `send`, send them and record each one sent."""
     from prevention.cases.rulesets import published_rule_set
+    from prevention.cases.statuses import evaluation_countries
     from prevention.storage import frames
     from prevention.storage.settings import get_settings
     from triggers.evaluate import evaluate
@@ -146,9 +147,7 @@ def run(send: bool = False, now: datetime | None = None, engine=None, settings=N
         return 0
     rules = published_rule_set()
     bundle, countries = frames.load_bundle(engine), frames.load_countries(engine)
-    members = countries.loc[countries["un_group"].fillna("") != "", "iso3"] if len(countries) else []
-    # The same States the pages evaluate (prevention.web.views.evaluation_countries).
-    prep = prepare(bundle, sorted(set(members) | set(bundle.signals["country"].unique())))
+    prep = prepare(bundle, evaluation_countries(countries, bundle))  # the pages' States
     table = evaluate(prep, rules, now.date().isoformat(), sentences=False).table.set_index("country")
     names = dict(zip(countries["iso3"], countries["name"]))
     base = settings.public_url.rstrip("/")

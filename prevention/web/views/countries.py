@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from triggers.bundle import Bundle
+from prevention.cases.statuses import evaluation_countries  # noqa: F401 (one list of States)
 from triggers.vocabulary import country_name
 
 # ---------------------------------------------------------------- countries
-
-def evaluation_countries(countries: pd.DataFrame, bundle: Bundle) -> list[str]:
-    """Every UN Member State (whether or not any signal names it) plus every State with signals."""
-    members = countries.loc[countries["un_group"].fillna("") != "", "iso3"] if len(countries) else []
-    return sorted(set(members) | set(bundle.signals["country"].unique()))
-
 
 def country_names(countries: pd.DataFrame, codes) -> pd.Series:
     """Display names for ISO3 codes: the stored UN name, else the ISO name."""
