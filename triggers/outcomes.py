@@ -14,7 +14,7 @@ from typing import Literal, get_args
 import pandas as pd
 
 from triggers import cells, csvfile
-from triggers.bundle import conform
+from triggers.conform import conform
 from triggers.problems import Problem, ProblemError, Problems
 from triggers.schema import OUTCOMES
 
