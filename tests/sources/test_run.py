@@ -214,12 +214,14 @@ def test_429_with_retry_after_and_a_timeout_are_retried(engine, httpserver, prov
 
     def slow(offset):
         if once.pop("slow", False):
-            time.sleep(0.8)  # past the client's time-out (the server answers one at a time)
+            # Past the client's time-out, and over before the retry's would end (the server
+            # answers one at a time); wide enough that a loaded machine's normal answers fit.
+            time.sleep(1.5)
         return WResponse(page_body(offset), content_type="application/json")
 
     provider.faults.update({2: rate_limited, 3: slow})
     report = fetch(SOURCE, since="2011-01-01", engine=engine,
-                   **tools(httpserver, clock, timeout=0.5, attempts=3))
+                   **tools(httpserver, clock, timeout=1.0, attempts=3))
     assert report.outcome == "done" and signal_ids(engine) == ALL
     assert 7.0 in clock.sleeps  # Retry-After honoured
     assert provider.offsets.count(3) == 2 and provider.offsets.count(6) == 2
