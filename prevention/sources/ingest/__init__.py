@@ -47,7 +47,7 @@ from prevention.sources.ingest.report import (
     rejected_key,
     row_key,
 )
-from prevention.sources.ingest.rows import Conflict, RowOutcomes
+from prevention.sources.ingest.rows import RowOutcomes
 from prevention.sources.ingest.signals import store_issuers, store_signals
 from prevention.sources.ingest.writer import ACCREDITATIONS_TABLE, Progress, Writer
 from prevention.storage.db import BUSY_MESSAGE, get_engine, is_busy
@@ -255,7 +255,7 @@ def store_in(conn: Connection, parsed: ParsedImport, report: ImportReport, *, us
     return w.blocked | rejected_keys
 
 
-def quarantine_rows(w: Writer, kind: str, rejected: list[Problem], conflicts: dict[str, Conflict],
+def quarantine_rows(w: Writer, kind: str, rejected: list[Problem], conflicts: dict[str, Problem],
                     blocked: set[str]) -> tuple[list[str], int]:
     """Every rejected row and every conflicting row into quarantine; returns the problem texts
     and how many of the rows were waiting there already (from an earlier import of the same

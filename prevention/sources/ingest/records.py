@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from prevention.sources.importers.base import ParsedImport
 from prevention.sources.ingest.cells import as_text, iso_dates
 from prevention.sources.ingest.lookup import fetch_in, isin_mask
-from prevention.sources.ingest.rows import Conflict, RowOutcomes, first_difference
+from prevention.sources.ingest.rows import RowOutcomes, first_difference
 from prevention.sources.ingest.writer import ACCREDITATIONS_TABLE, ISSUERS_TABLE, Writer
+from triggers.problems import Problem
 
 
 def records_frame(parsed: ParsedImport, columns: list[str]) -> pd.DataFrame:
@@ -44,10 +45,11 @@ def store_keyed(conn, rows: RowOutcomes, frame: pd.DataFrame, what: str, key_col
         state[i] = 2
         label = ", ".join(f"{c} {rec[c]!r}" for c in key_cols)
         where = "already stored" if k in stored else "already given earlier in this file"
-        rows.conflict(Conflict(rec["key"], content_cols[0] if diff else None,
-                                rec.get(diff.split(":")[0]), f"{what} with {label} is {where} "
-                                f"with different content ({diff}); correct the row, or edit the "
-                                "stored record", {c: rec[c] for c in key_cols + content_cols}))
+        rows.conflict(rec["key"], Problem(
+            field=content_cols[0] if diff else None, value=rec.get(diff.split(":")[0]),
+            raw={c: rec[c] for c in key_cols + content_cols},
+            message=f"{what} with {label} is {where} with different content ({diff}); correct "
+                    "the row, or edit the stored record"))
     rows.add(frame["key"], np.where(state == 2, 0, state))
     return frame[state == 1]
 

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-
-@dataclass
-class Conflict:
-    key: str
-    field: str | None
-    value: str | None
-    reason: str
-    raw: dict
+from triggers.problems import Problem
 
 
 class RowOutcomes:
@@ -23,15 +15,16 @@ class RowOutcomes:
 
     def __init__(self) -> None:
         self.frames: list[pd.DataFrame] = []
-        self.conflicts: dict[str, Conflict] = {}
+        # key -> why its row conflicts with a stored record (or an earlier row of the file)
+        self.conflicts: dict[str, Problem] = {}
 
     def add(self, keys: Iterable[str], new: Iterable[bool]) -> None:
         keys = keys.to_numpy(dtype=object) if isinstance(keys, pd.Series) else list(keys)
         self.frames.append(pd.DataFrame({"key": pd.Series(keys, dtype=object),
                                          "state": np.asarray(new, dtype=np.int8)}))
 
-    def conflict(self, c: Conflict) -> None:
-        self.conflicts.setdefault(c.key, c)
+    def conflict(self, key: str, problem: Problem) -> None:
+        self.conflicts.setdefault(key, problem)
 
     def states(self) -> pd.Series:
         frames = [f for f in self.frames if len(f)]

@@ -19,7 +19,8 @@ from prevention.sources.ingest.cells import (
 )
 from prevention.sources.ingest.fields import ISSUER_FIELDS, SIGNAL_FIELDS
 from prevention.sources.ingest.lookup import fetch_in, find_stored, isin_mask
-from prevention.sources.ingest.rows import Conflict, RowOutcomes, first_difference
+from prevention.sources.ingest.rows import RowOutcomes, first_difference
+from triggers.problems import Problem
 
 # Columns a connector's signals carry beyond the stored fields (prevention/sources): the
 # archived response each came from, which prevention.sources links after the import, and the
@@ -68,11 +69,12 @@ def store_issuers(conn, parsed: ParsedImport, rows: RowOutcomes, notes: list[str
         if diff is None:
             continue
         if has_rows and rec["key"]:
-            rows.conflict(Conflict(
-                rec["key"], "issuer_id", rec["issuer_id"],
-                f"issuer {rec['issuer_id']!r} is already {'stored' if rec['issuer_id'] in stored else 'defined earlier in this file'}"
-                f" with different content ({diff}); give a different issuer_id if it is another "
-                "issuer, or correct the row to match", raw_issuer(rec)))
+            where = "stored" if rec["issuer_id"] in stored else "defined earlier in this file"
+            rows.conflict(rec["key"], Problem(
+                field="issuer_id", value=rec["issuer_id"], raw=raw_issuer(rec),
+                message=f"issuer {rec['issuer_id']!r} is already {where} with different content "
+                        f"({diff}); give a different issuer_id if it is another issuer, or "
+                        "correct the row to match"))
         else:
             notes.append(f"issuer {rec['issuer_id']!r} kept as stored ({diff})")
     if has_rows:
@@ -160,17 +162,18 @@ def store_signals(conn, parsed: ParsedImport, rows: RowOutcomes, known_issuers: 
         bad = bad[u]
         joined = joined_issuers(links, sig.loc[bad, "_u"])
         for rec in sig[bad].to_dict("records"):
-            rows.conflict(Conflict(rec["key"], "issuers", first[rec["_u"]],
-                                    "unknown issuer id; add the issuer first (issuers.csv of a "
-                                    "bundle, or the reference import) or correct the id",
-                                    raw_signal(rec, joined.get(rec["_u"], ""))))
+            rows.conflict(rec["key"], Problem(
+                field="issuers", value=first[rec["_u"]],
+                raw=raw_signal(rec, joined.get(rec["_u"], "")),
+                message="unknown issuer id; add the issuer first (issuers.csv of a bundle, or "
+                        "the reference import) or correct the id"))
         state[bad] = 2
     has_link = np.zeros(len(ids), dtype=bool)
     has_link[links["_u"].to_numpy()] = True
     no_link = ~has_link[u]
     for rec in sig[no_link].to_dict("records"):
-        rows.conflict(Conflict(rec["key"], "issuers", "", "a signal needs at least one issuer",
-                                raw_signal(rec, "")))
+        rows.conflict(rec["key"], Problem(field="issuers", value="", raw=raw_signal(rec, ""),
+                                          message="a signal needs at least one issuer"))
     state[no_link] = 2
 
     # Repeats inside the file and records already stored: compare content only for those.
@@ -211,10 +214,10 @@ def store_signals(conn, parsed: ParsedImport, rows: RowOutcomes, known_issuers: 
                 state[i] = min(state[i], 0) if state[i] != 2 else 2
             else:
                 state[i] = 2
-                rows.conflict(Conflict(rec["key"], "signal_id", rec["signal_id"],
-                                        f"signal_id {where} with different content ({diff}); "
-                                        "give it a new signal_id if it is a different signal",
-                                        raw_signal(rec, rec["issuers"])))
+                rows.conflict(rec["key"], Problem(
+                    field="signal_id", value=rec["signal_id"], raw=raw_signal(rec, rec["issuers"]),
+                    message=f"signal_id {where} with different content ({diff}); give it a new "
+                            "signal_id if it is a different signal"))
     rows.add(sig["key"], np.where(state == 2, 0, state))
     new = sig[(state == 1) & ~repeated]
     is_new = np.zeros(len(ids), dtype=bool)
