@@ -527,15 +527,21 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM).exists():
         print(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test as root)")
         return 2
+    return benchmark(args, "load benchmark", run)
+
+
+def benchmark(args, title: str, phases) -> int:
+    """Seed a database, then `phases(args, database_url, folder)` under asyncio (both load
+    benchmarks); 2 when several processes are asked for and HAProxy is missing."""
     if args.workers > 1 and not shutil.which("haproxy"):
         print("HAProxy is missing: install Debian's haproxy (make test as root), or --workers 1")
         return 2
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    print(f"load benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+    print(f"{title}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"{os.cpu_count()} cores, load {loadavg()}; logs in {folder}")
     database_url, pg = seed(folder, args.signals, args.backend)
     try:
-        asyncio.run(run(args, database_url, folder))
+        asyncio.run(phases(args, database_url, folder))
     finally:
         if pg is not None:
             pg.stop()

@@ -22,10 +22,7 @@ The database is benchmarks/load.py's: the real seed and --signals synthetic sign
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,9 +36,8 @@ from benchmarks.load import (  # noqa: E402
     Phase,
     Servers,
     _measure,
+    benchmark,
     load_arguments,
-    loadavg,
-    seed,
 )
 
 
@@ -195,19 +191,7 @@ async def run(args, database_url: str, folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = load_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
-    if args.workers > 1 and not shutil.which("haproxy"):
-        print("HAProxy is missing: install Debian's haproxy (make test as root), or --workers 1")
-        return 2
-    folder = Path(tempfile.mkdtemp(prefix="bench-load-protocol-"))
-    print(f"protocol load benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-          f"{os.cpu_count()} cores, load {loadavg()}; logs in {folder}")
-    database_url, pg = seed(folder, args.signals, args.backend)
-    try:
-        asyncio.run(run(args, database_url, folder))
-    finally:
-        if pg is not None:
-            pg.stop()
-    return 0
+    return benchmark(args, "protocol load benchmark", run)
 
 
 if __name__ == "__main__":
