@@ -101,7 +101,7 @@ def _un_names(session: Session | None, iso3: str) -> dict[str, str]:
 
 def evidence_digest(evidence: dict[str, str]) -> str:
     """The fingerprint of a frozen record's evidence: SHA-256 over its items' content hashes
-    (review.signal_hash), one 'signal_id hash' line each, in order of the id."""
+    (evidence.signal_hash), one 'signal_id hash' line each, in order of the id."""
     lines = "".join(f"{sid} {evidence[sid]}\n" for sid in sorted(evidence))
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 

@@ -1,10 +1,10 @@
-"""The Bureau's review queue: cases opened by the engine, reviewed and decided by people.
+"""The Bureau's review queue: cases opened by the engine (opening.py), reviewed and decided by
+people.
 
-A case opens when a State is `triggered` under the published rule set as of an evaluation date
-and no case is open for it. It freezes what the Bureau looks at (a snapshot: rule set and
-version, as-of date, every criterion's result, and each evidence signal's id with a hash of its
-content). Evidence that arrives later is compared against the snapshot and shown as "new since
-the case opened"; the snapshot itself never changes. States: new -> in_review -> decided ->
+A case freezes what the Bureau looks at (a snapshot: rule set and version, as-of date, every
+criterion's result, and each evidence signal's id with a hash of its content, evidence.py).
+Evidence that arrives later is compared against the snapshot and shown as "new since the case
+opened"; the snapshot itself never changes. States: new -> in_review -> decided ->
 closed; a closed case reopens (with a new snapshot) when the State is triggered again by
 evidence dated after the last decision.
 
@@ -15,10 +15,9 @@ number: a save made from a stale version raises CaseConflict with the other revi
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 import pandas as pd
@@ -28,6 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from prevention.accounts import audit
 from prevention.accounts.access import Principal, require
+from prevention.cases.evidence import evidence_hashes
 from prevention.storage.models.review import (
     DECISION_ACTIONS,
     RATINGS,
@@ -35,7 +35,6 @@ from prevention.storage.models.review import (
     CaseAssessment,
     CaseDecision,
     CaseEvent,
-    CaseSnapshot,
     ReviewCase,
     utcnow,
 )
@@ -114,155 +113,16 @@ def snapshot_rule_set(snapshot: dict) -> RuleSet:
     return rulesets.stored_rule_set(snapshot["rule_set_id"], snapshot["rule_set_version"])
 
 
-# ---------------------------------------------------------------------------------- snapshots
+# ---------------------------------------------------------------------------------- history
 
-SIGNAL_FIELDS = ("signal_id", "date", "country", "concern", "title", "url", "reference",
-                 "summary", "language")
-
-
-def signal_hash(row: dict, issuers: list[str]) -> str:
-    """sha256 of a signal's content, so that an edit to a frozen piece of evidence shows."""
-    content = {k: row.get(k) for k in SIGNAL_FIELDS}
-    day = content.get("date")
-    content["date"] = pd.Timestamp(day).date().isoformat() if day is not None else None
-    content["concern"] = bool(content.get("concern"))
-    content = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-               for k, v in content.items()}
-    content["issuers"] = sorted(set(issuers))
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def evidence_hashes(signals: pd.DataFrame, links: pd.DataFrame | None, ids) -> dict[str, str]:
-    ids = list(dict.fromkeys(ids))
-    rows = signals.loc[signals["signal_id"].isin(ids)]
-    issuers: dict[str, list[str]] = {}
-    if links is not None and not links.empty:
-        mine = links.loc[links["signal_id"].isin(ids)]
-        issuers = mine.groupby("signal_id")["issuer_id"].agg(list).to_dict()
-    return {r["signal_id"]: signal_hash(r, issuers.get(r["signal_id"], []))
-            for r in rows.to_dict("records")}
-
-
-def _snapshot_payload(evaluation: Evaluation, country: str, links) -> dict:
-    result = evaluation.country(country)
-    if any(not c.sentence for c in result.criteria):
-        # A frozen record must say what the Bureau read; a status-only evaluation cannot.
-        raise ValueError("open cases from an evaluation made with sentences (sentences=True)")
-    # Coverage is frozen too: the record must show what the data could judge when the Bureau
-    # read it, not what later imports make of the same days.
-    criteria = [c.model_dump(include={"criterion_id", "type", "enabled", "met", "value", "threshold",
-                                      "window_start", "window_days", "sentence", "evidence",
-                                      "coverage", "covered_days", "coverage_sources"})
-                for c in result.criteria]
-    ids = [sid for c in result.criteria for sid in c.evidence]
-    return {"rule_set_id": result.rule_set_id, "rule_set_version": result.rule_set_version,
-            "as_of": date.fromisoformat(result.as_of), "status": result.status,
-            "criteria_met": result.criteria_met, "criteria": criteria,
-            "evidence": evidence_hashes(evaluation.signals, links, ids)}
-
-
-@dataclass
-class SyncReport:
-    as_of: str
-    rule_set: str
-    opened: list[str] = field(default_factory=list)
-    reopened: list[str] = field(default_factory=list)
-    already_open: list[str] = field(default_factory=list)
-    closed_no_new_evidence: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (f"As of {self.as_of} under {self.rule_set}: {len(self.opened)} case(s) opened"
-                f"{' (' + ', '.join(self.opened) + ')' if self.opened else ''}, "
-                f"{len(self.reopened)} reopened"
-                f"{' (' + ', '.join(self.reopened) + ')' if self.reopened else ''}, "
-                f"{len(self.already_open)} already open.")
-
-
-def _event(session: Session, case: ReviewCase, actor: Principal | None, kind: str,
-           body: str = "", data: dict | None = None) -> CaseEvent:
+def record_event(session: Session, case: ReviewCase, actor: Principal | None, kind: str,
+                 body: str = "", data: dict | None = None) -> CaseEvent:
+    """An entry in the case's own history (what changed, by whom, at which version)."""
     ev = CaseEvent(case_id=case.id, kind=kind, actor_id=None if actor is None else actor.id,
                    actor="system" if actor is None else actor.username, case_version=case.version,
                    body=body, data=json.loads(audit.to_json(data or {})), created_at=utcnow())
     session.add(ev)
     return ev
-
-
-def sync_cases(session: Session, actor: Principal | None, evaluation: Evaluation,
-               links: pd.DataFrame | None = None) -> SyncReport:
-    """Open (or reopen) a case for every State triggered in this evaluation.
-
-    Pass the evaluation of the *published* rule set; `links` (signal_id, issuer_id) makes the
-    evidence hashes cover who spoke, not only what was said.
-    """
-    require(actor, "case.sync", session)
-    report = SyncReport(as_of=evaluation.as_of, rule_set=evaluation.rules.label)
-    as_of = date.fromisoformat(evaluation.as_of)
-    table = evaluation.table
-    for country in sorted(table.loc[table["status"] == "triggered", "country"]):
-        open_case = session.scalar(select(ReviewCase).where(
-            ReviewCase.country == country, ReviewCase.status != "closed"))
-        if open_case is not None:
-            report.already_open.append(country)
-            continue
-        closed = session.scalar(select(ReviewCase).where(ReviewCase.country == country)
-                                .order_by(ReviewCase.id.desc()).limit(1))
-        payload = _snapshot_payload(evaluation, country, links)
-        if closed is None:
-            case = ReviewCase(country=country, status="new", rule_set_id=payload["rule_set_id"],
-                              rule_set_version=payload["rule_set_version"], opened_at=utcnow(),
-                              updated_at=utcnow())
-            session.add(case)
-            session.flush()
-            session.add(CaseSnapshot(case_id=case.id, seq=1, created_at=utcnow(), **payload))
-            _event(session, case, actor, "opened", data={"as_of": evaluation.as_of,
-                                                         "rule_set": evaluation.rules.label})
-            audit.record(session, actor, "case.open", "case", case.id,
-                         after={"country": country, "status": "new", "as_of": evaluation.as_of,
-                                "rule_set": evaluation.rules.label,
-                                "evidence": sorted(payload["evidence"])})
-            report.opened.append(country)
-            continue
-        if _triggers_again(session, closed, evaluation, country, as_of):
-            seq = len(closed.snapshots) + 1
-            before = {"status": closed.status}
-            closed.status, closed.closed_at, closed.updated_at = "new", None, utcnow()
-            closed.rule_set_id = payload["rule_set_id"]
-            closed.rule_set_version = payload["rule_set_version"]
-            session.add(CaseSnapshot(case_id=closed.id, seq=seq, created_at=utcnow(), **payload))
-            session.flush()
-            _event(session, closed, actor, "reopened",
-                   data={"as_of": evaluation.as_of, "snapshot": seq, "before": before,
-                         "after": {"status": "new"}})
-            audit.record(session, actor, "case.reopen", "case", closed.id, before=before,
-                         after={"status": "new", "snapshot": seq, "as_of": evaluation.as_of})
-            report.reopened.append(country)
-        else:
-            report.closed_no_new_evidence.append(country)
-    session.flush()
-    return report
-
-
-def _triggers_again(session: Session, case: ReviewCase, evaluation: Evaluation, country: str,
-                    as_of: date) -> bool:
-    """Triggered again after the decision: a met criterion rests on evidence dated after it."""
-    last = session.scalar(select(CaseDecision).where(CaseDecision.case_id == case.id)
-                          .order_by(CaseDecision.id.desc()).limit(1))
-    decided_on = _as_date(last.decided_at) if last is not None else _as_date(case.opened_at)
-    if as_of <= decided_on:
-        return False
-    crit = evaluation.criteria
-    mine = crit.loc[(crit["country"] == country) & crit["met"]]
-    ids = {sid for ev in mine["evidence"] for sid in ev}
-    sig = evaluation.signals
-    dates = sig.loc[sig["signal_id"].isin(ids), "date"]
-    return bool((dates.dt.date > decided_on).any())
-
-
-def _as_date(value: datetime) -> date:
-    if value.tzinfo is None:  # SQLite returns naive UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).date()
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -495,7 +355,7 @@ def save_case(session: Session, actor: Principal | None, case_id: int, expected_
         session.add(CaseAssessment(case_id=case_id, judgement=jid, rating=a["rating"], note=a["note"],
                                    author_id=actor.id, author=actor.username, created_at=utcnow(),
                                    case_version=case.version))
-    _event(session, case, actor, "updated", data={"before": before, "after": after})
+    record_event(session, case, actor, "updated", data={"before": before, "after": after})
     audit.record(session, actor, "case.update", "case", case_id, before=before, after=after,
                  detail=f"{case.country} v{case.version}")
     session.flush()
@@ -523,7 +383,7 @@ def decide(session: Session, actor: Principal | None, case_id: int, expected_ver
     session.add(CaseDecision(case_id=case_id, snapshot_seq=seq, action=action, rationale=rationale,
                              decided_by_id=actor.id, decided_by=actor.username, decided_at=now))
     after = {"status": "decided", "action": action, "rationale": rationale}
-    _event(session, case, actor, "decision", body=rationale, data={"before": before, "after": after})
+    record_event(session, case, actor, "decision", body=rationale, data={"before": before, "after": after})
     audit.record(session, actor, "case.decide", "case", case_id, before=before, after=after,
                  detail=f"{case.country}: {ACTION_LABELS[action]}")
     session.flush()
@@ -539,7 +399,7 @@ def comment(session: Session, actor: Principal | None, case_id: int, body: str) 
     case = session.get(ReviewCase, case_id)
     if case is None:
         raise CaseNotFound(f"no case {case_id}")
-    _event(session, case, actor, "comment", body=body)
+    record_event(session, case, actor, "comment", body=body)
     audit.record(session, actor, "case.comment", "case", case_id, after={"comment": body},
                  detail=case.country)
     session.flush()

@@ -16,7 +16,7 @@ from prevention.accounts.access import (
     PermissionDenied,
     system,
 )
-from prevention.cases import review, rulesets
+from prevention.cases import opening, review, rulesets
 from prevention.sources.ingest import import_file
 from prevention.sources.quarantine import list_quarantine, resubmit
 from prevention.storage.db import session_scope
@@ -82,7 +82,7 @@ def test_docs_show_the_same_matrix():
 # ------------------------------------------------------------------ the server-side functions
 
 def _case_id(s, who, evaluation):
-    review.sync_cases(s, who, evaluation)
+    opening.sync_cases(s, who, evaluation)
     return review.queue(s, who)[0]["case"]
 
 
@@ -97,7 +97,7 @@ def _calls():
 
     return {
         "case.view": lambda s, u, c: review.get_case(s, u, c["case"]),
-        "case.sync": lambda s, u, c: review.sync_cases(s, u, c["evaluation"]),
+        "case.sync": lambda s, u, c: opening.sync_cases(s, u, c["evaluation"]),
         "case.assign": lambda s, u, c: review.save_case(
             s, u, c["case"], _version(s, c["admin"], c["case"]), assignee="rey"),
         "case.comment": lambda s, u, c: review.comment(s, u, c["case"], "a note"),

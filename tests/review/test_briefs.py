@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from prevention.accounts.access import PermissionDenied
-from prevention.cases import briefs, review
+from prevention.cases import briefs, opening, review
 from prevention.storage.db import session_scope
 from tests.triggers.helpers import (
     cover,
@@ -73,7 +73,7 @@ def decided_case(engine, users):
     ev = evaluate(bundle, RULES, "2011-02-25")
     rey = users["reviewer"]
     with session_scope(engine) as s:
-        review.sync_cases(s, rey, ev, bundle.links)
+        opening.sync_cases(s, rey, ev, bundle.links)
         cid = review.queue(s, rey)[0]["case"]
         v = review.get_case(s, rey, cid).version
     with session_scope(engine) as s:
@@ -148,7 +148,7 @@ def case_without_hc_data(engine, users):
     ev = evaluate(bundle, RULES, "2021-06-01")
     assert ev.table.set_index("country").loc["SYR", "status"] == "triggered"
     with session_scope(engine) as s:
-        review.sync_cases(s, users["reviewer"], ev, bundle.links)
+        opening.sync_cases(s, users["reviewer"], ev, bundle.links)
         cid = review.queue(s, users["reviewer"])[0]["case"]
     return cid, bundle
 

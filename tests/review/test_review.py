@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from prevention.accounts import audit
-from prevention.cases import review
+from prevention.cases import opening, review
 from prevention.storage.db import session_scope
 from prevention.storage.models.review import CaseSnapshot, ReviewCase
 from tests.triggers.helpers import make_bundle, make_rules, sig, statement_by
@@ -29,7 +29,7 @@ def _eval(signals, as_of):
 def _open(engine, who, signals=BASE, as_of="2021-02-10"):
     bundle, ev = _eval(signals, as_of)
     with session_scope(engine) as s:
-        report = review.sync_cases(s, who, ev, bundle.links)
+        report = opening.sync_cases(s, who, ev, bundle.links)
     return report, bundle, ev
 
 
@@ -69,7 +69,7 @@ def test_later_evidence_is_new_since_and_the_snapshot_does_not_move(engine, user
     assert dict(zip(fresh["signal_id"], fresh["change"])) == {
         "sg-1": "new", "hc-2": "new", "hc-1": "changed since frozen"}
     with session_scope(engine) as s:
-        review.sync_cases(s, rey, later, bundle.links)  # the case is open: nothing is refrozen
+        opening.sync_cases(s, rey, later, bundle.links)  # the case is open: nothing is refrozen
     again = _case(engine, rey)
     assert again.snapshots == case.snapshots
 
@@ -212,4 +212,4 @@ def test_a_status_only_evaluation_cannot_freeze_a_record(engine, users):
     bare = evaluate(bundle, RULES, "2021-02-10", sentences=False)
     with session_scope(engine) as s:
         with pytest.raises(ValueError, match="sentences"):
-            review.sync_cases(s, users["reviewer"], bare, bundle.links)
+            opening.sync_cases(s, users["reviewer"], bare, bundle.links)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from prevention.accounts.access import PermissionDenied, can, require_page
 from prevention.accounts.auth import reviewers
-from prevention.cases import briefs, review, rulesets
+from prevention.cases import briefs, opening, review, rulesets
 from prevention.storage.db import session_scope
 from prevention.web import common, views
 from prevention.web.session import current_user
@@ -36,12 +36,12 @@ d = common.data()
 
 # Cases open by themselves: once per browser session and data version, the queue is brought up
 # to date as of today (recorded in the audit log under the reviewer who opened the page).
-def _sync(as_of) -> review.SyncReport:
+def _sync(as_of) -> opening.SyncReport:
     evaluation = common.evaluation(rules, as_of)
     for attempt in (1, 2):
         try:
             with session_scope() as s:
-                return review.sync_cases(s, user, evaluation, d["bundle"].links)
+                return opening.sync_cases(s, user, evaluation, d["bundle"].links)
         except IntegrityError:
             # Another reviewer's page opened the same case a moment earlier (the database
             # allows one open case per State): run again, and that case counts as already open.
