@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from prevention.web import backtest_views as bv
+from prevention.web.views import backtest as bv
+from prevention.web.views import sweep
 from tests.backtest.helpers import bundle, outcomes, rules
 from triggers.backtest import backtest
 
@@ -25,7 +26,7 @@ def result():
     ("5, 5, 1", [1, 5]),
 ])
 def test_parse_values(text, values):
-    assert bv.parse_values(text) == values
+    assert sweep.parse_values(text) == values
 
 
 @pytest.mark.parametrize("text, message", [
@@ -36,7 +37,7 @@ def test_parse_values(text, values):
 ])
 def test_parse_values_errors(text, message):
     with pytest.raises(ValueError, match=message):
-        bv.parse_values(text, "Window")
+        sweep.parse_values(text, "Window")
 
 
 def test_states_assessed_from_the_countries_table():
@@ -153,6 +154,6 @@ def test_calibration_and_coverage_displays(result):
 def test_sweep_figure_has_both_heatmaps():
     table = pd.DataFrame({"a": [1, 1, 2, 2], "b": [3, 4, 3, 4], "recall": [.1, .2, .3, .4],
                           "precision": [.5, .6, .7, None]})
-    fig = bv.sweep_figure(table, "a", "b")
+    fig = sweep.sweep_figure(table, "a", "b")
     assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
     assert fig.data[1].text[1][1] == "—"

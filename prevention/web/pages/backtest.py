@@ -8,8 +8,9 @@ from datetime import date
 import streamlit as st
 import yaml
 
-from prevention.web import backtest_views as bv
 from prevention.web import common, views
+from prevention.web.views import backtest as bv
+from prevention.web.views import sweep as sv
 from triggers.backtest import sweep
 from triggers.outcomes import (
     OUTCOME_KINDS,
@@ -170,7 +171,7 @@ with t_kinds:
 with t_sig:
     st.dataframe(result.signals, hide_index=True, width="stretch")
 with t_sweep:
-    params = bv.sweep_parameters(rules)
+    params = sv.sweep_parameters(rules)
     keys = list(params)
     with st.form("bt_sweep_form"):
         a, b = st.columns(2)
@@ -183,7 +184,7 @@ with t_sweep:
         run_sweep = st.form_submit_button("Run sweep", type="primary")
     if run_sweep:
         try:
-            xs, ys = bv.parse_values(x_text, params[x_path]), bv.parse_values(y_text, params[y_path])
+            xs, ys = sv.parse_values(x_text, params[x_path]), sv.parse_values(y_text, params[y_path])
             if x_path == y_path:
                 raise ValueError("choose two different parameters")
         except ValueError as exc:
@@ -206,6 +207,6 @@ with t_sweep:
         x_path, y_path, table, notes = st.session_state["bt_sweep_result"]
         for note in notes:
             st.info(views.md_text(note), icon="ℹ️")
-        st.plotly_chart(bv.sweep_figure(table, x_path, y_path, params), key="bt_heatmap",
+        st.plotly_chart(sv.sweep_figure(table, x_path, y_path, params), key="bt_heatmap",
                         config={"displaylogo": False})
         common.downloads(table, f"{stem}-sweep", d["synthetic"], "bt_sweep_dl")

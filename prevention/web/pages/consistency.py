@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from prevention.web import backtest_views as bv
 from prevention.web import common, views
+from prevention.web.views import backtest as bv
 from triggers.backtest import CONSISTENCY_CATEGORIES, window_text
 from triggers.outcomes import OUTCOME_KINDS, OUTCOME_LABELS
 from triggers.rules import rule_set_to_yaml
