@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,8 +100,9 @@ class Viewer:
             return None, "timeout"
 
 
+@dataclass
 class Counts(Phase):
-    errors: int = 0
+    errors: int = 0  # pages whose script raised
 
     def record(self, kind: str, got: tuple[float | None, str]) -> None:
         t, outcome = got

@@ -38,9 +38,6 @@ class MemoryFile:
             raise FileNotFoundError(self.name)
         return self.data
 
-    def read_text(self, encoding: str = "utf-8") -> str:
-        return self.read_bytes().decode(encoding)
-
     def __str__(self) -> str:
         return self.name
 

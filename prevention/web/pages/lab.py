@@ -36,10 +36,8 @@ def _widget(knob: Parameter, crit, ck: str):
         value = st.selectbox(knob.label, options, options.index(shown), key=key, **helps)
     else:
         assert knob.shape == SUBSET, knob.shape  # Parameter allows no other shape
-        if knob.options_from == "category":
+        if knob.options_from:  # the categories of the signals loaded (the one such column)
             options, label = views.category_options(d["bundle"].signals, shown), views.category_label
-        elif knob.options_from:
-            options, label = sorted(set(d["bundle"].signals[knob.options_from]) | set(shown)), str
         else:
             names = knob.option_labels or {}
             options, label = list(knob.options), lambda x: names.get(x, x)
