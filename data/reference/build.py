@@ -16,7 +16,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from prevention.sources.countries import (  # noqa: E402
     LANGUAGE_COLUMNS, _code_of, taxonomy, to_iso3, un_group, un_groups)
-from prevention.sources.importers.undl import states_in  # noqa: E402
+from prevention.sources.importers.undl_rules import states_in  # noqa: E402
 
 SHARED = HERE.parent.parent.parent / "shared" / "data"
 

@@ -6,7 +6,7 @@ Assembly (record 4060887) voting data as files of a record; the record's file li
 (`/api/v1/file?recid=N`), and the connector fetches it, then the CSV it lists. One dataset row
 is one Member State's vote; rows are grouped by resolution and each resolution goes through the
 existing rules of what counts as the GA or SC expressing concern
-(prevention.sources.importers.undl.classify), with the same ids (`undl:<undl_id>:<ISO3>`): a resolution
+(prevention.sources.importers.undl_rules.classify), with the same ids (`undl:<undl_id>:<ISO3>`): a resolution
 loaded from the older extract and from the dataset is one signal. The GA dataset holds
 resolutions adopted by a recorded vote only, as the Library says; coverage is therefore
 `sample` for general_assembly and `complete` for security_council up to the dataset's last
@@ -41,12 +41,13 @@ from prevention.sources.connector import (
     parsed_import,
 )
 from prevention.sources.http import Request, Response
-from prevention.sources.importers import undl as rules
+from prevention.sources.importers import undl_rules as rules
 from prevention.sources.importers.base import (
     COVERAGE_RECORD_COLUMNS,
     ParsedImport,
 )
 from prevention.sources.importers.dates import DateProblem, parse_day
+from prevention.sources.importers.undl import ISSUERS, RECORD_URL
 from triggers.problems import Problem
 
 KIND = "undl-dataset"
@@ -121,7 +122,7 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
         for code in outcome.countries:
             signals.append({"signal_id": f"undl:{undl_id}:{code}", "date": day, "country": code,
                             "concern": True, "title": rules.clean_title(title),
-                            "url": rules.RECORD_URL.format(undl_id), "reference": symbol,
+                            "url": RECORD_URL.format(undl_id), "reference": symbol,
                             # As the undl importer writes it: the category decides which
                             # rule sets count the resolution, the territory goes in the summary.
                             "summary": " ".join(p for p in (
@@ -129,7 +130,7 @@ def parse_dataset(response: Response, body: str) -> ParsedImport:
                                 f"UNBIS subjects: {subjects}" if subjects else "") if p),
                             "category": outcome.category, "language": "en", "source_row": line,
                             "response_sha256": response.sha256, "countries_other": ""})
-    issuer_id, name, kind_ = rules.ISSUERS[body]
+    issuer_id, name, kind_ = ISSUERS[body]
     issuers = [{"issuer_id": issuer_id, "name": name, "kind": kind_, "country": "",
                 "accreditation": "", "scope": ""}] if signals else []
     days = sorted(r[1].get(where["date"], "") for r in resolutions.values())
@@ -253,13 +254,13 @@ def parse_marcxml(response: Response) -> ParsedImport:
         if not symbol.upper().startswith("A/HRC/RES/"):
             bump(skipped, "not a Human Rights Council resolution (symbol)")
             continue
-        why = next((reason for reason, rx in rules._SKIPS if rx.search(title)), None)
+        why = rules.skip_reason(title)
         found = [] if why else rules.states_in(title)
         if not found:
             bump(skipped, why or rules.THEMATIC)
             continue
         outcomes += [{"country": code, "date": day, "kind": OUTCOME_KIND, "reference": symbol,
-                      "title": title, "url": rules.RECORD_URL.format(rid), "source_row": number}
+                      "title": title, "url": RECORD_URL.format(rid), "source_row": number}
                      for code in found]
     return parsed_import(kind, response, len(records), records=frame(outcomes, OUTCOME_COLUMNS),
                          rejected=rejected, skipped=skipped)

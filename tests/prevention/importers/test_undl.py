@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from prevention.sources.importers import undl, undl_holes
+from prevention.sources.importers import undl, undl_holes, undl_rules
 from prevention.sources.importers.base import COVERAGE_RECORD_COLUMNS
 from tests.prevention.importers.helpers import RESOLUTIONS, assert_accounted, write
 
@@ -40,13 +40,13 @@ def test_real_file_since_2006(since_2006):
     # Every resolution from 2006 that concerns a State is stored (1,345 of 2,623; the issue's
     # starting point was 380): renewals and sanctions included, with their category.
     assert p.signals["source_row"].nunique() == 1345 and len(p.signals) == 1450
-    assert p.skipped["SC: " + undl.THEMATIC] == 136  # UNDOF (names no State) and thematic
-    assert p.skipped["GA: " + undl.THEMATIC] == 663
-    assert p.skipped["GA: " + undl.DECOLONIZATION] == 104
-    assert p.skipped["GA: " + undl.NONPROLIFERATION] == 309
+    assert p.skipped["SC: " + undl_rules.THEMATIC] == 136  # UNDOF (names no State) and thematic
+    assert p.skipped["GA: " + undl_rules.THEMATIC] == 663
+    assert p.skipped["GA: " + undl_rules.DECOLONIZATION] == 104
+    assert p.skipped["GA: " + undl_rules.NONPROLIFERATION] == 309
     assert_accounted(p)
     assert p.signals["signal_id"].is_unique and (p.signals["date"] >= "2006-01-01").all()
-    assert set(p.signals["category"]) == set(undl.CATEGORIES)
+    assert set(p.signals["category"]) == set(undl_rules.CATEGORIES)
     assert set(p.issuers["issuer_id"]) == {"unga", "unsc"}
     assert set(p.issuers["kind"]) == {"general_assembly", "security_council"}
 
@@ -126,10 +126,10 @@ def test_bad_rows_and_options(tmp_path):
 
 def test_renewals_are_stored_with_their_category(real):
     row = real.loc["S/RES/2405(2018)"]  # UNAMA extension
-    outcome = undl.classify("SC", row["title"], row["subjects"])
+    outcome = undl_rules.classify("SC", row["title"], row["subjects"])
     assert (outcome.category, outcome.countries) == ("peace_operation", ("AFG",))
     row = real.loc["S/RES/2136(2014)"]  # renewal of the DRC measures
-    assert undl.classify("SC", row["title"], row["subjects"]).category == "sanctions"
+    assert undl_rules.classify("SC", row["title"], row["subjects"]).category == "sanctions"
 
 
 # --- coverage -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from prevention.sources import countries
-from prevention.sources.importers import undl
+from prevention.sources.importers import undl, undl_rules
 from tests.prevention.importers.helpers import RESOLUTIONS
 
 
@@ -226,8 +226,8 @@ CASES = [
 @pytest.mark.parametrize("symbol,title,expected", CASES, ids=[c[0] for c in CASES])
 def test_hand_checked_titles(real, symbol, title, expected):
     row = real.loc[symbol]
-    assert undl.clean_title(row["title"]) == title  # the table quotes the file
-    outcome = undl.classify(row["body"], row["title"], row["subjects"], row["agenda_items"])
+    assert undl_rules.clean_title(row["title"]) == title  # the table quotes the file
+    outcome = undl_rules.classify(row["body"], row["title"], row["subjects"], row["agenda_items"])
     if isinstance(expected, str):
         assert (outcome.skipped, outcome.countries) == (expected, ()), title
     else:
@@ -237,7 +237,7 @@ def test_hand_checked_titles(real, symbol, title, expected):
 
 def test_the_table_covers_every_category_and_the_hard_families():
     categories = {c[2][0] for c in CASES if not isinstance(c[2], str)}
-    assert categories == set(undl.CATEGORIES)
+    assert categories == set(undl_rules.CATEGORIES)
     titles = " ".join(c[1] for c in CASES)
     for family in ("Golan", "Western Sahara", "Cyprus", "Kosovo", "Palestin", "Korea",
                    "UNMISS", "MONUSCO", "Haiti", "Crimea", "Financing"):
@@ -260,9 +260,9 @@ def test_category_counts_since_2006(since_2006):
     by_resolution = s.drop_duplicates("source_row")["category"].value_counts().to_dict()
     by_signal = s["category"].value_counts().to_dict()
     print("\ncategory: resolutions, signals")
-    for category in undl.CATEGORIES:
+    for category in undl_rules.CATEGORIES:
         print(f"  {category}: {by_resolution.get(category, 0)}, {by_signal.get(category, 0)}")
-    assert {c: (by_resolution.get(c, 0), by_signal.get(c, 0)) for c in undl.CATEGORIES} == COUNTS
+    assert {c: (by_resolution.get(c, 0), by_signal.get(c, 0)) for c in undl_rules.CATEGORIES} == COUNTS
     assert sum(n for n, _ in COUNTS.values()) == s["source_row"].nunique() == 1345
 
 
@@ -292,8 +292,8 @@ def situation_states(subjects: str) -> list[str]:
         if heading.upper().startswith(OCCUPIED_BY_ISRAEL.upper()):
             codes = [OCCUPIED_BY_ISRAEL]
         else:
-            codes = undl.states_in(heading) if _SITUATION.match(heading) else []
-            codes += [c for pair in undl.bilateral_states(heading) for c in pair]
+            codes = undl_rules.states_in(heading) if _SITUATION.match(heading) else []
+            codes += [c for pair in undl_rules.bilateral_states(heading) for c in pair]
         out += [c for c in codes if c not in out]
     return out
 
@@ -306,12 +306,12 @@ def acceptance(real: pd.DataFrame, parsed) -> tuple[int, int, int, list]:
     territory_of: dict[str, set[str]] = {}
     for ref, code, text in zip(s["reference"], s["country"], s["territory"]):
         stored.setdefault(ref, set()).add(code)
-        for t in undl.territories_in(text):
+        for t in undl_rules.territories_in(text):
             territory_of.setdefault(ref, set()).update(t.states)
     named = strict = with_territory = 0
     missing = []
     for symbol, row in real[real["date"] >= "2006-01-01"].iterrows():
-        codes = undl.states_in(undl.clean_title(row["title"])) + situation_states(row["subjects"])
+        codes = undl_rules.states_in(undl_rules.clean_title(row["title"])) + situation_states(row["subjects"])
         here = stored.get(symbol, set())
         for code in dict.fromkeys(c for c in codes if _is_state(c)):
             named += 1
@@ -321,7 +321,7 @@ def acceptance(real: pd.DataFrame, parsed) -> tuple[int, int, int, list]:
             elif code in territory_of.get(symbol, ()):
                 with_territory += 1
             else:
-                missing.append((symbol, code, undl.clean_title(row["title"])[:90]))
+                missing.append((symbol, code, undl_rules.clean_title(row["title"])[:90]))
     return named, strict, with_territory, missing
 
 
